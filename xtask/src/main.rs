@@ -1,0 +1,116 @@
+//! `cargo xtask <workflow>`: the project's workflows in one place.
+//!
+//! - `demo`: build the twin's two images and run them on QEMU (the main job).
+//! - `test`: everything CI runs; installs what a fresh machine lacks first.
+//! - `twin-test`, `dt-check`, `zephyr-check`, `cross`, `size`: parts of `test`.
+
+mod dt;
+mod setup;
+mod size;
+mod twin;
+mod zephyr;
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the root").to_path_buf()
+}
+
+/// Runs a command, inheriting stdio; an error if it fails.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().map_err(|e| format!("{:?}: {e}", cmd.get_program()))?;
+    if !status.success() {
+        return Err(format!("command failed ({status}): {cmd:?}").into());
+    }
+    Ok(())
+}
+
+pub fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(project_root());
+    c
+}
+
+/// Host tests of the workspace (unit, property, doc, multi-process), then the
+/// loom model of publication.
+fn host_tests() -> Result<()> {
+    run(cargo().args(["test", "--workspace"]))?;
+    run(cargo()
+        .args(["test", "-p", "amp-sysinfo", "--release", "--lib", "--", "loom"])
+        .env("RUSTFLAGS", "--cfg loom")
+        .env("CARGO_TARGET_DIR", project_root().join("target/loom")))?;
+    Ok(())
+}
+
+/// The portable crates for every chip target: ESP32-C6/C5 LP core and the twin
+/// (`imac`), zephyr-lang-rust's ESP32-C6 target (`i`), ESP32-P4 (`imafc`).
+fn cross() -> Result<()> {
+    for target in setup::TARGETS {
+        for (pkg, features) in CROSS_CRATES {
+            run(cargo().args(["build", "--release", "-p", pkg, "--target", target]).args(*features))?;
+        }
+    }
+    Ok(())
+}
+
+/// `(package, extra cargo args)` cross-compiled for every target.
+const CROSS_CRATES: &[(&str, &[&str])] = &[
+    ("amp-sysinfo", &[]),
+    ("amp-sysinfo", &["--features", "log"]),
+];
+
+fn test_all() -> Result<()> {
+    setup::all()?;
+    let steps: &[(&str, fn() -> Result<()>)] = &[
+        ("host tests", host_tests),
+        ("cross-compile", cross),
+        ("size report", size::report),
+        ("devicetree checks", dt::check),
+        ("twin scenarios", twin::test),
+        ("zephyr module checks", zephyr::check),
+    ];
+    let mut failed = Vec::new();
+    for (name, step) in steps {
+        eprintln!("\n==> xtask test: {name}");
+        match step() {
+            Ok(()) => eprintln!("==> ok: {name}"),
+            Err(e) => {
+                eprintln!("==> FAILED: {name}: {e}");
+                failed.push(*name);
+            }
+        }
+    }
+    let passed = steps.len() - failed.len();
+    // One plain closing line, read by CI.
+    println!("xtask: {passed} passed, {} failed", failed.len());
+    if failed.is_empty() { Ok(()) } else { Err(format!("failed steps: {}", failed.join(", ")).into()) }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = &args[1.min(args.len())..];
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => twin::demo(rest),
+        Some("test") => test_all(),
+        Some("twin-test") => setup::all().and_then(|()| twin::test()),
+        Some("dt-check") => setup::all().and_then(|()| dt::check()),
+        Some("zephyr-check") => setup::all().and_then(|()| zephyr::check()),
+        Some("cross") => setup::rustup_targets().and_then(|()| cross()),
+        Some("size") => setup::all().and_then(|()| size::report()),
+        Some("setup") => setup::all(),
+        _ => {
+            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|cross|size|setup>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
