@@ -1,0 +1,87 @@
+//! The one error type of the crate.
+
+use core::fmt;
+
+/// Everything that can go wrong, typed. After any error from an allocating or
+/// formatting call the shared bytes are exactly as they were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// The id is reserved (0xff00..=0xffff) and was passed through the user
+    /// API, or is 0xffff, which is never a valid entry.
+    ReservedId,
+    /// An entry with this id already exists in this pool.
+    DuplicateId,
+    /// A block of zero bytes was requested.
+    ZeroSize,
+    /// The requested size does not fit the entry's 16-bit size field.
+    SizeTooLarge,
+    /// All `max_entries` entries of the pool's table are used.
+    TableFull,
+    /// The pool's data area has no room for the block.
+    PoolFull,
+    /// The pool was never set up on this core (or does not exist on this chip).
+    PoolAbsent,
+    /// An alignment that is not a power of two, or a region whose base or size
+    /// is not 16-byte aligned.
+    BadAlignment,
+    /// The region cannot hold the header and a table of `max_entries` entries,
+    /// or `max_entries` is 0.
+    PoolTooSmall,
+    /// No published entry has this id (yet).
+    NotFound,
+    /// The region holds no valid table: wrong magic or check word (zeroed or
+    /// uninitialised memory, or the main core has not formatted it yet).
+    NotReady,
+    /// The table's format version is not one this crate reads.
+    UnsupportedVersion,
+    /// The table is well-formed on its face but disagrees with this core's
+    /// view of the pool (other base, size or kind), or an entry lies outside
+    /// the pool's data area.
+    Corrupt,
+    /// A typed view was asked for a block whose size differs from the type's.
+    SizeMismatch,
+    /// A typed view was asked for a block not aligned for the type.
+    Misaligned,
+    /// The writer was re-entered (from a `dump` sink, say) while busy.
+    Busy,
+    /// The region handed in does not match the pool's configuration (other
+    /// base or size).
+    RegionMismatch,
+    /// Atomic access was asked for in a pool without atomics (RTC / LP RAM).
+    NoAtomics,
+}
+
+impl Error {
+    /// A short, stable description (also what the C API logs).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Error::ReservedId => "reserved id",
+            Error::DuplicateId => "duplicate id in this pool",
+            Error::ZeroSize => "size 0",
+            Error::SizeTooLarge => "size over 65535 bytes",
+            Error::TableFull => "table full",
+            Error::PoolFull => "pool full",
+            Error::PoolAbsent => "pool absent",
+            Error::BadAlignment => "bad alignment",
+            Error::PoolTooSmall => "pool too small for its table",
+            Error::NotFound => "id not found",
+            Error::NotReady => "no valid table (not ready)",
+            Error::UnsupportedVersion => "unsupported format version",
+            Error::Corrupt => "table corrupt or for another pool",
+            Error::SizeMismatch => "block size differs from the type's",
+            Error::Misaligned => "block misaligned for the type",
+            Error::Busy => "writer re-entered",
+            Error::RegionMismatch => "region does not match the pool configuration",
+            Error::NoAtomics => "pool has no atomics",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl core::error::Error for Error {}

@@ -1,0 +1,182 @@
+//! Wire format v1 (see `docs/format.md`): what lies at the base of a pool.
+//!
+//! ```text
+//! offset  size  field
+//! 0x00    4     magic            b"SYSI" (0x4953_5953 little-endian); written last when formatting
+//! 0x04    2     version          1
+//! 0x06    2     max_entries      table capacity
+//! 0x08    1     kind             0 = HP, 1 = RTC
+//! 0x09    1     flags            PoolFlags bits
+//! 0x0a    2     reserved         0
+//! 0x0c    4     pool_size        bytes, header and table included
+//! 0x10    4     bus_base         bus address of the pool (what entries are relative to)
+//! 0x14    4     check            CHECK_SEED ^ fold of words 0..5: catches garbage that has the magic
+//! 0x18    4     count            published entries; the Release store that publishes an entry
+//! 0x1c    4     reserved         0
+//! 0x20    8*N   entries          u16 id, u16 size, u32 bus address; little-endian
+//! ...           data area        blocks, 4-byte aligned at least, zero-filled
+//! ```
+//! Every field is read and written as an aligned 32-bit word, with atomic
+//! loads and stores only (no read-modify-write: RTC RAM has no atomics, and
+//! zephyr-lang-rust builds the ESP32-C6 as `riscv32i`).
+
+use bitflags::bitflags;
+
+/// `b"SYSI"` read as a little-endian word.
+pub const MAGIC: u32 = u32::from_le_bytes(*b"SYSI");
+/// The format version this crate writes and reads.
+pub const VERSION: u16 = 1;
+/// Bytes of the pool header.
+pub const HEADER_SIZE: usize = 32;
+/// Bytes of one table entry: `u16 id`, `u16 size`, `u32 address`.
+pub const ENTRY_SIZE: usize = 8;
+/// Default table capacity, as ESP-AMP's.
+pub const DEFAULT_MAX_ENTRIES: u16 = 16;
+/// Required alignment of a pool's base and size (ESP-AMP aligns to 16).
+pub const POOL_ALIGN: u32 = 16;
+/// Minimum alignment of every block.
+pub const BLOCK_ALIGN: usize = 4;
+/// Largest alignment `alloc_aligned` accepts.
+pub const MAX_BLOCK_ALIGN: usize = 4096;
+
+const CHECK_SEED: u32 = 0x5a5a_c3c3;
+
+/// Word indices of the header fields.
+pub(crate) mod word {
+    pub const MAGIC: usize = 0;
+    pub const VERSION_MAX: usize = 1;
+    pub const KIND_FLAGS: usize = 2;
+    pub const SIZE: usize = 3;
+    pub const BUS_BASE: usize = 4;
+    pub const CHECK: usize = 5;
+    pub const COUNT: usize = 6;
+    pub const RESERVED: usize = 7;
+    pub const ENTRIES: usize = 8;
+}
+
+/// Bytes taken by the header and a table of `max_entries` entries: where the
+/// data area starts.
+///
+/// ```
+/// assert_eq!(amp_sysinfo::table_bytes(16), 32 + 16 * 8);
+/// ```
+pub const fn table_bytes(max_entries: u16) -> usize {
+    HEADER_SIZE + ENTRY_SIZE * max_entries as usize
+}
+
+/// Which pool: the numbering is ESP-AMP's `esp_amp_sys_info_cap_t`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum PoolKind {
+    /// HP RAM: general purpose, atomics allowed (`SYS_INFO_CAP_HP = 0`).
+    Hp = 0,
+    /// RTC / LP RAM: retained in deep sleep, no atomics (`SYS_INFO_CAP_RTC = 1`).
+    Rtc = 1,
+}
+
+impl PoolKind {
+    /// Both kinds, in index order.
+    pub const ALL: [PoolKind; 2] = [PoolKind::Hp, PoolKind::Rtc];
+
+    /// From the stored byte / the C enum value.
+    pub const fn from_u8(v: u8) -> Option<PoolKind> {
+        match v {
+            0 => Some(PoolKind::Hp),
+            1 => Some(PoolKind::Rtc),
+            _ => None,
+        }
+    }
+
+    /// The capability flags a pool of this kind carries.
+    pub const fn flags(self) -> PoolFlags {
+        match self {
+            PoolKind::Hp => PoolFlags::ATOMICS,
+            PoolKind::Rtc => PoolFlags::RETAINED,
+        }
+    }
+
+    /// `"HP"` or `"RTC"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            PoolKind::Hp => "HP",
+            PoolKind::Rtc => "RTC",
+        }
+    }
+
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+bitflags! {
+    /// Capabilities of a pool, stored in its header.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub struct PoolFlags: u8 {
+        /// Atomic read-modify-write instructions work on this memory (HP RAM).
+        const ATOMICS = 1 << 0;
+        /// The memory keeps its contents across the main core's deep sleep.
+        const RETAINED = 1 << 1;
+    }
+}
+
+/// A pool as the devicetree describes it: both cores build the same value
+/// (the `amp-sysinfo-dt` generator emits these as constants).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PoolConfig {
+    /// HP or RTC.
+    pub kind: PoolKind,
+    /// Bus address of the pool's first byte: what the table stores.
+    pub bus_base: u32,
+    /// Bytes, header and table included.
+    pub size: u32,
+    /// Table capacity.
+    pub max_entries: u16,
+}
+
+impl PoolConfig {
+    /// A pool with the default table capacity (16).
+    pub const fn new(kind: PoolKind, bus_base: u32, size: u32) -> PoolConfig {
+        PoolConfig { kind, bus_base, size, max_entries: DEFAULT_MAX_ENTRIES }
+    }
+}
+
+/// The header fields that identify a table (everything but the count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Header {
+    pub kind: PoolKind,
+    pub max_entries: u16,
+    pub size: u32,
+    pub bus_base: u32,
+}
+
+impl Header {
+    pub(crate) fn words(&self) -> [u32; 5] {
+        [
+            MAGIC,
+            VERSION as u32 | (self.max_entries as u32) << 16,
+            self.kind as u32 | (self.kind.flags().bits() as u32) << 8,
+            self.size,
+            self.bus_base,
+        ]
+    }
+
+    pub(crate) fn check(words: &[u32; 5]) -> u32 {
+        words.iter().fold(CHECK_SEED, |acc, w| acc.rotate_left(5) ^ w)
+    }
+}
+
+/// One table entry, unpacked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub id: u16,
+    pub size: u16,
+    pub addr: u32,
+}
+
+impl Entry {
+    /// First word: `id` in the low half, `size` in the high half, so that the
+    /// little-endian bytes are `u16 id, u16 size`.
+    pub(crate) const fn word0(&self) -> u32 {
+        self.id as u32 | (self.size as u32) << 16
+    }
+}

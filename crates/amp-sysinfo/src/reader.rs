@@ -1,0 +1,118 @@
+//! The sub core's side: attach to the tables the main core formatted and look
+//! blocks up by id. Never writes to a table.
+
+use zerocopy::{FromBytes, Immutable, IntoBytes};
+
+use crate::cache::{CacheSync, NoCache};
+use crate::format::table_bytes;
+use crate::table;
+use crate::{Block, Error, Id, PoolKind, Region, Shared};
+
+/// An attached pool: the region and the capacity its header declared.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attached {
+    pub region: Region,
+    pub max_entries: u16,
+}
+
+impl Attached {
+    /// Validates the header in `region` for a pool of `kind`.
+    pub(crate) fn open(region: Region, kind: PoolKind) -> Result<Attached, Error> {
+        let max_entries = table::read_header(&region, kind, region.bus_base(), region.size())?;
+        Ok(Attached { region, max_entries })
+    }
+
+    /// The block of the published entry `entry`, after checking that it lies
+    /// inside the pool's data area.
+    pub(crate) fn block(&self, entry: crate::format::Entry, kind: PoolKind) -> Result<Block, Error> {
+        let (offset, _end) = table::block_span(entry, self.region.bus_base(), self.region.size(), self.max_entries)?;
+        // `from_raw` refuses 0xffff, which is never a valid entry.
+        let id = Id::from_raw(entry.id).map_err(|_| Error::Corrupt)?;
+        Ok(Block::new(self.region.at(offset), entry.addr, entry.size, id, kind))
+    }
+
+    /// Bytes of header and table, for cache maintenance.
+    pub(crate) fn table_len(&self) -> usize {
+        table_bytes(self.max_entries)
+    }
+}
+
+/// The sub core's view of the pools.
+///
+/// ```
+/// use amp_sysinfo::{Error, Id, PoolKind, Reader, Region};
+/// # #[repr(C, align(16))] struct Pool([u8; 256]);
+/// # let mut mem = Pool([0; 256]);
+/// // SAFETY: `mem` outlives the region and nothing else touches it.
+/// let region = unsafe { Region::new(mem.0.as_mut_ptr(), 0x5000_0000, 256) }.unwrap();
+/// let mut reader = Reader::new();
+/// // Zeroed (or garbage) memory: the main core has not formatted it yet.
+/// assert_eq!(reader.attach(region, PoolKind::Rtc), Err(Error::NotReady));
+/// assert_eq!(reader.get(Id::new(1).unwrap(), PoolKind::Rtc), Err(Error::PoolAbsent));
+/// ```
+#[derive(Debug)]
+pub struct Reader<C: CacheSync = NoCache> {
+    pools: [Option<Attached>; 2],
+    cache: C,
+}
+
+impl Reader<NoCache> {
+    /// A reader with no pool attached, for chips whose shared RAM is not cached.
+    pub const fn new() -> Self {
+        Reader { pools: [None, None], cache: NoCache }
+    }
+}
+
+impl Default for Reader<NoCache> {
+    fn default() -> Self {
+        Reader::new()
+    }
+}
+
+impl<C: CacheSync> Reader<C> {
+    /// A reader that invalidates cached shared memory before reading it.
+    pub const fn with_cache(cache: C) -> Self {
+        Reader { pools: [None, None], cache }
+    }
+
+    /// Validates the table in `region` as the `kind` pool (magic, check word,
+    /// version, capacity, and the pool's base, size and kind as this core
+    /// sees them) and returns the published entry count.
+    ///
+    /// [`Error::NotReady`] while the main core has not formatted the pool;
+    /// retry later. On any error the previous attachment, if any, stays.
+    pub fn attach(&mut self, region: Region, kind: PoolKind) -> Result<u16, Error> {
+        self.cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
+        let pool = Attached::open(region, kind).inspect_err(|e| diag!(debug, "sysinfo: attach {} pool: {}", kind.name(), e))?;
+        self.cache.invalidate(region.local_base(), pool.table_len());
+        let count = table::count(&region, pool.max_entries)?;
+        self.pools[kind.index()] = Some(pool);
+        Ok(count)
+    }
+
+    /// The published block with `id` in the `kind` pool.
+    ///
+    /// [`Error::NotFound`] until the main core publishes it;
+    /// [`Error::Corrupt`] if the entry's block does not lie inside the pool.
+    pub fn get(&self, id: Id, kind: PoolKind) -> Result<Block, Error> {
+        let pool = self.pools[kind.index()].as_ref().ok_or(Error::PoolAbsent)?;
+        self.cache.invalidate(pool.region.local_base(), pool.table_len());
+        let entry = table::find(&pool.region, pool.max_entries, id.raw())?;
+        let block = pool.block(entry, kind)?;
+        self.cache.invalidate(block.as_ptr(), block.size() as usize);
+        Ok(block)
+    }
+
+    /// The block with `id` as a `T`: [`Error::SizeMismatch`] unless the block
+    /// is exactly `size_of::<T>()` bytes, [`Error::Misaligned`] unless it is
+    /// aligned for `T`.
+    pub fn get_as<T: FromBytes + IntoBytes + Immutable>(&self, id: Id, kind: PoolKind) -> Result<Shared<T>, Error> {
+        self.get(id, kind)?.typed()
+    }
+
+    /// Published entries of the `kind` pool.
+    pub fn count(&self, kind: PoolKind) -> Result<u16, Error> {
+        let pool = self.pools[kind.index()].as_ref().ok_or(Error::PoolAbsent)?;
+        table::count(&pool.region, pool.max_entries)
+    }
+}

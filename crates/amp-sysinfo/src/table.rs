@@ -1,0 +1,140 @@
+//! The publication protocol over the pool's words, written once for the
+//! shared memory ([`Region`](crate::Region)) and for the loom model.
+//!
+//! Writer: fill the block, write the entry's two words, then *Release*-store
+//! the count. Reader: *Acquire*-load the count, then read only entries below
+//! it. Formatting writes every header word, then Release-stores the magic;
+//! attaching Acquire-loads the magic first. No read-modify-write anywhere.
+
+use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use core::sync::atomic::Ordering;
+
+use crate::format::{table_bytes, word, Entry, Header, BLOCK_ALIGN, MAGIC, VERSION};
+use crate::{Error, PoolKind};
+
+/// Aligned 32-bit words that two cores share.
+pub(crate) trait Words {
+    /// Number of words.
+    fn len_words(&self) -> usize;
+    /// # Safety
+    /// `index < self.len_words()`.
+    unsafe fn load(&self, index: usize, order: Ordering) -> u32;
+    /// # Safety
+    /// `index < self.len_words()`.
+    unsafe fn store(&self, index: usize, value: u32, order: Ordering);
+}
+
+/// Writes a fresh, empty table. The caller checked that the header and
+/// `max_entries` entries fit in `words`.
+pub(crate) fn format<W: Words>(words: &W, header: &Header) {
+    let fields = header.words();
+    let entry_words = 2 * header.max_entries as usize;
+    debug_assert!(word::ENTRIES + entry_words <= words.len_words());
+    // SAFETY (all indices): header words are < 8, entry words < 8 + 2 * max,
+    // and the caller checked that `table_bytes(max)` fits the region.
+    unsafe {
+        // Invalidate first, so no reader attaches to a half-written header.
+        words.store(word::MAGIC, 0, Relaxed);
+        words.store(word::COUNT, 0, Release);
+        for i in 0..entry_words {
+            words.store(word::ENTRIES + i, 0, Relaxed);
+        }
+        words.store(word::VERSION_MAX, fields[1], Relaxed);
+        words.store(word::KIND_FLAGS, fields[2], Relaxed);
+        words.store(word::SIZE, fields[3], Relaxed);
+        words.store(word::BUS_BASE, fields[4], Relaxed);
+        words.store(word::CHECK, Header::check(&fields), Relaxed);
+        words.store(word::RESERVED, 0, Relaxed);
+        words.store(word::MAGIC, MAGIC, Release);
+    }
+}
+
+/// Validates the header against this core's view of the pool (kind, bus
+/// base, size) and returns the table capacity.
+pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, size: u32) -> Result<u16, Error> {
+    if words.len_words() < word::ENTRIES {
+        return Err(Error::PoolTooSmall);
+    }
+    // SAFETY: indices < 8 <= len_words.
+    let (magic, fields, check, reserved) = unsafe {
+        let magic = words.load(word::MAGIC, Acquire);
+        let fields = [
+            magic,
+            words.load(word::VERSION_MAX, Relaxed),
+            words.load(word::KIND_FLAGS, Relaxed),
+            words.load(word::SIZE, Relaxed),
+            words.load(word::BUS_BASE, Relaxed),
+        ];
+        (magic, fields, words.load(word::CHECK, Relaxed), words.load(word::RESERVED, Relaxed))
+    };
+    if magic != MAGIC || check != Header::check(&fields) {
+        return Err(Error::NotReady);
+    }
+    if fields[1] as u16 != VERSION {
+        return Err(Error::UnsupportedVersion);
+    }
+    let max_entries = (fields[1] >> 16) as u16;
+    let expect = Header { kind, max_entries, size, bus_base }.words();
+    if fields != expect || reserved != 0 || max_entries == 0 || table_bytes(max_entries) > size as usize {
+        return Err(Error::Corrupt);
+    }
+    Ok(max_entries)
+}
+
+/// Makes entry `index` visible: its words first, then the count (Release).
+pub(crate) fn publish<W: Words>(words: &W, index: u16, entry: Entry) {
+    let at = word::ENTRIES + 2 * index as usize;
+    // SAFETY: the writer only publishes `index < max_entries`, whose words lie
+    // inside the table that `format`/`read_header` checked.
+    unsafe {
+        words.store(at, entry.word0(), Relaxed);
+        words.store(at + 1, entry.addr, Relaxed);
+        words.store(word::COUNT, index as u32 + 1, Release);
+    }
+}
+
+/// The published entry count (Acquire), checked against the capacity.
+#[inline]
+pub(crate) fn count<W: Words>(words: &W, max_entries: u16) -> Result<u16, Error> {
+    // SAFETY: COUNT < 8 <= len_words (checked at attach).
+    let n = unsafe { words.load(word::COUNT, Acquire) };
+    if n > max_entries as u32 {
+        return Err(Error::Corrupt);
+    }
+    Ok(n as u16)
+}
+
+/// Entry `index`; the caller has `index < count <= max_entries`.
+#[inline]
+pub(crate) fn entry<W: Words>(words: &W, index: u16) -> Entry {
+    let at = word::ENTRIES + 2 * index as usize;
+    // SAFETY: index < max_entries, whose words the header check bounded.
+    let (w0, addr) = unsafe { (words.load(at, Relaxed), words.load(at + 1, Relaxed)) };
+    Entry { id: w0 as u16, size: (w0 >> 16) as u16, addr }
+}
+
+/// Where in the pool an entry's block lies, as byte offsets: `Err(Corrupt)`
+/// unless it is non-empty, 4-byte aligned and inside the data area.
+#[inline]
+pub(crate) fn block_span(entry: Entry, bus_base: u32, size: u32, max_entries: u16) -> Result<(u32, u32), Error> {
+    let offset = entry.addr.wrapping_sub(bus_base);
+    let len = entry.size as u32;
+    let data_start = table_bytes(max_entries) as u32;
+    if len == 0 || entry.addr % BLOCK_ALIGN as u32 != 0 || offset < data_start || offset > size || size - offset < len {
+        return Err(Error::Corrupt);
+    }
+    Ok((offset, offset + len))
+}
+
+/// The first published entry with `id`, or `NotFound`.
+#[inline]
+pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Entry, Error> {
+    let n = count(words, max_entries)?;
+    for i in 0..n {
+        let e = entry(words, i);
+        if e.id == id {
+            return Ok(e);
+        }
+    }
+    Err(Error::NotFound)
+}

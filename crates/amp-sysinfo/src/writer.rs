@@ -1,0 +1,247 @@
+//! The main core's side: format pools, re-attach retained ones, allocate and
+//! publish blocks. Allocation is serialised with `critical-section`.
+
+use core::cell::RefCell;
+use core::fmt;
+
+use critical_section::Mutex;
+use zerocopy::{FromBytes, Immutable, IntoBytes};
+
+use crate::cache::{CacheSync, NoCache};
+use crate::format::{table_bytes, Entry, Header, BLOCK_ALIGN, MAX_BLOCK_ALIGN};
+use crate::reader::Attached;
+use crate::table;
+use crate::{Block, Error, Id, PoolConfig, PoolKind, Region, Shared};
+
+/// A pool the writer owns: the attached table plus the allocation state that
+/// only the main core keeps (the shared count is its published copy).
+#[derive(Debug, Clone, Copy)]
+struct Owned {
+    table: Attached,
+    count: u16,
+    /// Offset of the first free byte of the data area.
+    cursor: u32,
+}
+
+/// The main core's allocator. Lives in a `static`; every call runs inside a
+/// critical section, so threads and interrupts on the main core may allocate.
+///
+/// ```
+/// use amp_sysinfo::{Error, Id, PoolConfig, PoolKind, Region, Writer};
+/// # #[repr(C, align(16))] struct Pool([u8; 512]);
+/// # let mut mem = Pool([0; 512]);
+/// let cfg = PoolConfig::new(PoolKind::Rtc, 0x5000_1000, 512);
+/// // SAFETY: `mem` outlives the region and nothing else touches it.
+/// let region = unsafe { Region::new(mem.0.as_mut_ptr(), cfg.bus_base, cfg.size) }.unwrap();
+/// static WRITER: Writer = Writer::new();
+/// WRITER.init(region, &cfg).unwrap();
+/// let id = Id::new(7).unwrap();
+/// let block = WRITER.alloc(id, 24, PoolKind::Rtc).unwrap();
+/// assert_eq!(block.bus_addr(), 0x5000_1000 + 32 + 16 * 8);
+/// assert_eq!(WRITER.alloc(id, 24, PoolKind::Rtc), Err(Error::DuplicateId));
+/// assert_eq!(WRITER.alloc(id, 24, PoolKind::Hp), Err(Error::PoolAbsent));
+/// ```
+pub struct Writer<C: CacheSync = NoCache> {
+    pools: Mutex<RefCell<[Option<Owned>; 2]>>,
+    cache: C,
+}
+
+impl Writer<NoCache> {
+    /// A writer with no pool, for chips whose shared RAM is not cached.
+    pub const fn new() -> Self {
+        Writer::with_cache(NoCache)
+    }
+}
+
+impl Default for Writer<NoCache> {
+    fn default() -> Self {
+        Writer::new()
+    }
+}
+
+impl<C: CacheSync> Writer<C> {
+    /// A writer that writes cached shared memory back before publishing.
+    pub const fn with_cache(cache: C) -> Self {
+        Writer { pools: Mutex::new(RefCell::new([None, None])), cache }
+    }
+
+    /// Runs `f` on the pool state, serialised.
+    fn with<R>(&self, f: impl FnOnce(&mut [Option<Owned>; 2]) -> Result<R, Error>) -> Result<R, Error> {
+        critical_section::with(|cs| {
+            let mut pools = self.pools.borrow(cs).try_borrow_mut().map_err(|_| Error::Busy)?;
+            f(&mut pools)
+        })
+    }
+
+    /// Formats `region` as the pool `cfg` describes: an empty table. Existing
+    /// entries are dropped (use [`Writer::attach`] to keep them).
+    ///
+    /// Errors, with the memory untouched: [`Error::RegionMismatch`] if the
+    /// region's bus base or size differ from `cfg`'s, [`Error::PoolTooSmall`]
+    /// if `max_entries` is 0 or the table does not fit with room for a block.
+    pub fn init(&self, region: Region, cfg: &PoolConfig) -> Result<(), Error> {
+        if region.bus_base() != cfg.bus_base || region.size() != cfg.size {
+            return Err(Error::RegionMismatch);
+        }
+        let data_start = table_bytes(cfg.max_entries);
+        if cfg.max_entries == 0 || data_start + BLOCK_ALIGN > cfg.size as usize {
+            return Err(Error::PoolTooSmall);
+        }
+        self.with(|pools| {
+            let header = Header { kind: cfg.kind, max_entries: cfg.max_entries, size: cfg.size, bus_base: cfg.bus_base };
+            table::format(&region, &header);
+            self.cache.clean(region.local_base(), data_start);
+            pools[cfg.kind.index()] = Some(Owned {
+                table: Attached { region, max_entries: cfg.max_entries },
+                count: 0,
+                cursor: data_start as u32,
+            });
+            diag!(info, "sysinfo: {} pool formatted at {:#010x}, {} bytes, {} entries", cfg.kind.name(), cfg.bus_base, cfg.size, cfg.max_entries);
+            Ok(())
+        })
+    }
+
+    /// Re-opens the valid table already in `region` as the `kind` pool (the
+    /// RTC pool after deep sleep) without losing entries; returns their count.
+    ///
+    /// Every published entry is validated: inside the data area, ids unique,
+    /// blocks in allocation order without overlap. Any fault gives
+    /// [`Error::Corrupt`] (or the header's error) and changes nothing; the
+    /// caller then formats with [`Writer::init`].
+    pub fn attach(&self, region: Region, kind: PoolKind) -> Result<u16, Error> {
+        self.cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
+        let table = Attached::open(region, kind)?;
+        self.cache.invalidate(region.local_base(), table.table_len());
+        let count = table::count(&region, table.max_entries)?;
+        let mut cursor = table_bytes(table.max_entries) as u32;
+        for i in 0..count {
+            let entry = table::entry(&region, i);
+            let (start, end) = table::block_span(entry, region.bus_base(), region.size(), table.max_entries)?;
+            let duplicate = (0..i).any(|j| table::entry(&region, j).id == entry.id);
+            if start < cursor || duplicate || entry.id == Id::INVALID {
+                return Err(Error::Corrupt);
+            }
+            cursor = end;
+        }
+        self.with(|pools| {
+            pools[kind.index()] = Some(Owned { table, count, cursor });
+            diag!(info, "sysinfo: {} pool re-attached with {} entries", kind.name(), count);
+            Ok(count)
+        })
+    }
+
+    /// Allocates a zero-filled, 4-byte aligned block of `size` bytes for `id`
+    /// in the `kind` pool and publishes it.
+    pub fn alloc(&self, id: Id, size: u16, kind: PoolKind) -> Result<Block, Error> {
+        self.alloc_aligned(id, size, BLOCK_ALIGN as u32, kind)
+    }
+
+    /// As [`Writer::alloc`], with the block's *bus address* aligned to `align`
+    /// (a power of two up to 4096; below 4 means 4).
+    ///
+    /// Errors, with the shared bytes untouched: [`Error::ZeroSize`],
+    /// [`Error::BadAlignment`], [`Error::PoolAbsent`], [`Error::DuplicateId`]
+    /// (same id in the same pool), [`Error::TableFull`], [`Error::PoolFull`].
+    pub fn alloc_aligned(&self, id: Id, size: u16, align: u32, kind: PoolKind) -> Result<Block, Error> {
+        self.alloc_init(id, size as usize, align, kind, |_| ())
+    }
+
+    /// Allocates a block holding `value` in the `kind` pool: the value is in
+    /// place before the entry is published, so the other core never sees the
+    /// block without it. Aligned for `T` (at least 4).
+    pub fn alloc_with<T: FromBytes + IntoBytes + Immutable>(&self, id: Id, kind: PoolKind, value: &T) -> Result<Shared<T>, Error> {
+        let align = core::mem::align_of::<T>() as u32;
+        let block = self.alloc_init(id, core::mem::size_of::<T>(), align, kind, |block| {
+            // The span is exactly `size_of::<T>()` bytes, so this cannot fail.
+            let _ = block.write(0, value.as_bytes());
+        })?;
+        block.typed()
+    }
+
+    /// Every check first, then: zero-fill, `init`, write back, publish.
+    fn alloc_init(&self, id: Id, size: usize, align: u32, kind: PoolKind, init: impl FnOnce(&Block)) -> Result<Block, Error> {
+        let result = self.with(|pools| {
+            if size == 0 {
+                return Err(Error::ZeroSize);
+            }
+            let size = u16::try_from(size).map_err(|_| Error::SizeTooLarge)?;
+            if !align.is_power_of_two() || align as usize > MAX_BLOCK_ALIGN {
+                return Err(Error::BadAlignment);
+            }
+            let align = align.max(BLOCK_ALIGN as u32);
+            let pool = pools[kind.index()].as_mut().ok_or(Error::PoolAbsent)?;
+            let region = pool.table.region;
+            if (0..pool.count).any(|i| table::entry(&region, i).id == id.raw()) {
+                return Err(Error::DuplicateId);
+            }
+            if pool.count >= pool.table.max_entries {
+                return Err(Error::TableFull);
+            }
+            // Align the bus address (what the other core uses); the region's
+            // base is 16-aligned on both sides, so the local pointer follows.
+            let bus = region.bus_base() as u64 + pool.cursor as u64;
+            let start = (bus + (align as u64 - 1)) & !(align as u64 - 1);
+            let offset = (start - region.bus_base() as u64) as u32;
+            let end = offset as u64 + size as u64;
+            if end > region.size() as u64 {
+                return Err(Error::PoolFull);
+            }
+            let block = Block::new(region.at(offset), start as u32, size, id, kind);
+            // Nothing is written before this point.
+            for i in 0..size as usize {
+                // SAFETY: `offset + size <= region size`, checked above.
+                unsafe { block.as_ptr().add(i).write_volatile(0) };
+            }
+            init(&block);
+            self.cache.clean(block.as_ptr(), size as usize);
+            table::publish(&region, pool.count, Entry { id: id.raw(), size, addr: start as u32 });
+            self.cache.clean(region.local_base(), table_bytes(pool.table.max_entries));
+            pool.count += 1;
+            pool.cursor = end as u32;
+            Ok(block)
+        });
+        match &result {
+            Ok(b) => diag!(debug, "sysinfo: alloc id {:#06x} {} bytes at {:#010x} ({})", id.raw(), size, b.bus_addr(), kind.name()),
+            Err(e) => diag!(warn, "sysinfo: alloc id {:#06x} {} bytes in {}: {}", id.raw(), size, kind.name(), e),
+        }
+        result
+    }
+
+    /// The published block with `id` in the `kind` pool.
+    pub fn get(&self, id: Id, kind: PoolKind) -> Result<Block, Error> {
+        let table = self.with(|pools| pools[kind.index()].as_ref().map(|p| p.table).ok_or(Error::PoolAbsent))?;
+        let entry = table::find(&table.region, table.max_entries, id.raw())?;
+        table.block(entry, kind)
+    }
+
+    /// Entries published in the `kind` pool.
+    pub fn count(&self, kind: PoolKind) -> Result<u16, Error> {
+        self.with(|pools| pools[kind.index()].as_ref().map(|p| p.count).ok_or(Error::PoolAbsent))
+    }
+
+    /// Prints every pool's table, like ESP-AMP's `esp_amp_sys_info_dump` but
+    /// with each block's real bus address and the pool it is in.
+    pub fn dump(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        for kind in PoolKind::ALL {
+            let Ok(table) = self.with(|pools| pools[kind.index()].as_ref().map(|p| p.table).ok_or(Error::PoolAbsent)) else {
+                continue;
+            };
+            let region = table.region;
+            let count = table::count(&region, table.max_entries).unwrap_or(0);
+            writeln!(
+                out,
+                "sysinfo {} pool @ {:#010x}, {} bytes: {}/{} entries",
+                kind.name(),
+                region.bus_base(),
+                region.size(),
+                count,
+                table.max_entries
+            )?;
+            for i in 0..count {
+                let e = table::entry(&region, i);
+                writeln!(out, "  id {:#06x}  size {:5}  addr {:#010x}", e.id, e.size, e.addr)?;
+            }
+        }
+        Ok(())
+    }
+}

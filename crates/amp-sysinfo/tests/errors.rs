@@ -1,0 +1,310 @@
+//! Every error path, with the pool's bytes compared before and after: an
+//! error leaves the shared memory exactly as it was.
+
+mod common;
+
+use amp_sysinfo::{Error, Id, PoolConfig, PoolKind, Reader, Region, Writer};
+use common::{fix_check, Mem};
+
+const BUS: u32 = 0x4080_0000;
+
+fn id(raw: u16) -> Id {
+    Id::new(raw).unwrap()
+}
+
+/// A formatted pool of `size` bytes with `max` entries, and its writer.
+fn pool(size: usize, max: u16, kind: PoolKind) -> (Mem, Writer) {
+    let mut mem = Mem::filled(size, 0xa5);
+    let cfg = PoolConfig { max_entries: max, ..mem.config(kind, BUS) };
+    let writer = Writer::new();
+    writer.init(mem.region(BUS), &cfg).unwrap();
+    (mem, writer)
+}
+
+/// Runs `f`, expects `err`, and checks that the bytes did not change.
+fn unchanged<T: std::fmt::Debug>(mem: &Mem, err: Error, f: impl FnOnce() -> Result<T, Error>) {
+    let before = mem.bytes().to_vec();
+    assert_eq!(f().unwrap_err(), err);
+    assert!(mem.bytes() == &before[..], "an error ({err:?}) changed the shared bytes");
+}
+
+#[test]
+fn ids_reserved_through_the_user_api() {
+    assert_eq!(Id::new(0xfeff).unwrap().raw(), 0xfeff);
+    for raw in [0xff00, 0xff05, 0xfffe, 0xffff] {
+        assert_eq!(Id::new(raw), Err(Error::ReservedId));
+    }
+    assert_eq!(Id::from_raw(0xff03).unwrap(), Id::VQUEUE);
+    assert_eq!(Id::from_raw(0xffff), Err(Error::ReservedId));
+    let raws: Vec<u16> = Id::RESERVED.iter().map(|i| i.raw()).collect();
+    assert_eq!(raws, [0xff00, 0xff01, 0xff02, 0xff03, 0xff04, 0xff05]);
+}
+
+#[test]
+fn region_rejects_misaligned_zero_and_wrapping() {
+    let mut mem = Mem::new(64);
+    let p = mem.ptr();
+    // SAFETY (all): the buffer is valid for 64 bytes; no region is used.
+    unsafe {
+        assert_eq!(Region::new(p.add(4), BUS, 32), Err(Error::BadAlignment));
+        assert_eq!(Region::new(p, BUS + 8, 32), Err(Error::BadAlignment));
+        assert_eq!(Region::new(p, BUS, 40), Err(Error::BadAlignment));
+        assert_eq!(Region::new(p, BUS, 0), Err(Error::BadAlignment));
+        assert_eq!(Region::new(p, 0xffff_fff0, 32), Err(Error::Corrupt));
+        assert_eq!(Region::new(std::ptr::null_mut(), BUS, 32), Err(Error::Corrupt));
+        assert!(Region::new(p, 0xffff_ffc0, 64).is_ok(), "a pool may end at the top of the address space");
+    }
+}
+
+#[test]
+fn region_translate_is_the_bounds_check() {
+    let mut mem = Mem::new(64);
+    let r = mem.region(BUS);
+    assert_eq!(r.translate(BUS, 64).map(|p| p.as_ptr()), Some(mem.ptr()));
+    assert!(r.translate(BUS + 60, 4).is_some());
+    assert!(r.translate(BUS + 60, 5).is_none());
+    assert!(r.translate(BUS + 64, 0).is_some());
+    assert!(r.translate(BUS + 65, 0).is_none());
+    assert!(r.translate(BUS - 4, 4).is_none());
+    assert!(r.translate(u32::MAX, 2).is_none());
+}
+
+#[test]
+fn init_rejects_mismatched_region_and_small_pool_without_writing() {
+    let mut mem = Mem::filled(256, 0x5a);
+    let region = mem.region(BUS);
+    let w = Writer::new();
+    let cfg = mem.config(PoolKind::Hp, BUS);
+    unchanged(&mem, Error::RegionMismatch, || w.init(region, &PoolConfig { bus_base: BUS + 0x100, ..cfg }));
+    unchanged(&mem, Error::RegionMismatch, || w.init(region, &PoolConfig { size: 128, ..cfg }));
+    unchanged(&mem, Error::PoolTooSmall, || w.init(region, &PoolConfig { max_entries: 0, ..cfg }));
+    // 32 + 28 * 8 = 256: a table that fills the pool leaves no room for a block.
+    unchanged(&mem, Error::PoolTooSmall, || w.init(region, &PoolConfig { max_entries: 28, ..cfg }));
+    unchanged(&mem, Error::PoolAbsent, || w.alloc(id(1), 4, PoolKind::Hp));
+    w.init(region, &PoolConfig { max_entries: 27, ..cfg }).unwrap();
+    assert_eq!(w.alloc(id(1), 4, PoolKind::Hp).unwrap().bus_addr(), BUS + 32 + 27 * 8);
+}
+
+#[test]
+fn alloc_errors_leave_the_table_unchanged() {
+    let (mem, w) = pool(512, 4, PoolKind::Hp);
+    w.alloc(id(1), 16, PoolKind::Hp).unwrap();
+    unchanged(&mem, Error::ZeroSize, || w.alloc(id(2), 0, PoolKind::Hp));
+    unchanged(&mem, Error::SizeTooLarge, || w.alloc_with(id(2), PoolKind::Hp, &[0u8; 70_000]));
+    unchanged(&mem, Error::BadAlignment, || w.alloc_aligned(id(2), 4, 3, PoolKind::Hp));
+    unchanged(&mem, Error::BadAlignment, || w.alloc_aligned(id(2), 4, 8192, PoolKind::Hp));
+    unchanged(&mem, Error::BadAlignment, || w.alloc_aligned(id(2), 4, 0, PoolKind::Hp));
+    unchanged(&mem, Error::DuplicateId, || w.alloc(id(1), 8, PoolKind::Hp));
+    unchanged(&mem, Error::PoolAbsent, || w.alloc(id(2), 8, PoolKind::Rtc));
+    // Data area: 512 - 64 = 448 bytes, 16 used.
+    unchanged(&mem, Error::PoolFull, || w.alloc(id(2), 433, PoolKind::Hp));
+    w.alloc(id(2), 432, PoolKind::Hp).unwrap();
+    unchanged(&mem, Error::PoolFull, || w.alloc(id(3), 4, PoolKind::Hp));
+    assert_eq!(w.count(PoolKind::Hp), Ok(2));
+}
+
+#[test]
+fn table_full_after_max_entries() {
+    let (mem, w) = pool(512, 3, PoolKind::Rtc);
+    for raw in 0..3 {
+        w.alloc(id(raw), 4, PoolKind::Rtc).unwrap();
+    }
+    unchanged(&mem, Error::TableFull, || w.alloc(id(9), 4, PoolKind::Rtc));
+    // A duplicate is reported before a full table: the more specific fault.
+    unchanged(&mem, Error::DuplicateId, || w.alloc(id(0), 4, PoolKind::Rtc));
+}
+
+#[test]
+fn same_id_once_per_pool() {
+    let mut hp = Mem::new(256);
+    let mut rtc = Mem::new(256);
+    let w = Writer::new();
+    w.init(hp.region(BUS), &hp.config(PoolKind::Hp, BUS)).unwrap();
+    w.init(rtc.region(0x5000_0000), &rtc.config(PoolKind::Rtc, 0x5000_0000)).unwrap();
+    let a = w.alloc(Id::VQUEUE, 8, PoolKind::Hp).unwrap();
+    let b = w.alloc(Id::VQUEUE, 8, PoolKind::Rtc).unwrap();
+    assert_ne!(a.bus_addr(), b.bus_addr());
+    assert_eq!(w.alloc(Id::VQUEUE, 8, PoolKind::Rtc), Err(Error::DuplicateId));
+    assert_eq!(w.get(Id::VQUEUE, PoolKind::Rtc).unwrap(), b);
+}
+
+#[test]
+fn reader_on_zeroed_and_garbage_memory_is_not_ready() {
+    for fill in [0x00, 0xff, 0x53] {
+        let mut mem = Mem::filled(256, fill);
+        let region = mem.region(BUS);
+        let mut r = Reader::new();
+        unchanged(&mem, Error::NotReady, || r.attach(region, PoolKind::Hp));
+        assert_eq!(r.get(id(1), PoolKind::Hp), Err(Error::PoolAbsent));
+    }
+    // The magic alone is not enough: the check word must match too.
+    let mut mem = Mem::new(256);
+    mem.bytes_mut()[..4].copy_from_slice(b"SYSI");
+    let region = mem.region(BUS);
+    assert_eq!(Reader::new().attach(region, PoolKind::Hp), Err(Error::NotReady));
+}
+
+/// A valid table, then one header edit with the check word recomputed.
+fn forged(edit: impl FnOnce(&mut Mem), kind: PoolKind, err: Error) {
+    let (mut mem, _w) = pool(256, 4, PoolKind::Hp);
+    edit(&mut mem);
+    fix_check(&mut mem);
+    let region = mem.region(BUS);
+    let mut r = Reader::new();
+    unchanged(&mem, err, || r.attach(region, kind));
+    unchanged(&mem, err, || Writer::new().attach(region, kind));
+}
+
+#[test]
+fn attach_validates_the_header() {
+    forged(|_| (), PoolKind::Rtc, Error::Corrupt); // an HP table is not the RTC pool
+    forged(|m| m.set_word(1, 2 | 4 << 16), PoolKind::Hp, Error::UnsupportedVersion);
+    forged(|m| m.set_word(1, 1 | 200 << 16), PoolKind::Hp, Error::Corrupt); // table larger than the pool
+    forged(|m| m.set_word(1, 1), PoolKind::Hp, Error::Corrupt); // zero entries
+    forged(|m| m.set_word(3, 512), PoolKind::Hp, Error::Corrupt); // other size
+    forged(|m| m.set_word(4, BUS + 0x1000), PoolKind::Hp, Error::Corrupt); // other base
+    forged(|m| m.set_word(2, 0 | 2 << 8), PoolKind::Hp, Error::Corrupt); // wrong flags for HP
+    // The reserved word must stay zero (room for v1 readers to refuse extensions).
+    let (mut mem, _w) = pool(256, 4, PoolKind::Hp);
+    mem.set_word(7, 1);
+    let region = mem.region(BUS);
+    assert_eq!(Reader::new().attach(region, PoolKind::Hp), Err(Error::Corrupt));
+}
+
+/// A table with one published entry whose words are then replaced.
+fn bad_entry(id_size: u32, addr: u32) -> (Mem, Region) {
+    let (mut mem, w) = pool(256, 4, PoolKind::Hp);
+    w.alloc(id(1), 8, PoolKind::Hp).unwrap();
+    mem.set_word(8, id_size);
+    mem.set_word(9, addr);
+    let region = mem.region(BUS);
+    (mem, region)
+}
+
+#[test]
+fn get_checks_every_entry_lies_in_the_data_area() {
+    let data = BUS + 32 + 4 * 8;
+    let cases = [
+        (1 | 8 << 16, BUS + 8),           // inside the header
+        (1 | 8 << 16, data - 4),           // overlaps the table
+        (1 | 8 << 16, BUS + 256 - 4),      // runs past the end
+        (1 | 8 << 16, BUS + 256),          // starts at the end
+        (1 | 8 << 16, data + 2),           // misaligned
+        (1 | 8 << 16, 0x1000),             // another address entirely
+        (1 | 0xffff << 16, data),          // far too big
+        (1, data),                         // size 0
+        (0xffff | 8 << 16, data),          // id 0xffff
+    ];
+    for (w0, addr) in cases {
+        let (mem, region) = bad_entry(w0, addr);
+        let mut r = Reader::new();
+        r.attach(region, PoolKind::Hp).unwrap();
+        let raw = w0 as u16;
+        let want = Id::from_raw(raw).map_or(Error::NotFound, |_| Error::Corrupt);
+        if let Ok(i) = Id::from_raw(raw) {
+            unchanged(&mem, want, || r.get(i, PoolKind::Hp));
+        }
+        unchanged(&mem, Error::Corrupt, || Writer::new().attach(region, PoolKind::Hp));
+    }
+}
+
+#[test]
+fn count_beyond_capacity_is_corrupt() {
+    let (mut mem, _w) = pool(256, 4, PoolKind::Hp);
+    mem.set_word(6, 5);
+    let region = mem.region(BUS);
+    let mut r = Reader::new();
+    assert_eq!(r.attach(region, PoolKind::Hp), Err(Error::Corrupt));
+}
+
+#[test]
+fn writer_attach_rejects_duplicates_and_overlaps_and_keeps_state() {
+    let (mut mem, w) = pool(256, 4, PoolKind::Hp);
+    let a = w.alloc(id(1), 8, PoolKind::Hp).unwrap();
+    w.alloc(id(2), 8, PoolKind::Hp).unwrap();
+    // Second entry given the first one's id.
+    mem.set_word(10, 1 | 8 << 16);
+    let region = mem.region(BUS);
+    let w2 = Writer::new();
+    unchanged(&mem, Error::Corrupt, || w2.attach(region, PoolKind::Hp));
+    // Second entry overlapping the first block.
+    mem.set_word(10, 2 | 8 << 16);
+    mem.set_word(11, a.bus_addr() + 4);
+    unchanged(&mem, Error::Corrupt, || w2.attach(region, PoolKind::Hp));
+    assert_eq!(w2.count(PoolKind::Hp), Err(Error::PoolAbsent), "a failed attach sets nothing up");
+}
+
+#[test]
+fn typed_views_check_size_and_alignment() {
+    let (_mem, w) = pool(512, 8, PoolKind::Hp);
+    w.alloc(id(1), 4, PoolKind::Hp).unwrap();
+    let odd = w.alloc(id(2), 8, PoolKind::Hp).unwrap();
+    assert_eq!(odd.bus_addr() % 8, 4, "test setup: a block 4- but not 8-aligned");
+    let mut r = Reader::new();
+    r.attach(odd_region(&w), PoolKind::Hp).unwrap();
+    assert_eq!(r.get_as::<u64>(id(2), PoolKind::Hp), Err(Error::Misaligned));
+    assert_eq!(r.get_as::<[u32; 3]>(id(2), PoolKind::Hp), Err(Error::SizeMismatch));
+    assert_eq!(r.get_as::<[u32; 2]>(id(2), PoolKind::Hp).unwrap().read(), [0, 0]);
+    assert_eq!(r.get_as::<u32>(id(3), PoolKind::Hp), Err(Error::NotFound));
+    let aligned = w.alloc_aligned(id(3), 8, 64, PoolKind::Hp).unwrap();
+    assert_eq!(aligned.bus_addr() % 64, 0);
+    assert_eq!(aligned.as_ptr() as usize % 64, 0, "local pointer aligned like the bus address");
+    let v = w.alloc_with(id(4), PoolKind::Hp, &0x1122_3344_5566_7788u64).unwrap();
+    assert_eq!(v.block().bus_addr() % 8, 0);
+    assert_eq!(r.get_as::<u64>(id(4), PoolKind::Hp).unwrap().read(), 0x1122_3344_5566_7788);
+}
+
+/// The writer's HP region (through a lookup), to attach a reader to it.
+fn odd_region(w: &Writer) -> Region {
+    let b = w.get(id(1), PoolKind::Hp).unwrap();
+    let base = b.bus_addr() - (32 + 8 * 8);
+    // SAFETY: the pool's memory is still owned by the calling test.
+    unsafe { Region::new(b.as_ptr().sub((b.bus_addr() - base) as usize), base, 512) }.unwrap()
+}
+
+#[test]
+fn block_access_is_bounds_checked() {
+    let (_mem, w) = pool(256, 4, PoolKind::Rtc);
+    let b = w.alloc(id(1), 6, PoolKind::Rtc).unwrap();
+    b.write(0, b"sysinf").unwrap();
+    assert_eq!(b.write(1, b"sysinf"), Err(Error::SizeMismatch));
+    assert_eq!(b.write(usize::MAX, b"x"), Err(Error::SizeMismatch));
+    let mut buf = [0u8; 6];
+    b.read(0, &mut buf).unwrap();
+    assert_eq!(&buf, b"sysinf");
+    assert_eq!(b.read(2, &mut buf), Err(Error::SizeMismatch));
+}
+
+#[test]
+fn atomics_only_in_pools_that_have_them() {
+    let (_m1, rtc) = pool(256, 4, PoolKind::Rtc);
+    let b = rtc.alloc(id(1), 8, PoolKind::Rtc).unwrap();
+    assert_eq!(b.atomic_words().unwrap_err(), Error::NoAtomics);
+    let (_m2, hp) = pool(256, 4, PoolKind::Hp);
+    let b = hp.alloc(id(1), 8, PoolKind::Hp).unwrap();
+    let words = b.atomic_words().unwrap();
+    assert_eq!(words.len(), 2);
+    words[1].store(7, std::sync::atomic::Ordering::Release);
+    let mut buf = [0u8; 4];
+    b.read(4, &mut buf).unwrap();
+    assert_eq!(u32::from_le_bytes(buf), 7);
+}
+
+#[test]
+fn blocks_are_zero_filled_over_old_contents() {
+    let (_mem, w) = pool(256, 4, PoolKind::Hp); // the pool was filled with 0xa5
+    let b = w.alloc(id(1), 40, PoolKind::Hp).unwrap();
+    let mut buf = [0xffu8; 40];
+    b.read(0, &mut buf).unwrap();
+    assert_eq!(buf, [0; 40]);
+}
+
+#[test]
+fn dump_prints_real_addresses() {
+    let (_mem, w) = pool(256, 4, PoolKind::Hp);
+    let b = w.alloc(id(0x42), 12, PoolKind::Hp).unwrap();
+    let mut out = String::new();
+    w.dump(&mut out).unwrap();
+    assert!(out.contains("HP pool @ 0x40800000, 256 bytes: 1/4 entries"), "{out}");
+    assert!(out.contains(&format!("id 0x0042  size    12  addr {:#010x}", b.bus_addr())), "{out}");
+}
