@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# CMake helpers of the esp-amp-sysinfo Zephyr module: building the C API
+# static library with cargo, and the post-build pool check.
+
+set(ESP_AMP_SYS_INFO_DIR "${CMAKE_CURRENT_LIST_DIR}/.." CACHE INTERNAL "esp-amp-sysinfo module root")
+
+find_program(ESP_AMP_SYS_INFO_CARGO cargo REQUIRED)
+
+# The Rust target for this image's CPU. Same mapping as zephyr-lang-rust's
+# _rust_map_target() (its CMakeLists.txt) for the boards this module
+# supports, so that a C application and a Rust application of one board
+# compile the core for the same target: every RV32 Zephyr target (ESP32-C6,
+# ESP32-C5, ESP32-P4 HP cores, qemu_riscv32) is riscv32i-unknown-none-elf.
+function(esp_amp_sys_info_rust_target out_var)
+  if(CONFIG_RISCV_ISA_RV32I)
+    set(${out_var} "riscv32i-unknown-none-elf" PARENT_SCOPE)
+  elseif(CONFIG_RISCV_ISA_RV64I)
+    set(${out_var} "riscv64imac-unknown-none-elf" PARENT_SCOPE)
+  else()
+    message(FATAL_ERROR
+      "esp-amp-sysinfo: no Rust target for this board's CPU (supported: RISC-V RV32I/RV64I). "
+      "Disable CONFIG_ESP_AMP_SYS_INFO_C_API or add the mapping in ${CMAKE_CURRENT_FUNCTION_LIST_FILE}.")
+  endif()
+endfunction()
+
+# Defines the imported library `esp_amp_sys_info_capi`: crates/amp-sysinfo-capi
+# (staticlib) built for this board with cargo. Cargo runs on every build (it
+# is cheap when nothing changed) and decides itself what to rebuild.
+function(esp_amp_sys_info_capi_library)
+  esp_amp_sys_info_rust_target(rust_target)
+  set(target_dir "${CMAKE_BINARY_DIR}/esp_amp_sys_info/target")
+  set(staticlib "${target_dir}/${rust_target}/release/libamp_sysinfo_capi.a")
+  # A file that is never created: makes the custom command run every time.
+  set(always_run "${CMAKE_BINARY_DIR}/esp_amp_sys_info/always-run-cargo.stamp")
+
+  add_custom_command(
+    OUTPUT ${always_run}
+    BYPRODUCTS ${staticlib}
+    COMMAND ${ESP_AMP_SYS_INFO_CARGO} build
+      --release
+      --manifest-path ${ESP_AMP_SYS_INFO_DIR}/Cargo.toml
+      --package amp-sysinfo-capi
+      --no-default-features
+      --features port-critical-section
+      --target ${rust_target}
+      --target-dir ${target_dir}
+    WORKING_DIRECTORY ${ESP_AMP_SYS_INFO_DIR}
+    COMMENT "esp-amp-sysinfo: building the C API for ${rust_target}"
+    USES_TERMINAL
+  )
+  add_custom_target(esp_amp_sys_info_capi_build DEPENDS ${always_run})
+
+  add_library(esp_amp_sys_info_capi STATIC IMPORTED GLOBAL)
+  set_target_properties(esp_amp_sys_info_capi PROPERTIES IMPORTED_LOCATION ${staticlib})
+  add_dependencies(esp_amp_sys_info_capi esp_amp_sys_info_capi_build)
+endfunction()
+
+# After zephyr.elf is linked, the devicetree generator checks that no
+# allocated section of the image overlaps a pool of the build's devicetree.
+# (Zephyr's ESP32 linker scripts size RAM from soc/espressif/<soc>/memory.h
+# and do not honour reserved-memory nodes: see docs/zephyr.md.)
+function(esp_amp_sys_info_check_pools)
+  set(host_dir "${CMAKE_BINARY_DIR}/esp_amp_sys_info/host")
+  set_property(GLOBAL APPEND PROPERTY extra_post_build_commands
+    COMMAND ${CMAKE_COMMAND} -E echo "esp-amp-sysinfo: checking ${KERNEL_ELF_NAME} against the pools of ${ZEPHYR_DTS}"
+    COMMAND ${ESP_AMP_SYS_INFO_CARGO} run --quiet --release
+      --manifest-path ${ESP_AMP_SYS_INFO_DIR}/Cargo.toml
+      --package amp-sysinfo-dt
+      --target-dir ${host_dir}
+      --
+      check-elf --dts ${ZEPHYR_DTS} --elf ${ZEPHYR_BINARY_DIR}/${KERNEL_ELF_NAME}
+  )
+endfunction()
