@@ -138,3 +138,84 @@ pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Ent
     }
     Err(Error::NotFound)
 }
+
+/// The publication protocol under loom: every interleaving of a main core that
+/// formats a table and publishes two blocks, and a sub core that attaches and
+/// looks them up, within loom's preemption bound.
+/// Run: `RUSTFLAGS="--cfg loom" cargo test -p amp-sysinfo --release --lib -- loom`.
+#[cfg(all(test, loom))]
+mod loom_model {
+    use super::*;
+    use crate::format::Header;
+    use loom::sync::atomic::AtomicU32;
+    use loom::sync::Arc;
+    use std::vec::Vec;
+
+    const MAX: u16 = 2;
+    const BUS: u32 = 0x4000_0000;
+    /// Header + 2 entries + 2 one-word blocks.
+    const WORDS: usize = 8 + 2 * MAX as usize + 2;
+    const DATA: usize = 8 + 2 * MAX as usize;
+
+    struct LoomWords(Vec<AtomicU32>);
+
+    impl Words for LoomWords {
+        fn len_words(&self) -> usize {
+            self.0.len()
+        }
+        unsafe fn load(&self, index: usize, order: Ordering) -> u32 {
+            self.0[index].load(order)
+        }
+        unsafe fn store(&self, index: usize, value: u32, order: Ordering) {
+            self.0[index].store(value, order)
+        }
+    }
+
+    fn value(i: u16) -> u32 {
+        0xc0de_0000 | i as u32
+    }
+
+    #[test]
+    fn loom_reader_never_sees_a_partial_entry() {
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound = Some(3);
+        builder.check(|| {
+            let words = Arc::new(LoomWords((0..WORDS).map(|_| AtomicU32::new(0)).collect()));
+            let size = (WORDS * 4) as u32;
+            let header = Header { kind: PoolKind::Hp, max_entries: MAX, size, bus_base: BUS };
+            let main = {
+                let words = words.clone();
+                loom::thread::spawn(move || {
+                    format(&*words, &header);
+                    for i in 0..MAX {
+                        // The block first (Relaxed, like a plain write), then the entry.
+                        let slot = DATA + i as usize;
+                        words.0[slot].store(value(i), Relaxed);
+                        let addr = BUS + slot as u32 * 4;
+                        publish(&*words, i, Entry { id: i + 1, size: 4, addr });
+                    }
+                })
+            };
+            // Sub core: attach, then look every id up.
+            match read_header(&*words, PoolKind::Hp, BUS, size) {
+                Err(Error::NotReady) => {}
+                Err(e) => panic!("attach saw a half-written header: {e:?}"),
+                Ok(max) => {
+                    assert_eq!(max, MAX);
+                    for i in 0..MAX {
+                        match find(&*words, max, i + 1) {
+                            Err(Error::NotFound) => {}
+                            Err(e) => panic!("lookup failed: {e:?}"),
+                            Ok(entry) => {
+                                let (offset, _) = block_span(entry, BUS, size, max).expect("entry inside the pool");
+                                let got = words.0[offset as usize / 4].load(Relaxed);
+                                assert_eq!(got, value(i), "block published before its contents");
+                            }
+                        }
+                    }
+                }
+            }
+            main.join().unwrap();
+        });
+    }
+}
