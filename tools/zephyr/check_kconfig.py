@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Parses the module's Kconfig with kconfiglib (Zephyr's Kconfig library),
+inside a stand-in of the Zephyr Kconfig tree (standins/Kconfig) and with
+stand-ins of Zephyr's devicetree preprocessor functions (kconfigfunctions.py)
+evaluated on real devicetrees by edtlib.
+
+For every devicetree given, with CONFIG_RUST off and on:
+  - parsing gives no warning at all (references to undefined symbols
+    included: KCONFIG_WARN_UNDEF=y);
+  - ESP_AMP_SYS_INFO is on exactly when an enabled esp-amp-sysinfo,pool node
+    exists;
+  - ESP_AMP_HP_SHARED_MEM_SIZE / ESP_AMP_RTC_SHARED_MEM_SIZE equal the sizes
+    edtlib reads from the nodes labelled sysinfo_hp / sysinfo_rtc;
+  - the entry count defaults to 16, the C API is on for C apps and off for
+    Rust apps, the log level symbol exists.
+
+Usage:
+  check_kconfig.py KCONFIG DTS... [--bindings DIR]...
+  check_kconfig.py KCONFIG --expect-fail     (a broken Kconfig must be rejected)
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+class CheckError(Exception):
+    pass
+
+
+def load(module_kconfig: Path, dts, bindings):
+    """A fresh kconfiglib.Kconfig for one devicetree (the functions module
+    reads the devicetree at import, so each run gets its own import)."""
+    os.environ["srctree"] = str(HERE / "standins")
+    os.environ["ESP_AMP_SYSINFO_MODULE_KCONFIG"] = str(module_kconfig.resolve())
+    os.environ["KCONFIG_FUNCTIONS"] = "kconfigfunctions"
+    os.environ["KCONFIG_WARN_UNDEF"] = "y"
+    os.environ["SYSINFO_KCONFIG_DTS"] = str(dts) if dts else ""
+    os.environ["SYSINFO_KCONFIG_BINDINGS"] = ":".join(str(b) for b in bindings)
+    sys.modules.pop("kconfigfunctions", None)
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    import kconfiglib
+
+    try:
+        kconf = kconfiglib.Kconfig(str(HERE / "standins" / "Kconfig"), warn_to_stderr=False)
+    except kconfiglib.KconfigError as e:
+        raise CheckError(f"kconfiglib: {e}")
+    if kconf.warnings:
+        raise CheckError("kconfiglib warnings:\n  " + "\n  ".join(kconf.warnings))
+    return kconf
+
+
+def expected_from_dts(dts, bindings):
+    from devicetree import edtlib
+
+    edt = edtlib.EDT(str(dts), [str(b) for b in bindings])
+    okay = [n for n in edt.nodes if "esp-amp-sysinfo,pool" in n.compats and n.status == "okay"]
+
+    def size(label):
+        n = edt.label2node.get(label)
+        return n.regs[0].size if n is not None and n.status == "okay" and n.regs else None
+
+    return bool(okay), size("sysinfo_hp"), size("sysinfo_rtc")
+
+
+def value(kconf, name):
+    return kconf.syms[name].str_value
+
+
+def check_dts(module_kconfig, dts, bindings):
+    enabled, hp, rtc = expected_from_dts(dts, bindings)
+    report = []
+    for rust in ("n", "y"):
+        kconf = load(module_kconfig, dts, bindings)
+        kconf.syms["LOG"].set_value("y")
+        kconf.syms["RUST"].set_value(rust)
+        got = value(kconf, "ESP_AMP_SYS_INFO")
+        if got != ("y" if enabled else "n"):
+            raise CheckError(f"{dts}: ESP_AMP_SYS_INFO={got}, expected {'y' if enabled else 'n'}")
+        if not enabled:
+            report.append(f"{dts.name} RUST={rust}: module off (no enabled pool)")
+            continue
+        checks = {
+            "ESP_AMP_HP_SHARED_MEM_SIZE": hex(hp) if hp is not None else "0x0",
+            "ESP_AMP_SYS_INFO_RTC_POOL": "y" if rtc is not None else "n",
+            "ESP_AMP_RTC_SHARED_MEM_SIZE": hex(rtc) if rtc is not None else "",
+            "ESP_AMP_SYS_INFO_MAX_ENTRIES": "16",
+            "ESP_AMP_SYS_INFO_C_API": "n" if rust == "y" else "y",
+            "ESP_AMP_SYS_INFO_CHECK_POOLS": "y",
+            "ESP_AMP_SYS_INFO_LOG_LEVEL": "3",
+        }
+        for sym, want in checks.items():
+            if sym not in kconf.syms:
+                raise CheckError(f"symbol {sym} is not defined")
+            got = value(kconf, sym)
+            if got != want:
+                raise CheckError(f"{dts}: RUST={rust}: CONFIG_{sym}={got!r}, expected {want!r}")
+        # The seed's names must be read-only (derived from devicetree).
+        for sym in ("ESP_AMP_HP_SHARED_MEM_SIZE", "ESP_AMP_RTC_SHARED_MEM_SIZE"):
+            if kconf.syms[sym].nodes[0].prompt is not None:
+                raise CheckError(f"CONFIG_{sym} has a prompt: it must come from devicetree only")
+        report.append(f"{dts.name} RUST={rust}: " + " ".join(f"{k}={value(kconf, k)}" for k in checks))
+    return report
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kconfig", type=Path)
+    ap.add_argument("dts", type=Path, nargs="*")
+    ap.add_argument("--bindings", type=Path, action="append", default=[])
+    ap.add_argument("--expect-fail", action="store_true")
+    args = ap.parse_args()
+    try:
+        if args.expect_fail:
+            load(args.kconfig, HERE / "fixtures" / "pools.dts", args.bindings)
+        else:
+            if not args.dts:
+                ap.error("give at least one devicetree")
+            for dts in args.dts:
+                for line in check_dts(args.kconfig, dts, args.bindings):
+                    print(f"kconfig: {line}")
+    except CheckError as e:
+        if args.expect_fail:
+            print(f"kconfig: {args.kconfig}: rejected as expected: {e}".splitlines()[0])
+            return 0
+        print(f"kconfig: {args.kconfig}: {e}", file=sys.stderr)
+        return 1
+    if args.expect_fail:
+        print(f"kconfig: {args.kconfig}: was accepted but must be rejected", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
