@@ -1,0 +1,143 @@
+//! Everything that can go wrong, each variant naming the node and property at
+//! fault so a build log says exactly what to fix in which overlay.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A node as the user wrote it: its path, and its first label if it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeName {
+    pub path: String,
+    pub label: Option<String>,
+}
+
+impl fmt::Display for NodeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.label {
+            Some(l) => write!(f, "{} ({l})", self.path),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// An address range `[start, end)` in the CPU's (bus) address space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Range {
+    pub start: u64,
+    pub end: u64,
+}
+
+impl Range {
+    pub fn new(start: u64, size: u64) -> Range {
+        Range { start, end: start + size }
+    }
+    pub fn size(&self) -> u64 {
+        self.end - self.start
+    }
+    pub fn overlaps(&self, other: &Range) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+    pub fn contains(&self, other: &Range) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+impl fmt::Display for Range {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#x}..{:#x}", self.start, self.end)
+    }
+}
+
+/// Why a devicetree could not be read, or why its pools are not usable.
+#[derive(Debug)]
+pub enum Error {
+    /// A file could not be read or written.
+    Io { path: PathBuf, source: std::io::Error },
+    /// `cpp` or `dtc` could not be started or failed; `stderr` is its output.
+    Tool { tool: String, status: String, stderr: String },
+    /// The compiled blob is not a valid flattened devicetree.
+    Blob(String),
+    /// A pool property is missing, of the wrong type, or has a value the
+    /// binding does not allow.
+    Property { node: NodeName, property: &'static str, problem: String },
+    /// No enabled node is an HP pool: every configuration needs one.
+    MissingHpPool,
+    /// Two enabled pools claim the same kind.
+    DuplicateKind { kind: &'static str, first: NodeName, second: NodeName },
+    /// An RTC pool, but the HP pool says the sub core is not the LP core.
+    RtcWithoutLpCore { node: NodeName, hp_pool: NodeName },
+    /// The pool does not lie inside one memory node.
+    OutsideMemory { node: NodeName, range: Range },
+    /// The pool overlaps another node's registers or memory.
+    Overlap { node: NodeName, range: Range, other: NodeName, other_range: Range },
+    /// Base or size is not a multiple of the pool alignment (16 bytes).
+    Misaligned { node: NodeName, range: Range, align: u32 },
+    /// The pool cannot hold its own header and table.
+    TooSmall { node: NodeName, size: u64, needed: u64, max_entries: u16 },
+    /// A pool reaches above 4 GiB: the table stores 32-bit bus addresses.
+    AddressTooLarge { node: NodeName, range: Range },
+    /// The image RAM node asked for does not exist or has no usable `reg`.
+    RamNode { wanted: String, problem: String },
+    /// An allocated ELF section lies in a pool.
+    ElfOverlap { elf: PathBuf, section: String, range: Range, pool: NodeName, pool_range: Range },
+    /// The ELF file could not be parsed.
+    Elf { elf: PathBuf, problem: String },
+    /// Wrong command-line usage.
+    Usage(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Tool { tool, status, stderr } => write!(f, "{tool} failed ({status}):\n{stderr}"),
+            Error::Blob(e) => write!(f, "not a valid devicetree blob: {e}"),
+            Error::Property { node, property, problem } => write!(f, "{node}: property `{property}`: {problem}"),
+            Error::MissingHpPool => write!(
+                f,
+                "no HP pool: add an enabled node with compatible \"{}\" and pool-kind = \"hp\" under /reserved-memory",
+                crate::COMPATIBLE
+            ),
+            Error::DuplicateKind { kind, first, second } => {
+                write!(f, "{second}: a second {kind} pool (the first is {first}); each kind may appear once")
+            }
+            Error::RtcWithoutLpCore { node, hp_pool } => write!(
+                f,
+                "{node}: an RTC pool needs the LP core as sub core, but {hp_pool} says sub-core = \"hp\""
+            ),
+            Error::OutsideMemory { node, range } => {
+                write!(f, "{node}: pool {range} does not lie inside one memory node (device_type = \"memory\" or mmio-sram)")
+            }
+            Error::Overlap { node, range, other, other_range } => {
+                write!(f, "{node}: pool {range} overlaps {other} at {other_range}")
+            }
+            Error::Misaligned { node, range, align } => {
+                write!(f, "{node}: pool {range}: base and size must be multiples of {align} bytes")
+            }
+            Error::TooSmall { node, size, needed, max_entries } => write!(
+                f,
+                "{node}: pool of {size:#x} bytes cannot hold its header and a table of {max_entries} entries ({needed:#x} bytes)"
+            ),
+            Error::AddressTooLarge { node, range } => {
+                write!(f, "{node}: pool {range} lies above 4 GiB; pools hold 32-bit bus addresses")
+            }
+            Error::RamNode { wanted, problem } => write!(f, "image RAM {wanted}: {problem}"),
+            Error::ElfOverlap { elf, section, range, pool, pool_range } => write!(
+                f,
+                "{}: section `{section}` at {range} overlaps pool {pool} at {pool_range}",
+                elf.display()
+            ),
+            Error::Elf { elf, problem } => write!(f, "{}: {problem}", elf.display()),
+            Error::Usage(u) => f.write_str(u),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! `amp-sysinfo-dt`: the generator and checks on the command line.
+//! See the crate documentation for the commands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use amp_sysinfo_dt::{Devicetree, Error};
+
+const USAGE: &str = "usage: amp-sysinfo-dt <pools|rust|memory-x|check-elf> INPUT [options]
+  INPUT:     --dts FILE (a final zephyr.dts)
+           | --board FILE [--overlay FILE]... [-I DIR]...
+  rust:      [-o FILE]
+  memory-x:  [--ram NODE (label or path; default /chosen zephyr,sram)] [-o FILE]
+  check-elf: --elf FILE";
+
+#[derive(Default)]
+struct Args {
+    dts: Option<PathBuf>,
+    board: Option<PathBuf>,
+    overlays: Vec<PathBuf>,
+    includes: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    ram: Option<String>,
+    elf: Option<PathBuf>,
+}
+
+fn parse(args: &[String]) -> Result<Args, Error> {
+    let mut a = Args::default();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().cloned().ok_or_else(|| Error::Usage(format!("{flag} needs a value\n{USAGE}")));
+        match flag.as_str() {
+            "--dts" => a.dts = Some(value()?.into()),
+            "--board" => a.board = Some(value()?.into()),
+            "--overlay" => a.overlays.push(value()?.into()),
+            "-I" => a.includes.push(value()?.into()),
+            "-o" | "--out" => a.out = Some(value()?.into()),
+            "--ram" => a.ram = Some(value()?),
+            "--elf" => a.elf = Some(value()?.into()),
+            other => return Err(Error::Usage(format!("unknown argument `{other}`\n{USAGE}"))),
+        }
+    }
+    Ok(a)
+}
+
+fn load(a: &Args) -> Result<Devicetree, Error> {
+    match (&a.dts, &a.board) {
+        (Some(dts), None) if a.overlays.is_empty() => Devicetree::from_dts(dts),
+        (None, Some(board)) => Devicetree::from_board(board, &a.overlays, &a.includes),
+        _ => Err(Error::Usage(format!("give either --dts, or --board with optional --overlay\n{USAGE}"))),
+    }
+}
+
+fn emit(a: &Args, text: String) -> Result<(), Error> {
+    match &a.out {
+        Some(p) => std::fs::write(p, text).map_err(|source| Error::Io { path: p.clone(), source }),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), Error> {
+    let (cmd, rest) = args.split_first().ok_or_else(|| Error::Usage(USAGE.into()))?;
+    let a = parse(rest)?;
+    match cmd.as_str() {
+        "pools" => {
+            for p in load(&a)?.pools()? {
+                println!(
+                    "{:<3} {:#010x} size {:#x} max-entries {:<3} {}",
+                    p.config.kind.name(),
+                    p.config.bus_base,
+                    p.config.size,
+                    p.config.max_entries,
+                    p.node
+                );
+            }
+            Ok(())
+        }
+        "rust" => emit(&a, load(&a)?.rust()?),
+        "memory-x" => emit(&a, load(&a)?.memory_x(a.ram.as_deref())?),
+        "check-elf" => {
+            let elf = a.elf.as_ref().ok_or_else(|| Error::Usage(format!("check-elf needs --elf\n{USAGE}")))?;
+            let dt = load(&a)?;
+            let n = dt.check_elf(elf)?;
+            println!("{}: {n} allocated sections, none in a pool", elf.display());
+            Ok(())
+        }
+        other => Err(Error::Usage(format!("unknown command `{other}`\n{USAGE}"))),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("amp-sysinfo-dt: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

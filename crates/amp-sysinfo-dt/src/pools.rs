@@ -1,0 +1,150 @@
+//! Finding the pool nodes and checking them against the rest of the tree.
+
+use amp_sysinfo::format::{table_bytes, DEFAULT_MAX_ENTRIES, POOL_ALIGN};
+use amp_sysinfo::{PoolConfig, PoolKind};
+
+use crate::error::{Error, NodeName, Range};
+use crate::tree::Tree;
+use crate::COMPATIBLE;
+
+/// Which core runs the sub image (the HP pool's `sub-core` property).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubCore {
+    /// The low-power core (ESP32-C6/C5); the RTC pool is available.
+    Lp,
+    /// A second HP core (ESP32-P4); there is no RTC pool.
+    Hp,
+}
+
+/// One pool as the devicetree describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pool {
+    /// The node, for messages and comments.
+    pub node: NodeName,
+    /// The value both cores build their view of the pool from.
+    pub config: PoolConfig,
+}
+
+impl Pool {
+    pub fn range(&self) -> Range {
+        Range::new(u64::from(self.config.bus_base), u64::from(self.config.size))
+    }
+}
+
+fn prop_err(node: &NodeName, property: &'static str, problem: impl Into<String>) -> Error {
+    Error::Property { node: node.clone(), property, problem: problem.into() }
+}
+
+/// Reads and checks every enabled pool node; the HP pool comes first.
+pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
+    let mut found: Vec<(usize, Pool, Option<SubCore>)> = Vec::new();
+    for (idx, node) in tree.nodes.iter().enumerate() {
+        if !node.has_compatible(COMPATIBLE) || !node.is_enabled() {
+            continue;
+        }
+        let name = node.name();
+        let kind = match node.string("pool-kind") {
+            None => return Err(prop_err(&name, "pool-kind", "missing; must be \"hp\" or \"rtc\"")),
+            Some(Ok("hp")) => PoolKind::Hp,
+            Some(Ok("rtc")) => PoolKind::Rtc,
+            Some(Ok(other)) => return Err(prop_err(&name, "pool-kind", format!("\"{other}\" is not \"hp\" or \"rtc\""))),
+            Some(Err(())) => return Err(prop_err(&name, "pool-kind", "not a string")),
+        };
+        let sub_core = match (node.string("sub-core"), kind) {
+            (None, PoolKind::Hp) => {
+                return Err(prop_err(&name, "sub-core", "missing on the HP pool; must be \"lp\" or \"hp\""))
+            }
+            (None, _) => None,
+            (Some(_), PoolKind::Rtc) => {
+                return Err(prop_err(&name, "sub-core", "belongs on the HP pool only"));
+            }
+            (Some(Ok("lp")), _) => Some(SubCore::Lp),
+            (Some(Ok("hp")), _) => Some(SubCore::Hp),
+            (Some(Ok(other)), _) => return Err(prop_err(&name, "sub-core", format!("\"{other}\" is not \"lp\" or \"hp\""))),
+            (Some(Err(())), _) => return Err(prop_err(&name, "sub-core", "not a string")),
+        };
+        let max_entries = match node.u32("max-entries") {
+            None => DEFAULT_MAX_ENTRIES,
+            Some(Ok(n)) if (1..=u32::from(u16::MAX)).contains(&n) => n as u16,
+            Some(Ok(n)) => return Err(prop_err(&name, "max-entries", format!("{n} is not in 1..=65535"))),
+            Some(Err(())) => return Err(prop_err(&name, "max-entries", "not a single 32-bit cell")),
+        };
+        if !node.props.contains_key("reg") {
+            return Err(prop_err(&name, "reg", "missing"));
+        }
+        let range = match node.regions.as_slice() {
+            [r] => *r,
+            [] => return Err(prop_err(&name, "reg", "does not map to a CPU address (is the pool under /reserved-memory with `ranges;`?)")),
+            _ => return Err(prop_err(&name, "reg", "must hold exactly one (address, size) pair")),
+        };
+        if range.end > 1 << 32 {
+            return Err(Error::AddressTooLarge { node: name, range });
+        }
+        let align = u64::from(POOL_ALIGN);
+        if range.start % align != 0 || range.size() % align != 0 {
+            return Err(Error::Misaligned { node: name, range, align: POOL_ALIGN });
+        }
+        let needed = table_bytes(max_entries) as u64;
+        if range.size() < needed {
+            return Err(Error::TooSmall { node: name, size: range.size(), needed, max_entries });
+        }
+        let config = PoolConfig { kind, bus_base: range.start as u32, size: range.size() as u32, max_entries };
+        found.push((idx, Pool { node: name, config }, sub_core));
+    }
+
+    for (i, (_, a, _)) in found.iter().enumerate() {
+        if let Some((_, b, _)) = found[..i].iter().find(|(_, b, _)| b.config.kind == a.config.kind) {
+            return Err(Error::DuplicateKind { kind: a.config.kind.name(), first: b.node.clone(), second: a.node.clone() });
+        }
+    }
+    let (_, hp, sub_core) = found.iter().find(|(_, p, _)| p.config.kind == PoolKind::Hp).ok_or(Error::MissingHpPool)?;
+    if *sub_core == Some(SubCore::Hp) {
+        if let Some((_, rtc, _)) = found.iter().find(|(_, p, _)| p.config.kind == PoolKind::Rtc) {
+            return Err(Error::RtcWithoutLpCore { node: rtc.node.clone(), hp_pool: hp.node.clone() });
+        }
+    }
+    for (idx, pool, _) in &found {
+        check_placement(tree, *idx, pool)?;
+    }
+    found.sort_by_key(|(_, p, _)| p.config.kind as u8);
+    Ok(found.into_iter().map(|(_, p, _)| p).collect())
+}
+
+/// A pool lies inside one memory node and overlaps no other node with a
+/// memory-mapped `reg`, except the memory nodes (and buses) around it.
+fn check_placement(tree: &Tree, idx: usize, pool: &Pool) -> Result<(), Error> {
+    let range = pool.range();
+    let is_container = |other: usize| {
+        let n = &tree.nodes[other];
+        tree.is_ancestor(other, idx)
+            || (n.is_memory() && !inside_memory(tree, other) && n.regions.iter().any(|r| r.contains(&range)))
+    };
+    let inside = tree.nodes.iter().enumerate().any(|(o, n)| {
+        o != idx && n.is_memory() && !inside_memory(tree, o) && n.regions.iter().any(|r| r.contains(&range))
+    });
+    if !inside {
+        return Err(Error::OutsideMemory { node: pool.node.clone(), range });
+    }
+    for (o, other) in tree.nodes.iter().enumerate() {
+        if o == idx || is_container(o) {
+            continue;
+        }
+        if let Some(r) = other.regions.iter().find(|r| r.overlaps(&range)) {
+            return Err(Error::Overlap { node: pool.node.clone(), range, other: other.name(), other_range: *r });
+        }
+    }
+    Ok(())
+}
+
+/// True for a node that lies below a memory node (e.g. `ulp_ram` below
+/// `sramlp`): such a node is a claimed part of that memory, not free RAM.
+pub fn inside_memory(tree: &Tree, idx: usize) -> bool {
+    let mut cur = tree.nodes[idx].parent;
+    while let Some(p) = cur {
+        if tree.nodes[p].is_memory() {
+            return true;
+        }
+        cur = tree.nodes[p].parent;
+    }
+    false
+}
