@@ -1,0 +1,78 @@
+//! What a bare-metal static library needs from the image: a critical section
+//! and a panic handler (both optional, by feature).
+
+/// `critical-section` through the platform glue's C hooks.
+#[cfg(all(target_os = "none", feature = "port-critical-section"))]
+mod critical {
+    use core::cell::UnsafeCell;
+
+    extern "C" {
+        /// Enters the platform's critical section; returns what `exit` restores.
+        pub fn esp_amp_sys_info_port_critical_enter() -> u32;
+        /// Leaves it, restoring `state`.
+        pub fn esp_amp_sys_info_port_critical_exit(state: u32);
+    }
+
+    /// Nesting depth and the outermost `enter`'s state. `critical-section`'s
+    /// restore state is `()` unless the final image picks another width, so
+    /// the hook's `u32` is kept here: only the outermost acquire calls the
+    /// hooks, inner ones just count (the section is already held).
+    struct Nesting {
+        depth: UnsafeCell<u32>,
+        state: UnsafeCell<u32>,
+    }
+
+    // SAFETY: both fields are only touched between `enter` and `exit` of the
+    // platform's critical section on this (single-hart) core, or at depth 0
+    // before `enter` by the one context that is about to take it.
+    unsafe impl Sync for Nesting {}
+
+    static NESTING: Nesting = Nesting { depth: UnsafeCell::new(0), state: UnsafeCell::new(0) };
+
+    struct PortCriticalSection;
+    critical_section::set_impl!(PortCriticalSection);
+
+    // SAFETY: acquire/release pair up as `critical-section` requires: the
+    // outermost acquire enters the platform's section and the matching
+    // release leaves it with the state that enter returned.
+    unsafe impl critical_section::Impl for PortCriticalSection {
+        unsafe fn acquire() {
+            // SAFETY: reading `depth` is race-free: a non-zero depth means this
+            // context already holds the section (an interrupt cannot run);
+            // zero means any interrupt that ran in between left it at zero.
+            unsafe {
+                if *NESTING.depth.get() == 0 {
+                    let state = esp_amp_sys_info_port_critical_enter();
+                    *NESTING.state.get() = state;
+                }
+                *NESTING.depth.get() += 1;
+            }
+        }
+
+        unsafe fn release(_: ()) {
+            // SAFETY: called inside the section taken by `acquire`.
+            unsafe {
+                *NESTING.depth.get() -= 1;
+                if *NESTING.depth.get() == 0 {
+                    esp_amp_sys_info_port_critical_exit(*NESTING.state.get());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(all(target_os = "none", feature = "port-critical-section"))]
+pub use critical::{esp_amp_sys_info_port_critical_enter, esp_amp_sys_info_port_critical_exit};
+
+/// A staticlib for a bare-metal target must define the panic handler. The
+/// library is written not to panic (every failure is a typed error), so this
+/// is reached only on a bug; it parks the core. Images that already have a
+/// handler (a Rust application, zephyr-lang-rust) build without the
+/// `panic-handler` feature.
+#[cfg(all(target_os = "none", feature = "panic-handler"))]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    loop {
+        core::hint::spin_loop();
+    }
+}

@@ -1,0 +1,370 @@
+//! Why a call failed: the last-error string, the C log sink and `log`.
+//!
+//! The error path builds its line by copying bytes (no `core::fmt`), so a
+//! sub-core image that never calls `esp_amp_sys_info_dump` does not pay for
+//! the formatting machinery.
+
+use core::ffi::{c_char, CStr};
+use core::fmt;
+use core::sync::atomic::{AtomicPtr, Ordering};
+
+use amp_sysinfo::Error;
+
+use crate::abi::{esp_amp_sys_info_cap_t, esp_amp_sys_info_log_fn_t};
+
+/// Why a C call failed: an error of the core crate, or one only the C
+/// boundary can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The core crate refused.
+    Core(Error),
+    /// `cap` is neither `SYS_INFO_CAP_HP` nor `SYS_INFO_CAP_RTC`.
+    InvalidCap,
+    /// A pointer that must not be NULL was NULL.
+    NullPointer,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+impl Failure {
+    /// The NUL-terminated reason `esp_amp_sys_info_last_error` returns. For
+    /// core errors it is the text of [`Error::as_str`].
+    pub const fn reason(self) -> &'static CStr {
+        match self {
+            Failure::Core(e) => core_reason(e),
+            Failure::InvalidCap => c"invalid cap (neither SYS_INFO_CAP_HP nor SYS_INFO_CAP_RTC)",
+            Failure::NullPointer => c"null pointer",
+        }
+    }
+}
+
+/// `Error::as_str` with a terminating NUL (the core's strings have none).
+/// `tests/abi.rs`-style unit tests below keep the two texts equal.
+const fn core_reason(e: Error) -> &'static CStr {
+    match e {
+        Error::ReservedId => c"reserved id",
+        Error::DuplicateId => c"duplicate id in this pool",
+        Error::ZeroSize => c"size 0",
+        Error::SizeTooLarge => c"size over 65535 bytes",
+        Error::TableFull => c"table full",
+        Error::PoolFull => c"pool full",
+        Error::PoolAbsent => c"pool absent",
+        Error::BadAlignment => c"bad alignment",
+        Error::PoolTooSmall => c"pool too small for its table",
+        Error::NotFound => c"id not found",
+        Error::NotReady => c"no valid table (not ready)",
+        Error::UnsupportedVersion => c"unsupported format version",
+        Error::Corrupt => c"table corrupt or for another pool",
+        Error::SizeMismatch => c"block size differs from the type's",
+        Error::Misaligned => c"block misaligned for the type",
+        Error::Busy => c"writer re-entered",
+        Error::RegionMismatch => c"region does not match the pool configuration",
+        Error::NoAtomics => c"pool has no atomics",
+        // `Error` is `#[non_exhaustive]`; a variant added later lands here
+        // until it is listed (the unit test of this module lists them all).
+        _ => c"unknown error",
+    }
+}
+
+const OK: &CStr = c"ok";
+
+/// The reason of the last call's outcome. Only ever points at a `'static`
+/// NUL-terminated string; atomic so that an interrupt handler calling the API
+/// cannot tear it (a plain load/store: no read-modify-write on `riscv32i`).
+static LAST: AtomicPtr<c_char> = AtomicPtr::new(OK.as_ptr() as *mut c_char);
+
+/// The log sink, as a type-erased function pointer (null: none).
+static SINK: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+
+/// The reason of the most recent call's outcome ("ok" after a success).
+pub fn last() -> &'static CStr {
+    // SAFETY: `LAST` only ever holds pointers taken from `&'static CStr`s.
+    unsafe { CStr::from_ptr(LAST.load(Ordering::Relaxed)) }
+}
+
+/// Records a successful call.
+pub fn succeeded() {
+    LAST.store(OK.as_ptr() as *mut c_char, Ordering::Relaxed);
+}
+
+/// Sets (or, with `None`, clears) the C log sink.
+pub fn set_sink(sink: esp_amp_sys_info_log_fn_t) {
+    let raw = match sink {
+        Some(f) => f as *mut (),
+        None => core::ptr::null_mut(),
+    };
+    SINK.store(raw, Ordering::Release);
+}
+
+fn sink() -> esp_amp_sys_info_log_fn_t {
+    let raw = SINK.load(Ordering::Acquire);
+    if raw.is_null() {
+        None
+    } else {
+        // SAFETY: non-null values of `SINK` were stored by `set_sink` from a
+        // function pointer of exactly this type; function and data pointers
+        // have the same size and representation on every supported target.
+        Some(unsafe { core::mem::transmute::<*mut (), unsafe extern "C" fn(*const c_char)>(raw) })
+    }
+}
+
+/// Which API function failed, for the log line.
+#[derive(Debug, Clone, Copy)]
+pub enum Op {
+    /// `esp_amp_sys_info_alloc(id, size, cap)`.
+    Alloc(u16, u16, esp_amp_sys_info_cap_t),
+    /// `esp_amp_sys_info_get(id, .., cap)`.
+    Get(u16, esp_amp_sys_info_cap_t),
+    /// `esp_amp_sys_info_init()`.
+    Init,
+    /// `esp_amp_sys_info_set_pool(cap, ..)`.
+    SetPool(esp_amp_sys_info_cap_t),
+}
+
+/// Records a failure: the last-error string, one line to the C sink (if
+/// set), one `log::warn!` (with the `log` feature).
+pub fn failed(op: Op, failure: Failure) {
+    let reason = failure.reason();
+    LAST.store(reason.as_ptr() as *mut c_char, Ordering::Relaxed);
+    #[cfg(feature = "log")]
+    log_failure(op, reason);
+    if let Some(sink) = sink() {
+        let mut line = Line::new();
+        describe(&mut line, op);
+        line.push(b": ");
+        line.push(reason.to_bytes());
+        line.emit(sink);
+    }
+}
+
+#[cfg(feature = "log")]
+fn log_failure(op: Op, reason: &CStr) {
+    let reason = reason.to_str().unwrap_or("?");
+    match op {
+        Op::Alloc(id, size, cap) => log::warn!("esp_amp_sys_info_alloc(0x{id:04x}, {size}, {}): {reason}", cap.0),
+        Op::Get(id, cap) => log::warn!("esp_amp_sys_info_get(0x{id:04x}, {}): {reason}", cap.0),
+        Op::Init => log::warn!("esp_amp_sys_info_init(): {reason}"),
+        Op::SetPool(cap) => log::warn!("esp_amp_sys_info_set_pool({}): {reason}", cap.0),
+    }
+}
+
+/// `esp_amp_sys_info_alloc(0x0001, 20, 0)` and the like, without `core::fmt`.
+fn describe(line: &mut Line, op: Op) {
+    match op {
+        Op::Alloc(id, size, cap) => {
+            line.push(b"esp_amp_sys_info_alloc(0x");
+            line.push_hex(id as u32, 4);
+            line.push(b", 0x");
+            line.push_hex(size as u32, 4);
+            line.push(b", ");
+            line.push_hex(cap.0, 1);
+        }
+        Op::Get(id, cap) => {
+            line.push(b"esp_amp_sys_info_get(0x");
+            line.push_hex(id as u32, 4);
+            line.push(b", ");
+            line.push_hex(cap.0, 1);
+        }
+        Op::Init => line.push(b"esp_amp_sys_info_init("),
+        Op::SetPool(cap) => {
+            line.push(b"esp_amp_sys_info_set_pool(");
+            line.push_hex(cap.0, 1);
+        }
+    }
+    line.push(b")");
+}
+
+/// Sends one line of `dump` output to the C sink and to `log`.
+pub fn dump_line(text: &str) {
+    #[cfg(feature = "log")]
+    log::info!("{text}");
+    if let Some(sink) = sink() {
+        let mut line = Line::new();
+        line.push(text.as_bytes());
+        line.emit(sink);
+    }
+}
+
+/// Whether dump output goes anywhere (skip formatting otherwise).
+pub fn has_output() -> bool {
+    cfg!(feature = "log") || !SINK.load(Ordering::Relaxed).is_null()
+}
+
+/// A line of at most `Line::CAP - 1` bytes (longer text is cut), always
+/// NUL-terminated when emitted.
+pub struct Line {
+    buf: [u8; Line::CAP],
+    len: usize,
+}
+
+impl Line {
+    /// Bytes of the buffer, NUL included.
+    pub const CAP: usize = 128;
+
+    /// An empty line.
+    pub const fn new() -> Self {
+        Line { buf: [0; Line::CAP], len: 0 }
+    }
+
+    /// Appends `bytes` (an embedded NUL ends the C string early, harmlessly).
+    pub fn push(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.len + 1 >= Line::CAP {
+                return;
+            }
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+
+    /// Appends the low `digits` hex digits of `value`, lower case (a value
+    /// needing more digits gets them).
+    pub fn push_hex(&mut self, value: u32, digits: u32) {
+        let needed = (32 - value.leading_zeros()).div_ceil(4).max(digits.clamp(1, 8));
+        for i in (0..needed).rev() {
+            let nibble = (value >> (i * 4)) & 0xf;
+            self.push(&[b"0123456789abcdef"[nibble as usize]]);
+        }
+    }
+
+    /// The text so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    fn emit(mut self, sink: unsafe extern "C" fn(*const c_char)) {
+        self.buf[self.len] = 0;
+        // SAFETY: `buf` is NUL-terminated (len < CAP) and lives across the
+        // call; the sink's contract (header) is to read the line only.
+        unsafe { sink(self.buf.as_ptr().cast()) };
+    }
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Line::new()
+    }
+}
+
+/// Collects `core::fmt` output and emits it line by line to [`dump_line`].
+pub struct DumpLines {
+    line: Line,
+}
+
+impl DumpLines {
+    /// No pending text.
+    pub const fn new() -> Self {
+        DumpLines { line: Line::new() }
+    }
+
+    /// Emits a pending partial line, if any.
+    pub fn flush(&mut self) {
+        if self.line.len > 0 {
+            self.emit();
+        }
+    }
+
+    fn emit(&mut self) {
+        // The line holds only whole `&str` pieces cut at byte boundaries;
+        // if a cut split a character, show what is valid.
+        let text = match core::str::from_utf8(self.line.as_bytes()) {
+            Ok(t) => t,
+            Err(e) => core::str::from_utf8(&self.line.as_bytes()[..e.valid_up_to()]).unwrap_or(""),
+        };
+        dump_line(text);
+        self.line = Line::new();
+    }
+}
+
+impl Default for DumpLines {
+    fn default() -> Self {
+        DumpLines::new()
+    }
+}
+
+impl fmt::Write for DumpLines {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let mut rest = s;
+        while let Some(pos) = rest.find('\n') {
+            self.line.push(rest[..pos].as_bytes());
+            self.emit();
+            rest = &rest[pos + 1..];
+        }
+        self.line.push(rest.as_bytes());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant the core has today; keeps the C strings equal to
+    /// `Error::as_str` (and fails when the core renames a reason).
+    const ALL_ERRORS: [Error; 18] = [
+        Error::ReservedId,
+        Error::DuplicateId,
+        Error::ZeroSize,
+        Error::SizeTooLarge,
+        Error::TableFull,
+        Error::PoolFull,
+        Error::PoolAbsent,
+        Error::BadAlignment,
+        Error::PoolTooSmall,
+        Error::NotFound,
+        Error::NotReady,
+        Error::UnsupportedVersion,
+        Error::Corrupt,
+        Error::SizeMismatch,
+        Error::Misaligned,
+        Error::Busy,
+        Error::RegionMismatch,
+        Error::NoAtomics,
+    ];
+
+    #[test]
+    fn c_reasons_match_the_core_texts() {
+        for e in ALL_ERRORS {
+            assert_eq!(core_reason(e).to_str().unwrap(), e.as_str(), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn hex_digits_are_padded_and_never_truncated() {
+        let mut line = Line::new();
+        line.push_hex(0x1, 4);
+        line.push(b" ");
+        line.push_hex(0xff05, 1);
+        line.push(b" ");
+        line.push_hex(0x1_2345, 4);
+        line.push(b" ");
+        line.push_hex(0, 1);
+        assert_eq!(line.as_bytes(), b"0001 ff05 12345 0");
+    }
+
+    #[test]
+    fn long_lines_are_cut_and_keep_room_for_the_nul() {
+        let mut line = Line::new();
+        line.push(&[b'x'; 300]);
+        assert_eq!(line.as_bytes().len(), Line::CAP - 1);
+    }
+
+    #[test]
+    fn describes_each_operation() {
+        let cases: [(Op, &[u8]); 4] = [
+            (Op::Alloc(0x1, 20, esp_amp_sys_info_cap_t(0)), b"esp_amp_sys_info_alloc(0x0001, 0x0014, 0)"),
+            (Op::Get(0xff05, esp_amp_sys_info_cap_t(1)), b"esp_amp_sys_info_get(0xff05, 1)"),
+            (Op::Init, b"esp_amp_sys_info_init()"),
+            (Op::SetPool(esp_amp_sys_info_cap_t(7)), b"esp_amp_sys_info_set_pool(7)"),
+        ];
+        for (op, want) in cases {
+            let mut line = Line::new();
+            describe(&mut line, op);
+            assert_eq!(line.as_bytes(), want, "{op:?}");
+        }
+    }
+}
