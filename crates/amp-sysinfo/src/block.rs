@@ -90,11 +90,15 @@ impl Block {
     /// The block's whole 32-bit words as atomics, for lock-free protocols in
     /// the HP pool. [`Error::NoAtomics`] in a pool without atomics (RTC / LP
     /// RAM): there the block only gives volatile copies.
+    /// [`Error::Misaligned`] if a corrupt table placed the block off a word.
     pub fn atomic_words(&self) -> Result<&[AtomicU32], Error> {
         if !self.kind.flags().contains(PoolFlags::ATOMICS) {
             return Err(Error::NoAtomics);
         }
-        // SAFETY: blocks are at least 4-byte aligned (the table check), the
+        if self.ptr.as_ptr() as usize % 4 != 0 {
+            return Err(Error::Misaligned);
+        }
+        // SAFETY: the block is 4-byte aligned (checked above), the
         // words lie inside the block, and `AtomicU32` has no invalid bit
         // patterns; the shared memory is only accessed through atomics or
         // volatile copies, never through `&mut`.

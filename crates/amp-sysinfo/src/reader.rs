@@ -4,31 +4,40 @@
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use crate::cache::{CacheSync, NoCache};
-use crate::format::table_bytes;
+use crate::format::{table_bytes, Entry};
 use crate::table;
 use crate::{Block, Error, Id, PoolKind, Region, Shared};
 
-/// An attached pool: the region and the capacity its header declared.
+/// An attached pool: the region, its data area and the capacity its header
+/// declared.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Attached {
     pub region: Region,
+    /// Where blocks may lie: everything after the table.
+    pub data: Region,
     pub max_entries: u16,
 }
 
 impl Attached {
-    /// Validates the header in `region` for a pool of `kind`.
-    pub(crate) fn open(region: Region, kind: PoolKind) -> Result<Attached, Error> {
-        let max_entries = table::read_header(&region, kind, region.bus_base(), region.size())?;
-        Ok(Attached { region, max_entries })
+    /// Validates the header in `region` for a pool of `kind`; returns the
+    /// pool and its published entry count.
+    pub(crate) fn open(region: Region, kind: PoolKind) -> Result<(Attached, u16), Error> {
+        let (max_entries, count) = table::read_header(&region, kind, region.bus_base(), region.size())?;
+        Ok((Attached::new(region, max_entries), count))
     }
 
-    /// The block of the published entry `entry`, after checking that it lies
-    /// inside the pool's data area.
-    pub(crate) fn block(&self, entry: crate::format::Entry, kind: PoolKind) -> Result<Block, Error> {
-        let (offset, _end) = table::block_span(entry, self.region.bus_base(), self.region.size(), self.max_entries)?;
-        // `from_raw` refuses 0xffff, which is never a valid entry.
-        let id = Id::from_raw(entry.id).map_err(|_| Error::Corrupt)?;
-        Ok(Block::new(self.region.at(offset), entry.addr, entry.size, id, kind))
+    /// The header check (or `Writer::init`) established that the table fits.
+    pub(crate) fn new(region: Region, max_entries: u16) -> Attached {
+        Attached { region, data: region.tail(table_bytes(max_entries) as u32), max_entries }
+    }
+
+    /// The block of the published entry `entry`, found by `id`:
+    /// [`Error::Corrupt`] unless it lies inside the data area
+    /// ([`Region::translate`], the one bounds check).
+    #[inline]
+    pub(crate) fn block(&self, id: Id, entry: Entry, kind: PoolKind) -> Result<Block, Error> {
+        let ptr = self.data.translate(entry.addr, entry.size as u32).ok_or(Error::Corrupt)?;
+        Ok(Block::new(ptr, entry.addr, entry.size, id, kind))
     }
 
     /// Bytes of header and table, for cache maintenance.
@@ -83,9 +92,8 @@ impl<C: CacheSync> Reader<C> {
     /// retry later. On any error the previous attachment, if any, stays.
     pub fn attach(&mut self, region: Region, kind: PoolKind) -> Result<u16, Error> {
         self.cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
-        let pool = Attached::open(region, kind).inspect_err(|e| diag!(debug, "sysinfo: attach {} pool: {}", kind.name(), e))?;
+        let (pool, count) = Attached::open(region, kind).inspect_err(|e| diag!(debug, "sysinfo: attach {} pool: {}", kind.name(), e))?;
         self.cache.invalidate(region.local_base(), pool.table_len());
-        let count = table::count(&region, pool.max_entries)?;
         self.pools[kind.index()] = Some(pool);
         Ok(count)
     }
@@ -98,7 +106,7 @@ impl<C: CacheSync> Reader<C> {
         let pool = self.pools[kind.index()].as_ref().ok_or(Error::PoolAbsent)?;
         self.cache.invalidate(pool.region.local_base(), pool.table_len());
         let entry = table::find(&pool.region, pool.max_entries, id.raw())?;
-        let block = pool.block(entry, kind)?;
+        let block = pool.block(id, entry, kind)?;
         self.cache.invalidate(block.as_ptr(), block.size() as usize);
         Ok(block)
     }

@@ -89,6 +89,13 @@ impl Region {
         Some(unsafe { self.local.add(offset as usize) })
     }
 
+    /// The part of the region from `offset` on (the data area after a
+    /// table). The caller checked `offset <= size`. Not 16-aligned in
+    /// general: only `translate` is used on it.
+    pub(crate) fn tail(&self, offset: u32) -> Region {
+        Region { local: self.at(offset), bus_base: self.bus_base + offset, size: self.size - offset }
+    }
+
     /// The local pointer at `offset` (caller checked `offset <= size`).
     #[inline]
     pub(crate) fn at(&self, offset: u32) -> NonNull<u8> {

@@ -9,7 +9,7 @@
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use core::sync::atomic::Ordering;
 
-use crate::format::{table_bytes, word, Entry, Header, BLOCK_ALIGN, MAGIC, VERSION};
+use crate::format::{table_bytes, word, Entry, Header, MAGIC, VERSION};
 use crate::{Error, PoolKind};
 
 /// Aligned 32-bit words that two cores share.
@@ -50,13 +50,17 @@ pub(crate) fn format<W: Words>(words: &W, header: &Header) {
 }
 
 /// Validates the header against this core's view of the pool (kind, bus
-/// base, size) and returns the table capacity.
-pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, size: u32) -> Result<u16, Error> {
+/// base, size) and returns the table capacity and the published count.
+///
+/// Every word is loaded first and the faults are folded without early exits:
+/// fewer branches, so a small attach on the LP core.
+pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, size: u32) -> Result<(u16, u16), Error> {
     if words.len_words() < word::ENTRIES {
         return Err(Error::PoolTooSmall);
     }
-    // SAFETY: indices < 8 <= len_words.
-    let (magic, fields, check, reserved) = unsafe {
+    // SAFETY: indices < 8 <= len_words. The magic's Acquire pairs with its
+    // Release store in `format`, the count's with `publish`.
+    let (fields, check, count, reserved) = unsafe {
         let magic = words.load(word::MAGIC, Acquire);
         let fields = [
             magic,
@@ -65,20 +69,28 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
             words.load(word::SIZE, Relaxed),
             words.load(word::BUS_BASE, Relaxed),
         ];
-        (magic, fields, words.load(word::CHECK, Relaxed), words.load(word::RESERVED, Relaxed))
+        (fields, words.load(word::CHECK, Relaxed), words.load(word::COUNT, Acquire), words.load(word::RESERVED, Relaxed))
     };
-    if magic != MAGIC || check != Header::check(&fields) {
+    let max_entries = (fields[1] >> 16) as u16;
+    let expect_kind = Header { kind, max_entries, size, bus_base }.words()[2];
+    // Non-short-circuit `|`: one branch per error kind.
+    if (fields[0] != MAGIC) | (check != Header::check(&fields)) {
         return Err(Error::NotReady);
     }
     if fields[1] as u16 != VERSION {
         return Err(Error::UnsupportedVersion);
     }
-    let max_entries = (fields[1] >> 16) as u16;
-    let expect = Header { kind, max_entries, size, bus_base }.words();
-    if fields != expect || reserved != 0 || max_entries == 0 || table_bytes(max_entries) > size as usize {
+    if (fields[2] != expect_kind)
+        | (fields[3] != size)
+        | (fields[4] != bus_base)
+        | (reserved != 0)
+        | (max_entries == 0)
+        | (table_bytes(max_entries) > size as usize)
+        | (count > max_entries as u32)
+    {
         return Err(Error::Corrupt);
     }
-    Ok(max_entries)
+    Ok((max_entries, count as u16))
 }
 
 /// Makes entry `index` visible: its words first, then the count (Release).
@@ -113,27 +125,23 @@ pub(crate) fn entry<W: Words>(words: &W, index: u16) -> Entry {
     Entry { id: w0 as u16, size: (w0 >> 16) as u16, addr }
 }
 
-/// Where in the pool an entry's block lies, as byte offsets: `Err(Corrupt)`
-/// unless it is non-empty, 4-byte aligned and inside the data area.
-#[inline]
-pub(crate) fn block_span(entry: Entry, bus_base: u32, size: u32, max_entries: u16) -> Result<(u32, u32), Error> {
-    let offset = entry.addr.wrapping_sub(bus_base);
-    let len = entry.size as u32;
-    let data_start = table_bytes(max_entries) as u32;
-    if len == 0 || entry.addr % BLOCK_ALIGN as u32 != 0 || offset < data_start || offset > size || size - offset < len {
-        return Err(Error::Corrupt);
-    }
-    Ok((offset, offset + len))
-}
-
 /// The first published entry with `id`, or `NotFound`.
 #[inline]
 pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Entry, Error> {
-    let n = count(words, max_entries)?;
-    for i in 0..n {
-        let e = entry(words, i);
-        if e.id == id {
-            return Ok(e);
+    // SAFETY: COUNT < 8 <= len_words (checked at attach).
+    let n = unsafe { words.load(word::COUNT, Acquire) };
+    // A count beyond the capacity (caught as `Corrupt` by `count` at attach)
+    // is clamped here: only table slots are ever read, and each entry's
+    // block is still checked.
+    for i in 0..n.min(max_entries as u32) as u16 {
+        let at = word::ENTRIES + 2 * i as usize;
+        // SAFETY: i < max_entries, whose words the header check bounded.
+        let w0 = unsafe { words.load(at, Relaxed) };
+        // The id is the low half: compare without extracting it.
+        if (w0 ^ id as u32) << 16 == 0 {
+            // SAFETY: as above.
+            let addr = unsafe { words.load(at + 1, Relaxed) };
+            return Ok(Entry { id, size: (w0 >> 16) as u16, addr });
         }
     }
     Err(Error::NotFound)
@@ -200,15 +208,16 @@ mod loom_model {
             match read_header(&*words, PoolKind::Hp, BUS, size) {
                 Err(Error::NotReady) => {}
                 Err(e) => panic!("attach saw a half-written header: {e:?}"),
-                Ok(max) => {
+                Ok((max, _count)) => {
                     assert_eq!(max, MAX);
                     for i in 0..MAX {
                         match find(&*words, max, i + 1) {
                             Err(Error::NotFound) => {}
                             Err(e) => panic!("lookup failed: {e:?}"),
                             Ok(entry) => {
-                                let (offset, _) = block_span(entry, BUS, size, max).expect("entry inside the pool");
-                                let got = words.0[offset as usize / 4].load(Relaxed);
+                                let offset = entry.addr.wrapping_sub(BUS) as usize;
+                                assert!(entry.size == 4 && (DATA * 4..WORDS * 4).contains(&offset), "torn entry {entry:?}");
+                                let got = words.0[offset / 4].load(Relaxed);
                                 assert_eq!(got, value(i), "block published before its contents");
                             }
                         }

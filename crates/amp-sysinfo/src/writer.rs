@@ -92,7 +92,7 @@ impl<C: CacheSync> Writer<C> {
             table::format(&region, &header);
             self.cache.clean(region.local_base(), data_start);
             pools[cfg.kind.index()] = Some(Owned {
-                table: Attached { region, max_entries: cfg.max_entries },
+                table: Attached::new(region, cfg.max_entries),
                 count: 0,
                 cursor: data_start as u32,
             });
@@ -110,19 +110,21 @@ impl<C: CacheSync> Writer<C> {
     /// caller then formats with [`Writer::init`].
     pub fn attach(&self, region: Region, kind: PoolKind) -> Result<u16, Error> {
         self.cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
-        let table = Attached::open(region, kind)?;
+        let (table, count) = Attached::open(region, kind)?;
         self.cache.invalidate(region.local_base(), table.table_len());
-        let count = table::count(&region, table.max_entries)?;
-        let mut cursor = table_bytes(table.max_entries) as u32;
+        // Blocks in allocation order: each starts at or after the previous end.
+        let mut cursor = table.data.bus_base();
         for i in 0..count {
             let entry = table::entry(&region, i);
-            let (start, end) = table::block_span(entry, region.bus_base(), region.size(), table.max_entries)?;
+            let id = Id::from_raw(entry.id).map_err(|_| Error::Corrupt)?;
+            table.block(id, entry, kind)?;
             let duplicate = (0..i).any(|j| table::entry(&region, j).id == entry.id);
-            if start < cursor || duplicate || entry.id == Id::INVALID {
+            if entry.size == 0 || entry.addr % BLOCK_ALIGN as u32 != 0 || entry.addr < cursor || duplicate {
                 return Err(Error::Corrupt);
             }
-            cursor = end;
+            cursor = entry.addr + entry.size as u32;
         }
+        let cursor = cursor - region.bus_base();
         self.with(|pools| {
             pools[kind.index()] = Some(Owned { table, count, cursor });
             diag!(info, "sysinfo: {} pool re-attached with {} entries", kind.name(), count);
@@ -137,7 +139,10 @@ impl<C: CacheSync> Writer<C> {
     }
 
     /// As [`Writer::alloc`], with the block's *bus address* aligned to `align`
-    /// (a power of two up to 4096; below 4 means 4).
+    /// (a power of two up to 4096; below 4 means 4). A core's local pointer
+    /// has the same alignment when its view of the pool is at the bus
+    /// address (ESP32-C6/C5/P4), and up to 16 otherwise (pool bases are
+    /// 16-aligned on both sides); typed views check it on each core.
     ///
     /// Errors, with the shared bytes untouched: [`Error::ZeroSize`],
     /// [`Error::BadAlignment`], [`Error::PoolAbsent`], [`Error::DuplicateId`]
@@ -211,7 +216,7 @@ impl<C: CacheSync> Writer<C> {
     pub fn get(&self, id: Id, kind: PoolKind) -> Result<Block, Error> {
         let table = self.with(|pools| pools[kind.index()].as_ref().map(|p| p.table).ok_or(Error::PoolAbsent))?;
         let entry = table::find(&table.region, table.max_entries, id.raw())?;
-        table.block(entry, kind)
+        table.block(id, entry, kind)
     }
 
     /// Entries published in the `kind` pool.
