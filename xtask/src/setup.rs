@@ -26,8 +26,15 @@ pub const DEBIAN: &[(&str, &str)] = &[
 ];
 
 /// Python packages of the upstream tools the checks run.
+///
+/// Zephyr's edtlib: PyPI's `devicetree` (0.0.2, 2022) is years behind the
+/// in-tree `scripts/dts/python-devicetree`; `dtsh` 0.2.5 (2025-10) vendors a
+/// current copy of that package as its top-level `devicetree` (EDT with
+/// `vendor_prefixes`, `werror`, `infer_binding_for_paths`, as Zephyr's
+/// `gen_edt.py` calls it). The two must not be installed together: both
+/// install `devicetree/`.
 pub const PYTHON: &[&str] = &[
-    "devicetree==0.0.2",
+    "dtsh==0.2.5",
     "PyYAML>=6",
     "west>=1.2",
     "kconfiglib==14.1.0",
