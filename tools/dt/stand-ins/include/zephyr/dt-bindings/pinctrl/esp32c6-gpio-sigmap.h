@@ -1,0 +1,1 @@
+/* Stand-in (esp-amp-sysinfo tools/dt): empty; see tools/dt/stand-ins/README.md. */
