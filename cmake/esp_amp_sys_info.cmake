@@ -56,12 +56,30 @@ function(esp_amp_sys_info_capi_library)
   add_dependencies(esp_amp_sys_info_capi esp_amp_sys_info_capi_build)
 endfunction()
 
-# After zephyr.elf is linked, the devicetree generator checks that no
-# allocated section of the image overlaps a pool of the build's devicetree.
-# (Zephyr's ESP32 linker scripts size RAM from soc/espressif/<soc>/memory.h
-# and do not honour reserved-memory nodes: see docs/zephyr.md.)
+# After zephyr.elf is linked: (1) the devicetree generator checks that no
+# allocated section of the image overlaps a pool of the build's devicetree;
+# (2) esp_amp_sys_info_check_heap.cmake checks that the runtime heap range
+# (_end.._heap_sentry) does not reach into a pool either. Zephyr's ESP32
+# linker scripts size RAM from soc/espressif/<soc>/memory.h and do not
+# honour reserved-memory nodes: see docs/zephyr.md.
 function(esp_amp_sys_info_check_pools)
   set(host_dir "${CMAKE_BINARY_DIR}/esp_amp_sys_info/host")
+  set(elf "${ZEPHYR_BINARY_DIR}/${KERNEL_ELF_NAME}")
+
+  # The pools, from the devicetree (Zephyr's dt_* CMake API).
+  set(pools)
+  foreach(label sysinfo_hp sysinfo_rtc)
+    dt_nodelabel(path NODELABEL ${label})
+    if(DEFINED path)
+      dt_node_has_status(okay PATH ${path} STATUS okay)
+      if(okay)
+        dt_reg_addr(addr PATH ${path})
+        dt_reg_size(size PATH ${path})
+        list(APPEND pools "${label}:${addr}:${size}")
+      endif()
+    endif()
+  endforeach()
+
   set_property(GLOBAL APPEND PROPERTY extra_post_build_commands
     COMMAND ${CMAKE_COMMAND} -E echo "esp-amp-sysinfo: checking ${KERNEL_ELF_NAME} against the pools of ${ZEPHYR_DTS}"
     COMMAND ${ESP_AMP_SYS_INFO_CARGO} run --quiet --release
@@ -69,6 +87,11 @@ function(esp_amp_sys_info_check_pools)
       --package amp-sysinfo-dt
       --target-dir ${host_dir}
       --
-      check-elf --dts ${ZEPHYR_DTS} --elf ${ZEPHYR_BINARY_DIR}/${KERNEL_ELF_NAME}
+      check-elf --dts ${ZEPHYR_DTS} --elf ${elf}
+    COMMAND ${CMAKE_COMMAND}
+      -DELF=${elf}
+      -DNM=${CMAKE_NM}
+      "-DPOOLS=${pools}"
+      -P ${ESP_AMP_SYS_INFO_DIR}/cmake/esp_amp_sys_info_check_heap.cmake
   )
 endfunction()
