@@ -68,7 +68,7 @@ pub fn sub_stress<C: CacheSync>(
     patience: Patience,
     pause: &mut impl FnMut(),
 ) -> Result<Reply, DemoError> {
-    let reply = find_reply(r, out)?;
+    let reply = find_reply(r, out, patience, pause)?;
     let mut polls = 0;
     let ctrl = loop {
         match r.get_as::<StressCtrl>(STRESS_CTRL, PoolKind::Hp) {

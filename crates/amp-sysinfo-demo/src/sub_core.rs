@@ -50,7 +50,8 @@ pub fn sub_wait_attach<C: CacheSync>(
     Ok(most)
 }
 
-/// The sub core's check, round `round`: finds the reply block and marks it
+/// The sub core's check, round `round`: finds the reply block (waiting for
+/// it) and marks it
 /// [`ReplyState::Attached`] (the main core may now publish more), checks the
 /// reserved ids (size, bounds, zero contents), the person, the boot record,
 /// increments the PM counter, waits for the late entries and checks them,
@@ -66,7 +67,7 @@ pub fn sub_check<C: CacheSync>(
     patience: Patience,
     pause: &mut impl FnMut(),
 ) -> Result<Reply, DemoError> {
-    let reply = find_reply(r, out)?;
+    let reply = find_reply(r, out, patience, pause)?;
     let mut f = Findings { reply: Reply { round, ..Reply::default() } };
     let has_rtc = pools.rtc.is_some();
 
@@ -135,13 +136,29 @@ pub fn sub_check<C: CacheSync>(
     Ok(Reply { state: ReplyState::Done as u32, ..f.reply })
 }
 
-/// Finds the reply block and marks it `Attached`.
-pub(crate) fn find_reply<C: CacheSync>(r: &Reader<C>, out: &mut impl Write) -> Result<Shared<Reply>, DemoError> {
-    let reply = r.get_as::<Reply>(REPLY, PoolKind::Hp).map_err(DemoError::sysinfo("find the reply block", Some(REPLY)))?;
+/// Finds the reply block, waiting while it is not published yet (a sub core
+/// started early may attach before the main core allocated it), and marks it
+/// `Attached`.
+pub(crate) fn find_reply<C: CacheSync>(
+    r: &Reader<C>,
+    out: &mut impl Write,
+    patience: Patience,
+    pause: &mut impl FnMut(),
+) -> Result<Shared<Reply>, DemoError> {
+    let mut polls = 0;
+    let reply = loop {
+        match r.get_as::<Reply>(REPLY, PoolKind::Hp) {
+            Err(Error::NotFound) if polls < patience.polls => {
+                polls += 1;
+                pause();
+            }
+            other => break other.map_err(DemoError::sysinfo("find the reply block", Some(REPLY)))?,
+        }
+    };
     let block = reply.block();
     let words = block.atomic_words().map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
     words[0].store(ReplyState::Attached as u32, Ordering::Release);
-    let _ = writeln!(out, "found reply {:#06x} at {:#010x}; told the main core", REPLY.raw(), reply.block().bus_addr());
+    let _ = writeln!(out, "found reply {:#06x} at {:#010x}; told the main core", REPLY.raw(), block.bus_addr());
     Ok(reply)
 }
 

@@ -1,31 +1,13 @@
 //! The twin board: QEMU's riscv32 `virt` machine with two harts, split the way
 //! an ESP32-C6 is (main-core RAM, sub-core RAM, an HP pool, an RTC-like pool).
 //!
-//! This crate is the one place both images and their build scripts take
-//! addresses from. It builds for the host too (it is a build-dependency of
-//! both images, which write their linker `MEMORY` from it).
+//! The memory layout (each image's RAM, the pools, the sub image's entry) is
+//! not here: both images' build scripts take it from the twin's devicetree,
+//! `boards/qemu/twin/twin.dts` with `twin_main.overlay` / `twin_sub.overlay`,
+//! through the `amp-sysinfo-dt` generator. This crate holds what the
+//! devicetree does not describe: the twin's control page and the devices the
+//! runtime drives.
 #![no_std]
-
-/// A RAM range one image links into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ram {
-    pub origin: u32,
-    pub length: u32,
-}
-
-impl Ram {
-    pub const fn end(&self) -> u32 {
-        self.origin + self.length
-    }
-}
-
-/// The main image's RAM (hart 0 runs it; QEMU's `-kernel`).
-pub const MAIN_RAM: Ram = Ram { origin: 0x8000_0000, length: 0x20_0000 };
-/// The sub image's RAM (hart 1 runs it; QEMU's `-device loader`).
-pub const SUB_RAM: Ram = Ram { origin: 0x8020_0000, length: 0x10_0000 };
-/// Where hart 1 starts the sub image: the first byte of its RAM, as the
-/// ESP32-C6 LP core boots from the start of LP SRAM.
-pub const SUB_ENTRY: u32 = SUB_RAM.origin;
 
 /// Memory-mapped devices of QEMU's `virt` machine.
 pub mod mmio {
@@ -39,7 +21,9 @@ pub mod mmio {
 /// that stand in for the chip's hardware between the cores (the register that
 /// releases the sub core, a shared console). Nothing of SysInfo lives here.
 pub mod control {
-    /// Base address (in QEMU's DRAM, outside every RAM range and pool above).
+    /// Base address: in the devicetree's `ram_shared` node (0x8030_0000,
+    /// 1 MiB), above both pools, outside both images' RAM. `cargo xtask
+    /// twin-test` checks that no image section and no pool overlaps it.
     pub const BASE: usize = 0x8032_0000;
     /// Bytes reserved for it.
     pub const SIZE: usize = 0x100;
@@ -48,7 +32,8 @@ pub mod control {
     /// Console spin lock (0 free, 1 held): lines of the two harts never mix.
     pub const CONSOLE_LOCK: usize = BASE + 0x04;
     /// Hart 1 waits in the main image's start-up code until this word is
-    /// [`GO_MAGIC`], then jumps to [`SUB_ENTRY`](super::SUB_ENTRY).
+    /// [`GO_MAGIC`], then jumps to the sub image's entry (the first byte of
+    /// its RAM, as the ESP32-C6 LP core boots from the start of LP SRAM).
     pub const SUB_GO: usize = BASE + 0x08;
     /// Handshake word the sub image writes (start-up order scenario).
     pub const SUB_STEP: usize = BASE + 0x0c;
@@ -60,17 +45,35 @@ pub mod control {
     pub const GO_MAGIC: u32 = 0x5ab_c0de;
 }
 
-/// The linker `MEMORY` block of an image that links into `ram` (region `RAM`).
-pub fn memory_x(ram: &Ram) -> MemoryX {
-    MemoryX(*ram)
-}
 
-/// `Display`s as a `memory.x` file.
-pub struct MemoryX(Ram);
+/// What one run shows, chosen by the scenario word QEMU puts in the control
+/// page (`cargo xtask demo [scenario]`, `cargo xtask twin-test`).
+pub mod scenario {
+    /// Publish, start the sub core, publish more; the sub core checks all.
+    pub const NORMAL: u32 = 1;
+    /// Allocate up to the table limits while the sub core polls lookups.
+    pub const STRESS: u32 = 2;
+    /// Normal, then deep sleep: re-attach the RTC pool, format HP anew, again.
+    pub const RETAINED: u32 = 3;
+    /// The sub core starts first: garbage, then zeroes, then the table.
+    pub const START_ORDER: u32 = 4;
 
-impl core::fmt::Display for MemoryX {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        writeln!(f, "/* Written by build.rs from the twin board description. */")?;
-        writeln!(f, "MEMORY\n{{\n    RAM : ORIGIN = {:#010x}, LENGTH = {:#x}\n}}", self.0.origin, self.0.length)
+    /// The scenario a word selects (0, no word given, is [`NORMAL`]).
+    pub const fn from_word(word: u32) -> Option<u32> {
+        match word {
+            0 => Some(NORMAL),
+            NORMAL | STRESS | RETAINED | START_ORDER => Some(word),
+            _ => None,
+        }
+    }
+
+    pub const fn name(scenario: u32) -> &'static str {
+        match scenario {
+            NORMAL => "normal",
+            STRESS => "stress",
+            RETAINED => "retained pool",
+            START_ORDER => "bad start order",
+            _ => "unknown",
+        }
     }
 }

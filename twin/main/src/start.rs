@@ -4,7 +4,9 @@
 //! in the control page until the main image releases it, then jumps to the sub
 //! image's entry, as the ESP32-C6 HP core releases the LP core.
 
-use twin_board::{control, SUB_ENTRY};
+use twin_board::control;
+
+use crate::sub_image::SUB_ENTRY;
 
 core::arch::global_asm!(
     ".section .text.start, \"ax\"",

@@ -1,15 +1,129 @@
+//! The twin's sub image (hart 1): attaches to the pools the main core
+//! formats, looks every entry up, checks it and replies through SysInfo. The
+//! checks are `amp-sysinfo-demo`'s, as in the ESP32-C6 LP-core image; this
+//! file wires them to the twin (pools from the devicetree, console, scenarios).
 #![no_std]
 #![no_main]
 
 mod start;
 
+/// The pools, generated from the twin devicetree by build.rs.
+#[allow(dead_code)]
+mod pools {
+    include!(concat!(env!("OUT_DIR"), "/pools.rs"));
+}
+
 use core::fmt::Write;
+
+use amp_sysinfo::{Error, PoolKind, Reader};
+use amp_sysinfo_demo::{self as demo, DemoError, Patience, Pool, Pools, PERSON};
+use twin_board::{control, scenario};
+use twin_rt::mmio::{read32, write32};
 use twin_rt::Console;
+
+/// Exit code when a sub-core step fails (QEMU's exit status).
+const EXIT_SUB_FAILED: u16 = 3;
+
+const PATIENCE: Patience = Patience::polls(2_000_000);
+
+fn pause() {
+    for _ in 0..200 {
+        core::hint::spin_loop();
+    }
+}
 
 fn main() -> ! {
     let mut out = Console::new("sub ");
-    writeln!(out, "hello from the sub image").ok();
-    loop { core::hint::spin_loop(); }
+    let scenario = scenario::from_word(twin_rt::mmio::scenario()).unwrap_or(scenario::NORMAL);
+    let _ = writeln!(out, "twin sub image on hart 1: started");
+    let pools = twin_pools();
+    let result = match scenario {
+        scenario::STRESS => stress(&pools, &mut out),
+        scenario::RETAINED => retained(&pools, &mut out),
+        scenario::START_ORDER => start_order(&pools, &mut out),
+        _ => check(&pools, &mut out, 1),
+    };
+    if let Err(e) = result {
+        let _ = writeln!(out, "FAIL: {e}");
+        twin_rt::exit(EXIT_SUB_FAILED)
+    }
+    // Done: the main core ends the run. Idle like a finished LP core.
+    loop {
+        // SAFETY: `wfi` only waits for an interrupt (none are enabled; QEMU
+        // may also return at once, hence the loop).
+        unsafe { core::arch::asm!("wfi") };
+    }
+}
+
+fn twin_pools() -> Pools {
+    // SAFETY: the devicetree reserves both pools and the build cuts them out
+    // of both images' RAM; only SysInfo uses them.
+    let pool = |cfg| unsafe { Pool::identity(cfg) }.unwrap_or_else(|e| panic!("pool {cfg:?}: {e}"));
+    Pools::new(pool(pools::HP_POOL), pools::RTC_POOL.map(pool)).unwrap_or_else(|e| panic!("pools: {e}"))
+}
+
+fn check(pools: &Pools, out: &mut Console, round: u32) -> Result<(), DemoError> {
+    let mut reader = Reader::new();
+    demo::sub_wait_attach(&mut reader, pools, out, PATIENCE, &mut pause)?;
+    demo::sub_check(&reader, pools, round, out, PATIENCE, &mut pause)?;
+    Ok(())
+}
+
+fn stress(pools: &Pools, out: &mut Console) -> Result<(), DemoError> {
+    let mut reader = Reader::new();
+    demo::sub_wait_attach(&mut reader, pools, out, PATIENCE, &mut pause)?;
+    // No pause between passes: poll as hard as the hart can.
+    demo::sub_stress(&reader, pools, out, PATIENCE, &mut || ())?;
+    Ok(())
+}
+
+/// Round 1; then, while the main core sleeps and starts up again, wait for
+/// its wake-up word and check again with a fresh view of the pools.
+fn retained(pools: &Pools, out: &mut Console) -> Result<(), DemoError> {
+    check(pools, out, 1)?;
+    let _ = writeln!(out, "round 1 done; waiting for the main core to wake");
+    wait_main_step(2)?;
+    check(pools, out, 2)
+}
+
+/// Started before the main core formatted anything: each step's memory must
+/// give "not ready" (never a table, never a crash), then the real table.
+fn start_order(pools: &Pools, out: &mut Console) -> Result<(), DemoError> {
+    for step in 1..=3 {
+        wait_main_step(step)?;
+        let mut reader = Reader::new();
+        for pool in pools.iter() {
+            let kind = pool.kind();
+            match reader.attach(pool.region(), kind) {
+                Err(Error::NotReady) => {
+                    let _ = writeln!(out, "step {step}: {} pool: {}, ok", kind.name(), Error::NotReady);
+                }
+                other => {
+                    let _ = writeln!(out, "step {step}: {} pool: expected not ready, got {:?}", kind.name(), other);
+                    return Err(DemoError::Sysinfo { step: "attach before formatting", id: None, error: other.err().unwrap_or(Error::Corrupt) });
+                }
+            }
+        }
+        // Nothing attached: lookups say so instead of reading garbage.
+        if reader.get(PERSON, PoolKind::Hp) != Err(Error::PoolAbsent) {
+            return Err(DemoError::Sysinfo { step: "lookup before formatting", id: Some(PERSON.raw()), error: Error::Corrupt });
+        }
+        // SAFETY: the control page's step word, read by the main core.
+        unsafe { write32(control::SUB_STEP, step) };
+    }
+    wait_main_step(4)?;
+    check(pools, out, 1)
+}
+
+fn wait_main_step(step: u32) -> Result<(), DemoError> {
+    for _ in 0..PATIENCE.polls {
+        // SAFETY: the control page's main step word.
+        if unsafe { read32(control::MAIN_STEP) } == step {
+            return Ok(());
+        }
+        pause();
+    }
+    Err(DemoError::Timeout { waiting_for: "the main core's start-up step" })
 }
 
 #[panic_handler]
