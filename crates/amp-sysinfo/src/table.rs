@@ -94,15 +94,32 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
 }
 
 /// Makes entry `index` visible: its words first, then the count (Release).
+/// (The writer runs the two halves itself, with cache write-back between.)
+#[cfg(all(test, loom))]
 pub(crate) fn publish<W: Words>(words: &W, index: u16, entry: Entry) {
+    write_entry(words, index, entry);
+    publish_count(words, index + 1);
+}
+
+/// Writes entry `index`'s two words (not yet visible: `count` is below it).
+/// Returns the entry's byte offset in the pool, for cache write-back.
+pub(crate) fn write_entry<W: Words>(words: &W, index: u16, entry: Entry) -> usize {
     let at = word::ENTRIES + 2 * index as usize;
-    // SAFETY: the writer only publishes `index < max_entries`, whose words lie
+    // SAFETY: the writer only writes `index < max_entries`, whose words lie
     // inside the table that `format`/`read_header` checked.
     unsafe {
         words.store(at, entry.word0(), Relaxed);
         words.store(at + 1, entry.addr, Relaxed);
-        words.store(word::COUNT, index as u32 + 1, Release);
     }
+    at * 4
+}
+
+/// Makes the first `count` entries visible: the Release store readers pair
+/// with. Returns the count word's byte offset, for cache write-back.
+pub(crate) fn publish_count<W: Words>(words: &W, count: u16) -> usize {
+    // SAFETY: COUNT < 8 <= len_words (checked at format/attach).
+    unsafe { words.store(word::COUNT, count as u32, Release) };
+    word::COUNT * 4
 }
 
 /// The published entry count (Acquire), checked against the capacity.

@@ -8,7 +8,7 @@ use critical_section::Mutex;
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use crate::cache::{CacheSync, NoCache};
-use crate::format::{table_bytes, Entry, Header, BLOCK_ALIGN, MAX_BLOCK_ALIGN};
+use crate::format::{table_bytes, Entry, Header, BLOCK_ALIGN, ENTRY_SIZE, MAX_BLOCK_ALIGN};
 use crate::reader::Attached;
 use crate::table;
 use crate::{Block, Error, Id, PoolConfig, PoolKind, Region, Shared};
@@ -199,8 +199,12 @@ impl<C: CacheSync> Writer<C> {
             }
             init(&block);
             self.cache.clean(block.as_ptr(), size as usize);
-            table::publish(&region, pool.count, Entry { id: id.raw(), size, addr: start as u32 });
-            self.cache.clean(region.local_base(), table_bytes(pool.table.max_entries));
+            // With a cache (ESP32-P4) the entry must reach memory before the
+            // count does: write-back order between lines is not guaranteed.
+            let at = table::write_entry(&region, pool.count, Entry { id: id.raw(), size, addr: start as u32 });
+            self.cache.clean(region.at(at as u32).as_ptr(), ENTRY_SIZE);
+            let at = table::publish_count(&region, pool.count + 1);
+            self.cache.clean(region.at(at as u32).as_ptr(), 4);
             pool.count += 1;
             pool.cursor = end as u32;
             Ok(block)
