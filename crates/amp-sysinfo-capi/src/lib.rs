@@ -23,19 +23,27 @@
 //! let local = unsafe { core::ptr::addr_of_mut!(MEM.0) }.cast();
 //! // SAFETY: 1 KiB, 16-byte aligned, valid for the whole program.
 //! assert_eq!(unsafe { esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, local, 0x4087_0000, 1024, 0) }, 0);
-//! assert_eq!(esp_amp_sys_info_init(), 0);
 //! # #[cfg(not(feature = "sub-core"))] {
+//! // Main core: format, allocate, look up.
+//! assert_eq!(esp_amp_sys_info_init(), 0);
 //! let block = esp_amp_sys_info_alloc(0x0001, 20, SYS_INFO_CAP_HP);
 //! assert!(!block.is_null());
 //! let mut size = 0u16;
 //! // SAFETY: `size` is a valid place for the size.
 //! assert_eq!(unsafe { esp_amp_sys_info_get(0x0001, &mut size, SYS_INFO_CAP_HP) }, block);
 //! assert_eq!(size, 20);
-//! // Every failure is NULL plus a reason.
+//! // Every failure is NULL (or -1) plus a reason.
 //! assert!(esp_amp_sys_info_alloc(0x0001, 20, SYS_INFO_CAP_HP).is_null());
 //! // SAFETY: the returned string is static and NUL-terminated.
 //! let why = unsafe { core::ffi::CStr::from_ptr(esp_amp_sys_info_last_error()) };
 //! assert_eq!(why.to_str(), Ok("duplicate id in this pool"));
+//! # }
+//! # #[cfg(feature = "sub-core")] {
+//! // Sub core, before the main core has formatted the pool.
+//! assert_eq!(esp_amp_sys_info_init(), -1);
+//! // SAFETY: the returned string is static and NUL-terminated.
+//! let why = unsafe { core::ffi::CStr::from_ptr(esp_amp_sys_info_last_error()) };
+//! assert_eq!(why.to_str(), Ok("no valid table (not ready)"));
 //! # }
 //! ```
 #![no_std]

@@ -179,13 +179,23 @@ fn describe(line: &mut Line, op: Op) {
 }
 
 /// Sends one line of `dump` output to the C sink and to `log`.
-pub fn dump_line(text: &str) {
+pub fn dump_line(text: &[u8]) {
     #[cfg(feature = "log")]
-    log::info!("{text}");
+    log::info!("{}", valid_prefix(text));
     if let Some(sink) = sink() {
         let mut line = Line::new();
-        line.push(text.as_bytes());
+        line.push(text);
         line.emit(sink);
+    }
+}
+
+/// The longest valid UTF-8 prefix of `bytes` (a cut line may end inside a
+/// character).
+#[cfg(feature = "log")]
+fn valid_prefix(bytes: &[u8]) -> &str {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => bytes.get(..e.valid_up_to()).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or(""),
     }
 }
 
@@ -211,12 +221,14 @@ impl Line {
     }
 
     /// Appends `bytes` (an embedded NUL ends the C string early, harmlessly).
+    /// Written without indexing so that no panic path is compiled in.
     pub fn push(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            if self.len + 1 >= Line::CAP {
-                return;
+            // The last byte of `buf` is kept for the NUL.
+            match self.buf.get_mut(self.len) {
+                Some(slot) if self.len + 1 < Line::CAP => *slot = b,
+                _ => return,
             }
-            self.buf[self.len] = b;
             self.len += 1;
         }
     }
@@ -226,18 +238,21 @@ impl Line {
     pub fn push_hex(&mut self, value: u32, digits: u32) {
         let needed = (32 - value.leading_zeros()).div_ceil(4).max(digits.clamp(1, 8));
         for i in (0..needed).rev() {
-            let nibble = (value >> (i * 4)) & 0xf;
-            self.push(&[b"0123456789abcdef"[nibble as usize]]);
+            let nibble = ((value >> (i * 4)) & 0xf) as u8;
+            self.push(&[if nibble < 10 { b'0' + nibble } else { b'a' + nibble - 10 }]);
         }
     }
 
     /// The text so far.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
+        self.buf.get(..self.len).unwrap_or(&[])
     }
 
     fn emit(mut self, sink: unsafe extern "C" fn(*const c_char)) {
-        self.buf[self.len] = 0;
+        match self.buf.get_mut(self.len) {
+            Some(nul) => *nul = 0,
+            None => return,
+        }
         // SAFETY: `buf` is NUL-terminated (len < CAP) and lives across the
         // call; the sink's contract (header) is to read the line only.
         unsafe { sink(self.buf.as_ptr().cast()) };
@@ -269,13 +284,7 @@ impl DumpLines {
     }
 
     fn emit(&mut self) {
-        // The line holds only whole `&str` pieces cut at byte boundaries;
-        // if a cut split a character, show what is valid.
-        let text = match core::str::from_utf8(self.line.as_bytes()) {
-            Ok(t) => t,
-            Err(e) => core::str::from_utf8(&self.line.as_bytes()[..e.valid_up_to()]).unwrap_or(""),
-        };
-        dump_line(text);
+        dump_line(self.line.as_bytes());
         self.line = Line::new();
     }
 }
@@ -288,13 +297,15 @@ impl Default for DumpLines {
 
 impl fmt::Write for DumpLines {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let mut rest = s;
-        while let Some(pos) = rest.find('\n') {
-            self.line.push(rest[..pos].as_bytes());
-            self.emit();
-            rest = &rest[pos + 1..];
+        for piece in s.as_bytes().split_inclusive(|&b| b == b'\n') {
+            match piece.split_last() {
+                Some((b'\n', text)) => {
+                    self.line.push(text);
+                    self.emit();
+                }
+                _ => self.line.push(piece),
+            }
         }
-        self.line.push(rest.as_bytes());
         Ok(())
     }
 }
@@ -366,5 +377,30 @@ mod tests {
             describe(&mut line, op);
             assert_eq!(line.as_bytes(), want, "{op:?}");
         }
+    }
+
+    static LINES: std::sync::Mutex<std::vec::Vec<std::string::String>> = std::sync::Mutex::new(std::vec::Vec::new());
+
+    unsafe extern "C" fn collect(line: *const c_char) {
+        // SAFETY: the library passes a NUL-terminated line.
+        let text = unsafe { CStr::from_ptr(line) }.to_string_lossy().into_owned();
+        LINES.lock().unwrap().push(text);
+    }
+
+    /// The only test that touches the global sink: dump output split into
+    /// NUL-terminated lines, pieces joined, a partial line flushed.
+    #[test]
+    fn dump_output_reaches_the_sink_line_by_line() {
+        use core::fmt::Write;
+        set_sink(Some(collect));
+        let mut out = DumpLines::new();
+        write!(out, "first {}\nsec", 1).unwrap();
+        out.write_str("ond\n\nthird").unwrap();
+        out.flush();
+        out.flush();
+        set_sink(None);
+        dump_line(b"not collected");
+        let lines = LINES.lock().unwrap().clone();
+        assert_eq!(lines, ["first 1", "second", "", "third"]);
     }
 }
