@@ -297,13 +297,12 @@ impl Default for DumpLines {
 
 impl fmt::Write for DumpLines {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        for piece in s.as_bytes().split_inclusive(|&b| b == b'\n') {
-            match piece.split_last() {
-                Some((b'\n', text)) => {
-                    self.line.push(text);
-                    self.emit();
-                }
-                _ => self.line.push(piece),
+        // Byte by byte: no slicing, so no panic path in the image.
+        for &b in s.as_bytes() {
+            if b == b'\n' {
+                self.emit();
+            } else {
+                self.line.push(&[b]);
             }
         }
         Ok(())
