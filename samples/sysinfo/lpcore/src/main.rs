@@ -18,6 +18,7 @@ use esp_lp_hal::delay::Delay;
 use esp_lp_hal::prelude::*;
 
 /// The pools of the build's devicetree: `HP_POOL`, `RTC_POOL`, `POOLS`.
+#[allow(dead_code)] // POOLS: generated for every image, unused here.
 mod pools {
     include!(concat!(env!("OUT_DIR"), "/pools.rs"));
 }

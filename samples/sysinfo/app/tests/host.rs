@@ -1,0 +1,136 @@
+//! The main core's sequence on the host, with a thread as the sub core
+//! running the same checks as the LP-core image.
+
+use std::sync::Mutex;
+use std::thread;
+
+use amp_sysinfo::{PoolConfig, PoolKind, Reader, Region, Writer};
+use amp_sysinfo_demo::{sub_check, sub_wait_attach, Patience, Pool, Pools};
+use sysinfo_sample_app::{run_demo, run_error_paths, AppError, Platform};
+
+#[repr(C, align(16))]
+struct Mem<const N: usize>([u8; N]);
+
+/// The pools handed to the sub-core thread.
+#[derive(Clone, Copy)]
+struct SendPools(Pools);
+// SAFETY: the regions are leaked buffers that outlive the test, and every
+// access to them goes through SysInfo's volatile, fenced reads and writes.
+unsafe impl Send for SendPools {}
+
+fn pools(with_rtc: bool) -> Pools {
+    let hp_mem: &'static mut Mem<0x4000> = Box::leak(Box::new(Mem([0xa5; 0x4000])));
+    let rtc_mem: &'static mut Mem<0x3f0> = Box::leak(Box::new(Mem([0x5a; 0x3f0])));
+    let hp = PoolConfig::new(PoolKind::Hp, 0x4087_c610, 0x4000);
+    let rtc = PoolConfig::new(PoolKind::Rtc, 0x5000_3800, 0x3f0);
+    // SAFETY: leaked buffers of the configured sizes, used only through SysInfo.
+    unsafe {
+        let hp = Pool::new(Region::new(hp_mem.0.as_mut_ptr(), hp.bus_base, hp.size).unwrap(), hp).unwrap();
+        let rtc = Pool::new(Region::new(rtc_mem.0.as_mut_ptr(), rtc.bus_base, rtc.size).unwrap(), rtc).unwrap();
+        Pools::new(hp, with_rtc.then_some(rtc)).unwrap()
+    }
+}
+
+struct ThreadSubCore {
+    pools: SendPools,
+    log: &'static Mutex<String>,
+    started: bool,
+}
+
+impl Platform for ThreadSubCore {
+    fn start_sub_core(&mut self) -> Result<(), i32> {
+        let pools = self.pools;
+        let log = self.log;
+        self.started = true;
+        thread::spawn(move || {
+            let pools = pools;
+            let mut out = String::new();
+            let mut reader: Reader = Reader::new();
+            let mut pause = || thread::yield_now();
+            sub_wait_attach(&mut reader, &pools.0, &mut out, Patience::polls(100_000), &mut pause).unwrap();
+            sub_check(&reader, &pools.0, 1, &mut out, Patience::polls(1_000_000), &mut pause).unwrap();
+            log.lock().unwrap().push_str(&out);
+        });
+        Ok(())
+    }
+
+    fn pause(&mut self) {
+        thread::sleep(std::time::Duration::from_micros(200));
+    }
+}
+
+fn leak_log() -> &'static Mutex<String> {
+    Box::leak(Box::new(Mutex::new(String::new())))
+}
+
+#[test]
+fn demo_then_error_paths_with_rtc_pool() {
+    let pools = pools(true);
+    let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
+    let sub_log = leak_log();
+    let mut platform = ThreadSubCore { pools: SendPools(pools), log: sub_log, started: false };
+    let mut out = String::new();
+    let setup = run_demo(writer, &pools, &mut out, &mut platform).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    assert!(platform.started);
+    assert!(!setup.rtc_retained);
+    assert!(out.contains("published person 0x0001 \"Ada Lovelace\""), "{out}");
+    assert!(out.contains("sub core attached; publishing after its boot"), "{out}");
+    assert!(out.contains("published late person 0x0003"), "{out}");
+    assert!(out.contains("sub core checked") && out.contains(", 0 errors"), "{out}");
+
+    let cases = run_error_paths(writer, &pools, &mut out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    assert_eq!(cases, 6);
+    assert!(out.contains("error path duplicate id: duplicate id in this pool, ok"), "{out}");
+    assert!(out.contains("error path full table: table full"), "{out}");
+}
+
+#[test]
+fn error_paths_without_rtc_pool_include_pool_absent() {
+    let pools = pools(false);
+    let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
+    let mut platform = ThreadSubCore { pools: SendPools(pools), log: leak_log(), started: false };
+    let mut out = String::new();
+    run_demo(writer, &pools, &mut out, &mut platform).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let cases = run_error_paths(writer, &pools, &mut out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    assert_eq!(cases, 7);
+    assert!(out.contains("error path absent RTC pool"), "{out}");
+}
+
+/// A platform whose sub core never starts: the demo must time out, not hang
+/// or report success.
+struct DeadSubCore;
+
+impl Platform for DeadSubCore {
+    fn start_sub_core(&mut self) -> Result<(), i32> {
+        Ok(())
+    }
+    fn pause(&mut self) {}
+}
+
+#[test]
+fn a_sub_core_that_never_answers_is_a_timeout() {
+    let pools = pools(true);
+    let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
+    let mut out = String::new();
+    match run_demo(writer, &pools, &mut out, &mut DeadSubCore) {
+        Err(AppError::Demo(e)) => assert!(e.to_string().contains("timed out"), "{e}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
+
+struct FailingStart;
+
+impl Platform for FailingStart {
+    fn start_sub_core(&mut self) -> Result<(), i32> {
+        Err(-22)
+    }
+    fn pause(&mut self) {}
+}
+
+#[test]
+fn a_failed_start_is_reported_with_its_code() {
+    let pools = pools(true);
+    let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
+    let mut out = String::new();
+    assert_eq!(run_demo(writer, &pools, &mut out, &mut FailingStart).unwrap_err(), AppError::StartSubCore(-22));
+}
