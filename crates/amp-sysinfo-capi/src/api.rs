@@ -69,7 +69,7 @@ pub fn alloc_id(raw: u16) -> Result<Id, amp_sysinfo::Error> {
 #[no_mangle]
 pub extern "C" fn esp_amp_sys_info_alloc(info_id: u16, size: u16, cap: esp_amp_sys_info_cap_t) -> *mut c_void {
     let result = kind_of(cap).and_then(|kind| Ok(pools::alloc(alloc_id(info_id)?, size, kind)?));
-    block_or_null(Op::Alloc(info_id, size, cap), result)
+    block_or_null(Op::alloc(info_id, cap), result)
 }
 
 /// The published block with id `info_id` in pool `cap`; its size goes to
@@ -88,14 +88,14 @@ pub unsafe extern "C" fn esp_amp_sys_info_get(info_id: u16, size: *mut u16, cap:
         // SAFETY: non-null, and valid for a write by the caller's contract.
         unsafe { size.write(block.size()) };
     }
-    block_or_null(Op::Get(info_id, cap), result)
+    block_or_null(Op::get(info_id, cap), result)
 }
 
 /// Main core: formats every configured pool. Sub core: attaches to the
 /// tables the main core formatted. 0, or -1 on error.
 #[no_mangle]
 pub extern "C" fn esp_amp_sys_info_init() -> c_int {
-    status(Op::Init, pools::init())
+    status(Op::INIT, pools::init())
 }
 
 /// Prints every pool's table through the log sink and `log`.
@@ -124,7 +124,7 @@ pub unsafe extern "C" fn esp_amp_sys_info_set_pool(
         // SAFETY: forwarded to our caller.
         unsafe { pools::configure(kind, local.cast(), bus_addr, size, max_entries) }
     });
-    status(Op::SetPool(cap), result)
+    status(Op::set_pool(cap), result)
 }
 
 /// Why the most recent call failed ("ok" if it succeeded): static,

@@ -112,17 +112,30 @@ fn sink() -> esp_amp_sys_info_log_fn_t {
     }
 }
 
-/// Which API function failed, for the log line.
+/// Which API call failed, for the log line: the function's name and the
+/// id and cap it was given, if it takes them.
 #[derive(Debug, Clone, Copy)]
-pub enum Op {
-    /// `esp_amp_sys_info_alloc(id, size, cap)`.
-    Alloc(u16, u16, esp_amp_sys_info_cap_t),
+pub struct Op {
+    name: &'static str,
+    id: Option<u16>,
+    cap: Option<esp_amp_sys_info_cap_t>,
+}
+
+impl Op {
+    /// `esp_amp_sys_info_alloc(id, .., cap)`.
+    pub const fn alloc(id: u16, cap: esp_amp_sys_info_cap_t) -> Op {
+        Op { name: "esp_amp_sys_info_alloc", id: Some(id), cap: Some(cap) }
+    }
     /// `esp_amp_sys_info_get(id, .., cap)`.
-    Get(u16, esp_amp_sys_info_cap_t),
+    pub const fn get(id: u16, cap: esp_amp_sys_info_cap_t) -> Op {
+        Op { name: "esp_amp_sys_info_get", id: Some(id), cap: Some(cap) }
+    }
     /// `esp_amp_sys_info_init()`.
-    Init,
+    pub const INIT: Op = Op { name: "esp_amp_sys_info_init", id: None, cap: None };
     /// `esp_amp_sys_info_set_pool(cap, ..)`.
-    SetPool(esp_amp_sys_info_cap_t),
+    pub const fn set_pool(cap: esp_amp_sys_info_cap_t) -> Op {
+        Op { name: "esp_amp_sys_info_set_pool", id: None, cap: Some(cap) }
+    }
 }
 
 /// Records a failure: the last-error string, one line to the C sink (if
@@ -143,37 +156,26 @@ pub fn failed(op: Op, failure: Failure) {
 
 #[cfg(feature = "log")]
 fn log_failure(op: Op, reason: &CStr) {
-    let reason = reason.to_str().unwrap_or("?");
-    match op {
-        Op::Alloc(id, size, cap) => log::warn!("esp_amp_sys_info_alloc(0x{id:04x}, {size}, {}): {reason}", cap.0),
-        Op::Get(id, cap) => log::warn!("esp_amp_sys_info_get(0x{id:04x}, {}): {reason}", cap.0),
-        Op::Init => log::warn!("esp_amp_sys_info_init(): {reason}"),
-        Op::SetPool(cap) => log::warn!("esp_amp_sys_info_set_pool({}): {reason}", cap.0),
-    }
+    let mut line = Line::new();
+    describe(&mut line, op);
+    let call = core::str::from_utf8(line.as_bytes()).unwrap_or(op.name);
+    log::warn!("{call}: {}", reason.to_str().unwrap_or("?"));
 }
 
-/// `esp_amp_sys_info_alloc(0x0001, 20, 0)` and the like, without `core::fmt`.
+/// `esp_amp_sys_info_get(id 0x0001, cap 0)` and the like, without `core::fmt`.
 fn describe(line: &mut Line, op: Op) {
-    match op {
-        Op::Alloc(id, size, cap) => {
-            line.push(b"esp_amp_sys_info_alloc(0x");
-            line.push_hex(id as u32, 4);
-            line.push(b", 0x");
-            line.push_hex(size as u32, 4);
+    line.push(op.name.as_bytes());
+    line.push(b"(");
+    if let Some(id) = op.id {
+        line.push(b"id 0x");
+        line.push_hex(id as u32, 4);
+        if op.cap.is_some() {
             line.push(b", ");
-            line.push_hex(cap.0, 1);
         }
-        Op::Get(id, cap) => {
-            line.push(b"esp_amp_sys_info_get(0x");
-            line.push_hex(id as u32, 4);
-            line.push(b", ");
-            line.push_hex(cap.0, 1);
-        }
-        Op::Init => line.push(b"esp_amp_sys_info_init("),
-        Op::SetPool(cap) => {
-            line.push(b"esp_amp_sys_info_set_pool(");
-            line.push_hex(cap.0, 1);
-        }
+    }
+    if let Some(cap) = op.cap {
+        line.push(b"cap ");
+        line.push_hex(cap.0, 1);
     }
     line.push(b")");
 }
@@ -248,7 +250,7 @@ impl Line {
         self.buf.get(..self.len).unwrap_or(&[])
     }
 
-    fn emit(mut self, sink: unsafe extern "C" fn(*const c_char)) {
+    fn emit(&mut self, sink: unsafe extern "C" fn(*const c_char)) {
         match self.buf.get_mut(self.len) {
             Some(nul) => *nul = 0,
             None => return,
@@ -365,11 +367,12 @@ mod tests {
 
     #[test]
     fn describes_each_operation() {
-        let cases: [(Op, &[u8]); 4] = [
-            (Op::Alloc(0x1, 20, esp_amp_sys_info_cap_t(0)), b"esp_amp_sys_info_alloc(0x0001, 0x0014, 0)"),
-            (Op::Get(0xff05, esp_amp_sys_info_cap_t(1)), b"esp_amp_sys_info_get(0xff05, 1)"),
-            (Op::Init, b"esp_amp_sys_info_init()"),
-            (Op::SetPool(esp_amp_sys_info_cap_t(7)), b"esp_amp_sys_info_set_pool(7)"),
+        let cases: [(Op, &[u8]); 5] = [
+            (Op::alloc(0x1, esp_amp_sys_info_cap_t(0)), b"esp_amp_sys_info_alloc(id 0x0001, cap 0)"),
+            (Op::get(0xff05, esp_amp_sys_info_cap_t(1)), b"esp_amp_sys_info_get(id 0xff05, cap 1)"),
+            (Op::INIT, b"esp_amp_sys_info_init()"),
+            (Op::set_pool(esp_amp_sys_info_cap_t(7)), b"esp_amp_sys_info_set_pool(cap 7)"),
+            (Op::set_pool(esp_amp_sys_info_cap_t(0xdead_beef)), b"esp_amp_sys_info_set_pool(cap deadbeef)"),
         ];
         for (op, want) in cases {
             let mut line = Line::new();

@@ -77,7 +77,7 @@ fn sub_core_refuses_an_entry_pointing_outside_the_pool() {
     // The snippet's `return -1`: NULL from esp_amp_sys_info_get, with the reason.
     assert_eq!(s.status.code(), Some(1), "{}", stdout(&s));
     assert!(stdout(&s).contains("sub: snippet failed: table corrupt or for another pool"), "{}", stdout(&s));
-    assert!(stderr(&s).contains("esp_amp_sys_info_get(0x0001, 0): table corrupt"), "{}", stderr(&s));
+    assert!(stderr(&s).contains("esp_amp_sys_info_get(id 0x0001, cap 0): table corrupt"), "{}", stderr(&s));
     assert!(!stdout(&s).contains("Person name"));
 }
 

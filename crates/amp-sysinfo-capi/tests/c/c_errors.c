@@ -138,8 +138,8 @@ int main(void)
     REASON("invalid cap (neither SYS_INFO_CAP_HP nor SYS_INFO_CAP_RTC)");
 
     /* Every failure above logged one line naming the call. */
-    CHECK(strstr(s_log, "esp_amp_sys_info_alloc(0x0001, 0x0014, 0): duplicate id in this pool\n") != NULL);
-    CHECK(strstr(s_log, "esp_amp_sys_info_get(0x0009, 0): id not found\n") != NULL);
+    CHECK(strstr(s_log, "esp_amp_sys_info_alloc(id 0x0001, cap 0): duplicate id in this pool\n") != NULL);
+    CHECK(strstr(s_log, "esp_amp_sys_info_get(id 0x0009, cap 0): id not found\n") != NULL);
     CHECK(strstr(s_log, "esp_amp_sys_info_init(): pool too small for its table\n") != NULL);
 
     /* The dump lists both pools with each block's own bus address. */
