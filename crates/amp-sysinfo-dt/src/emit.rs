@@ -113,3 +113,47 @@ pub fn memory_x(ram: Range, ram_name: &str, holes: &[(String, Range)], source: &
     let _ = writeln!(s, "}}");
     Ok(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(start: u64, end: u64) -> Range {
+        Range { start, end }
+    }
+
+    #[test]
+    fn carve_leaves_ram_without_holes_alone() {
+        assert_eq!(carve(r(0x100, 0x200), &[r(0x300, 0x400)]), vec![r(0x100, 0x200)]);
+    }
+
+    #[test]
+    fn carve_splits_around_a_hole_in_the_middle() {
+        assert_eq!(carve(r(0x100, 0x200), &[r(0x140, 0x150)]), vec![r(0x100, 0x140), r(0x150, 0x200)]);
+    }
+
+    #[test]
+    fn carve_trims_holes_at_either_end_and_sorts() {
+        assert_eq!(carve(r(0x100, 0x200), &[r(0x1f0, 0x300), r(0x0, 0x110)]), vec![r(0x110, 0x1f0)]);
+    }
+
+    #[test]
+    fn carve_of_fully_covered_ram_is_empty() {
+        assert!(carve(r(0x100, 0x200), &[r(0x100, 0x200)]).is_empty());
+        assert!(matches!(memory_x(r(0x100, 0x200), "ram", &[("pool".into(), r(0x0, 0x1000))], "x"), Err(Error::RamNode { .. })));
+    }
+
+    #[test]
+    fn largest_piece_is_ram_others_numbered_in_address_order() {
+        let text = memory_x(r(0x0, 0x1000), "ram", &[("a".into(), r(0x100, 0x200)), ("b".into(), r(0xe00, 0xf00))], "src").unwrap();
+        let lines: Vec<&str> = text.lines().filter(|l| l.contains("ORIGIN")).collect();
+        assert_eq!(
+            lines,
+            [
+                "    RAM_1  : ORIGIN = 0x00000000, LENGTH = 0x100",
+                "    RAM    : ORIGIN = 0x00000200, LENGTH = 0xc00",
+                "    RAM_2  : ORIGIN = 0x00000f00, LENGTH = 0x100",
+            ]
+        );
+    }
+}

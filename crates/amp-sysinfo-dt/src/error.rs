@@ -60,6 +60,9 @@ pub enum Error {
     /// A pool property is missing, of the wrong type, or has a value the
     /// binding does not allow.
     Property { node: NodeName, property: &'static str, problem: String },
+    /// A pool node has a property its binding does not declare (a typo such
+    /// as `max-entires` would otherwise leave the default in force).
+    UnknownProperty { node: NodeName, property: String },
     /// No enabled node is an HP pool: every configuration needs one.
     MissingHpPool,
     /// Two enabled pools claim the same kind.
@@ -93,6 +96,11 @@ impl fmt::Display for Error {
             Error::Tool { tool, status, stderr } => write!(f, "{tool} failed ({status}):\n{stderr}"),
             Error::Blob(e) => write!(f, "not a valid devicetree blob: {e}"),
             Error::Property { node, property, problem } => write!(f, "{node}: property `{property}`: {problem}"),
+            Error::UnknownProperty { node, property } => write!(
+                f,
+                "{node}: property `{property}` is not in the pool binding (known: {})",
+                crate::pools::POOL_PROPERTIES.join(", ")
+            ),
             Error::MissingHpPool => write!(
                 f,
                 "no HP pool: add an enabled node with compatible \"{}\" and pool-kind = \"hp\" under /reserved-memory",

@@ -103,6 +103,10 @@
 //! INPUT = --dts zephyr.dts | --board BOARD.dts [--overlay X.overlay]... [-I DIR]...
 //! ```
 
+// A host build tool: an error ends the build, so its size does not matter,
+// and each variant carries the node names a user needs to fix the overlay.
+#![allow(clippy::result_large_err)]
+
 mod elf;
 mod emit;
 mod error;
@@ -114,7 +118,7 @@ use std::path::{Path, PathBuf};
 
 pub use emit::carve;
 pub use error::{Error, NodeName, Range};
-pub use pools::{Pool, SubCore};
+pub use pools::{kind_value, Pool, SubCore, POOL_PROPERTIES};
 pub use tree::{Node, Tree};
 
 /// The compatible string of a pool node.

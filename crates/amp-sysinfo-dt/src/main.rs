@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)] // see lib.rs
 //! `amp-sysinfo-dt`: the generator and checks on the command line.
 //! See the crate documentation for the commands.
 
@@ -69,7 +70,7 @@ fn run(args: &[String]) -> Result<(), Error> {
             for p in load(&a)?.pools()? {
                 println!(
                     "{:<3} {:#010x} size {:#x} max-entries {:<3} {}",
-                    p.config.kind.name(),
+                    amp_sysinfo_dt::kind_value(p.config.kind),
                     p.config.bus_base,
                     p.config.size,
                     p.config.max_entries,

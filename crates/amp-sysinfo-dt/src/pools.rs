@@ -31,6 +31,20 @@ impl Pool {
     }
 }
 
+/// Every property a pool node may carry: the binding's own and those of
+/// `base.yaml` that make sense on a pool, plus `phandle` (dtc adds it when
+/// the node is referenced).
+pub const POOL_PROPERTIES: &[&str] =
+    &["compatible", "reg", "reg-names", "status", "pool-kind", "sub-core", "max-entries", "phandle"];
+
+/// The `pool-kind` value of a kind, as the devicetree spells it.
+pub fn kind_value(kind: PoolKind) -> &'static str {
+    match kind {
+        PoolKind::Hp => "hp",
+        PoolKind::Rtc => "rtc",
+    }
+}
+
 fn prop_err(node: &NodeName, property: &'static str, problem: impl Into<String>) -> Error {
     Error::Property { node: node.clone(), property, problem: problem.into() }
 }
@@ -43,6 +57,9 @@ pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
             continue;
         }
         let name = node.name();
+        if let Some(unknown) = node.props.keys().find(|k| !POOL_PROPERTIES.contains(&k.as_str())) {
+            return Err(Error::UnknownProperty { node: name, property: unknown.clone() });
+        }
         let kind = match node.string("pool-kind") {
             None => return Err(prop_err(&name, "pool-kind", "missing; must be \"hp\" or \"rtc\"")),
             Some(Ok("hp")) => PoolKind::Hp,
@@ -94,7 +111,7 @@ pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
 
     for (i, (_, a, _)) in found.iter().enumerate() {
         if let Some((_, b, _)) = found[..i].iter().find(|(_, b, _)| b.config.kind == a.config.kind) {
-            return Err(Error::DuplicateKind { kind: a.config.kind.name(), first: b.node.clone(), second: a.node.clone() });
+            return Err(Error::DuplicateKind { kind: kind_value(a.config.kind), first: b.node.clone(), second: a.node.clone() });
         }
     }
     let (_, hp, sub_core) = found.iter().find(|(_, p, _)| p.config.kind == PoolKind::Hp).ok_or(Error::MissingHpPool)?;
