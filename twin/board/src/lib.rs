@@ -57,12 +57,15 @@ pub mod scenario {
     pub const RETAINED: u32 = 3;
     /// The sub core starts first: garbage, then zeroes, then the table.
     pub const START_ORDER: u32 = 4;
+    /// Fault injection: the main core damages a published block behind the
+    /// table's back; the sub core must catch it and the run must fail.
+    pub const FAULT: u32 = 5;
 
     /// The scenario a word selects (0, no word given, is [`NORMAL`]).
     pub const fn from_word(word: u32) -> Option<u32> {
         match word {
             0 => Some(NORMAL),
-            NORMAL | STRESS | RETAINED | START_ORDER => Some(word),
+            NORMAL | STRESS | RETAINED | START_ORDER | FAULT => Some(word),
             _ => None,
         }
     }
@@ -73,6 +76,7 @@ pub mod scenario {
             STRESS => "stress",
             RETAINED => "retained pool",
             START_ORDER => "bad start order",
+            FAULT => "fault injection",
             _ => "unknown",
         }
     }

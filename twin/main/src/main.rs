@@ -61,6 +61,7 @@ fn main() -> ! {
         scenario::RETAINED if wake == 0 => retained_first_boot(&pools, &mut out),
         scenario::RETAINED => retained_wake(&pools, &mut out),
         scenario::START_ORDER => start_order(&pools, &mut out),
+        scenario::FAULT => fault(&pools, &mut out),
         _ => normal(&pools, &mut out, true),
     };
     match result {
@@ -158,6 +159,22 @@ fn retained_wake(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
         return Err(Failure::WrongRound(reply.round));
     }
     Ok(())
+}
+
+/// The normal exchange, but the person's age is overwritten after it was
+/// published (a stray write into the pool): the sub core must report it and
+/// the run must fail.
+fn fault(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
+    let setup = demo::main_setup(&WRITER, pools, out)?;
+    let person = WRITER.get(demo::PERSON, amp_sysinfo::PoolKind::Hp).map_err(|e| DemoError::Sysinfo { step: "find person", id: Some(demo::PERSON.raw()), error: e })?;
+    // Bytes 16..20 are the age.
+    person.write(16, &99u32.to_le_bytes()).map_err(|e| DemoError::Sysinfo { step: "damage person", id: Some(demo::PERSON.raw()), error: e })?;
+    let _ = writeln!(out, "fault injected: person {:#06x} age overwritten with 99", demo::PERSON.raw());
+    release_sub_core(out);
+    demo::main_wait_reply(&setup.reply, ReplyState::Attached, PATIENCE, &mut pause)?;
+    demo::main_publish_more(&WRITER, out)?;
+    let reply = demo::main_wait_reply(&setup.reply, ReplyState::Done, PATIENCE, &mut pause)?;
+    Ok(demo::main_report(&reply, out)?)
 }
 
 /// The sub core starts before the pools are formatted: it must see "not
