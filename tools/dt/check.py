@@ -191,6 +191,62 @@ def generated(generator, dts, what, *extra):
     return run([generator, what, "--dts", dts, *extra], "generator").stdout
 
 
+LINK_X = """INCLUDE memory.x
+ENTRY(_start)
+SECTIONS
+{
+  .text : { *(.text*) } > RAM
+  .rodata : { *(.rodata*) *(.srodata*) } > RAM
+  .data : { *(.data*) *(.sdata*) } > RAM
+  .bss (NOLOAD) : { *(.bss*) *(.sbss*) *(COMMON) } > RAM
+  .stack (NOLOAD) : { . = ALIGN(16); . += STACK_SIZE; _stack_top = .; } > RAM
+  %s
+}
+"""
+MAIN_C = "volatile int counter = 1; int scratch[16];\n" \
+         "void _start(void) { for (;;) { counter++; scratch[counter & 15] = counter; } }\n"
+
+
+def link_with_memory_x(generator, dts, work):
+    """Links a small rv32 image against the generated memory.x with GNU ld:
+    the fragment is valid linker script, check-elf accepts the image, flags
+    one with a section placed in the RTC pool, and ld itself refuses an image
+    whose stack would grow into the pool."""
+    gcc = "riscv64-unknown-elf-gcc"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "memory.x").write_text(generated(generator, dts, "memory-x"))
+    (work / "main.c").write_text(MAIN_C)
+    pool_base = int(re.search(r"RTC_POOL: .*bus_base: (0x[0-9a-f]+)", generated(generator, dts, "rust")).group(1), 16)
+
+    def link(name, stack, extra=""):
+        (work / f"{name}.x").write_text(LINK_X % extra)
+        elf = work / f"{name}.elf"
+        run([gcc, "-march=rv32imac", "-mabi=ilp32", "-Os", "-nostdlib", "-nostartfiles", "-ffreestanding",
+             f"-Wl,--defsym=STACK_SIZE={stack:#x}", "-L", work, "-T", work / f"{name}.x", "-o", elf, work / "main.c"],
+            "ld")
+        return elf
+
+    good = link("good", 0x800)
+    out = generated(generator, dts, "check-elf", "--elf", good)
+    if "none in a pool" not in out:
+        raise StageError("check-elf", out)
+    bad = link("intruder", 0x800, f".intruder {pool_base:#x} : {{ LONG(0x5a5a5a5a) }}")
+    try:
+        generated(generator, dts, "check-elf", "--elf", bad)
+    except StageError as e:
+        if "section `.intruder`" not in e.message:
+            raise StageError("check-elf", f"wrong message: {e.message}") from e
+    else:
+        raise StageError("check-elf", "an image with a section in the RTC pool passed")
+    try:
+        link("overflow", 0x3800)
+    except StageError as e:
+        if "overflowed" not in e.message:
+            raise StageError("ld", f"expected a region overflow, got: {e.message}") from e
+    else:
+        raise StageError("ld", "a stack as large as all of ulp_ram linked")
+
+
 def body(text):
     """Generated text without its first (source) line."""
     return text.split("\n", 1)[1]
@@ -242,6 +298,12 @@ def main():
                 raise StageError("generator", f"lpcore memory.x is not ulp_ram below the RTC pool:\n{text}")
 
         case("lpcore: sub-image RAM ends where the RTC pool begins", lp_memory)
+
+        def lp_link():
+            link_with_memory_x(args.generator, tmp / "esp32c6_devkitc_esp32c6_lpcore" / "zephyr.dts", tmp / "link")
+
+        case("lpcore: GNU ld links an image with the generated memory.x; check-elf passes it, "
+             "rejects a section in the pool, ld rejects RAM overflow into the pool", lp_link)
 
         def agree():
             hp, lp = rust.get("esp32c6_devkitc_esp32c6_hpcore"), rust.get("esp32c6_devkitc_esp32c6_lpcore")
