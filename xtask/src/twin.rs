@@ -617,3 +617,130 @@ fn stress_note(lines: &[String]) -> String {
     let re = Regex::new(r"stress reply: (lookups \d+, entries seen \d+/\d+, not found yet \d+, inconsistencies \d+)").expect("valid");
     lines.iter().find_map(|l| re.captures(l)).map(|c| format!("; stress: {}", &c[1])).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn ordered_per_core_allows_interleaving_but_not_reordering() {
+        let out = lines(&["[main] a", "[sub ] x", "[main] b", "[sub ] y"]);
+        assert!(ordered_per_core(&[r"^\[main\] a", r"^\[sub \] y", r"^\[main\] b"], &out).is_ok(), "cores are independent");
+        let err = ordered_per_core(&[r"^\[main\] b", r"^\[main\] a"], &out).unwrap_err();
+        assert!(err.contains(r"no [main] line matching /^\[main\] a/ after line 3"), "{err}");
+        assert!(ordered_per_core(&[r"^\[sub \] a"], &out).is_err(), "a main line does not satisfy a sub pattern");
+        assert!(ordered_per_core(&[r"a"], &out).unwrap_err().contains("names no core"));
+        assert!(ordered_per_core(&[r"^\[main\] c"], &out).is_err(), "missing line");
+    }
+
+    #[test]
+    fn every_scenario_pattern_compiles_and_names_a_core() {
+        let all = scenarios();
+        let mut keys: Vec<_> = all.iter().map(|s| s.key).collect();
+        keys.dedup();
+        assert_eq!(keys.len(), all.len());
+        for s in &all {
+            assert!(!s.expect.is_empty(), "{}", s.key);
+            for p in s.expect.iter().chain(s.forbid) {
+                Regex::new(p).unwrap();
+            }
+            assert!(s.expect.iter().all(|p| core_of(p).is_some()), "{}", s.key);
+        }
+    }
+
+    #[test]
+    fn scenario_check_rejects_wrong_exit_code_timeout_and_forbidden_lines() {
+        let all = scenarios();
+        let unknown = all.iter().find(|s| s.key == "unknown").unwrap();
+        let ok = Run { lines: lines(&["[main] unknown scenario word 9"]), exit_code: Some(2), elapsed: Duration::ZERO };
+        assert_eq!(unknown.check(&ok), Ok(String::new()));
+        let wrong_code = Run { exit_code: Some(0), ..ok };
+        assert!(unknown.check(&wrong_code).unwrap_err().contains("exit code Some(0), expected 2"));
+        let killed = Run { lines: lines(&["[main] unknown scenario word 9"]), exit_code: None, elapsed: Duration::ZERO };
+        assert!(unknown.check(&killed).unwrap_err().contains("QEMU killed"));
+        let forbidden = Run { lines: lines(&["[main] unknown scenario word 9", "[sub ] hello"]), exit_code: Some(2), elapsed: Duration::ZERO };
+        assert!(unknown.check(&forbidden).unwrap_err().contains("forbidden output"));
+    }
+
+    #[test]
+    fn stress_counts_are_read_from_the_verdict_line() {
+        let out = lines(&["[main] stress reply: lookups 10, entries seen 2/2, not found yet 8, inconsistencies 0"]);
+        assert_eq!(stress_note(&out), "; stress: lookups 10, entries seen 2/2, not found yet 8, inconsistencies 0");
+        assert_eq!(stress_note(&lines(&["[main] PASS"])), "");
+    }
+
+    /// A minimal ELF32 with `.text` (alloc) at `text`, `.comment` (not
+    /// alloc), and the section-name table.
+    fn elf(entry: u32, text: u32, text_len: u32) -> Vec<u8> {
+        let names = b"\0.text\0.comment\0.shstrtab\0";
+        let shoff = 52 + names.len() as u32;
+        let mut d = vec![0u8; 52];
+        d[..6].copy_from_slice(&[0x7f, b'E', b'L', b'F', 1, 1]);
+        d[0x18..0x1c].copy_from_slice(&entry.to_le_bytes());
+        d[0x20..0x24].copy_from_slice(&shoff.to_le_bytes());
+        d[0x2e..0x30].copy_from_slice(&40u16.to_le_bytes());
+        d[0x30..0x32].copy_from_slice(&4u16.to_le_bytes());
+        d[0x32..0x34].copy_from_slice(&3u16.to_le_bytes());
+        d.extend_from_slice(names);
+        let mut sh = |name: u32, flags: u32, addr: u32, offset: u32, size: u32| {
+            let mut h = [0u8; 40];
+            h[0..4].copy_from_slice(&name.to_le_bytes());
+            h[8..12].copy_from_slice(&flags.to_le_bytes());
+            h[12..16].copy_from_slice(&addr.to_le_bytes());
+            h[16..20].copy_from_slice(&offset.to_le_bytes());
+            h[20..24].copy_from_slice(&size.to_le_bytes());
+            d.extend_from_slice(&h);
+        };
+        sh(0, 0, 0, 0, 0);
+        sh(1, 6, text, 0, text_len);
+        sh(7, 0, 0, 0, 10);
+        sh(16, 0, 0, 52, names.len() as u32);
+        d
+    }
+
+    #[test]
+    fn elf_sections_and_entry_are_read() {
+        let e = parse_elf(&elf(0x8020_0000, 0x8020_0000, 0x100)).unwrap();
+        assert_eq!(e.entry, 0x8020_0000);
+        assert_eq!(e.sections, vec![(".text".to_string(), Span::new(0x8020_0000, 0x100))], "only allocated sections");
+        assert!(parse_elf(b"\x7fELF\x02\x01").is_err(), "ELF64 refused");
+        assert!(parse_elf(&elf(0, 0, 0)[..60]).is_err(), "truncated");
+    }
+
+    #[test]
+    fn layout_errors_name_the_section_and_what_it_hits() {
+        let own = vec![("RAM".to_string(), Span::new(0x8020_0000, 0x10_0000))];
+        let other = vec![("RAM".to_string(), Span::new(0x8000_0000, 0x20_0000))];
+        let pools = vec![("HP".to_string(), Span::new(0x8030_0000, 0x4000))];
+        let control = Span::new(0x8032_0000, 0x100);
+        let ok = parse_elf(&elf(0x8020_0000, 0x8020_0000, 0x100)).unwrap();
+        assert!(layout_errors(&ok, &own, &other, &pools, control).is_empty());
+        let in_pool = parse_elf(&elf(0x8020_0000, 0x802f_ff00, 0x200)).unwrap();
+        let errs = layout_errors(&in_pool, &own, &other, &pools, control);
+        assert!(errs.iter().any(|e| e.contains("section .text 0x802fff00..0x80300100 overlaps the HP pool")), "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("outside the image's RAM")), "{errs:?}");
+        let in_main = parse_elf(&elf(0x8020_0000, 0x8010_0000, 0x10)).unwrap();
+        assert!(layout_errors(&in_main, &own, &other, &pools, control).iter().any(|e| e.contains("other image's RAM")));
+        let in_control = parse_elf(&elf(0, 0x8032_0000, 4)).unwrap();
+        assert!(layout_errors(&in_control, &own, &other, &pools, control).iter().any(|e| e.contains("control page")));
+    }
+
+    #[test]
+    fn generator_listings_are_parsed() {
+        let m = memory_regions("MEMORY\n{\n    RAM    : ORIGIN = 0x80200000, LENGTH = 0x100000\n    RAM_1  : ORIGIN = 0x80000000, LENGTH = 0x10\n}\n").unwrap();
+        assert_eq!(m, vec![("RAM".into(), Span::new(0x8020_0000, 0x10_0000)), ("RAM_1".into(), Span::new(0x8000_0000, 0x10))]);
+        assert!(memory_regions("MEMORY {}").is_err());
+        let p = pool_spans("HP  0x80300000 size 0x4000 max-entries 16  /reserved-memory/memory@80300000\n").unwrap();
+        assert_eq!(p, vec![("HP".into(), Span::new(0x8030_0000, 0x4000))]);
+        assert!(pool_spans("").is_err());
+    }
+
+    #[test]
+    fn control_page_is_read_from_the_board_crate() {
+        assert_eq!(control_page().unwrap(), Span::new(SCENARIO_WORD_ADDR as u64, 0x100), "scenario word at the page base");
+    }
+}
