@@ -20,7 +20,9 @@ For each case:
      own vendor-prefixes.txt is not vendored). With werror, edtlib rejects a
      property its binding does not declare (a typo such as `max-entires`);
      without werror it only warns, so the check also verifies that every
-     pool node matched the module's binding and declares nothing else.
+     pool node matched the module's binding and declares nothing else. Any
+     warning edtlib logs fails the check too (werror does not cover all of
+     them, e.g. a unit address that differs from reg).
   4. edt.dts_source written as zephyr.dts (gen_edt.py does the same), then
      `amp-sysinfo-dt pools|rust|memory-x --dts zephyr.dts`.
 
@@ -32,6 +34,7 @@ usage: check.py --upstream ../shared/upstream/zephyr --generator target/debug/am
 """
 
 import argparse
+import logging
 import os
 import re
 import subprocess
@@ -67,6 +70,7 @@ NEGATIVE = [
     ("missing-pool-kind.overlay", "esp32c6_devkitc_esp32c6_hpcore", "edtlib", "pool-kind"),
     ("collides-ipc-shm.overlay", "esp32c6_devkitc_esp32c6_lpcore", "generator", "(ipc_shm)"),
     ("collides-ulp-ram.overlay", "esp32c6_devkitc_esp32c6_lpcore", "generator", "(ulp_ram)"),
+    ("unit-address-mismatch.overlay", "esp32c6_devkitc_esp32c6_hpcore", "edtlib", "unit address"),
     ("outside-sramhp.overlay", "esp32c6_devkitc_esp32c6_hpcore", "generator", "does not lie inside one memory node"),
 ]
 
@@ -119,8 +123,34 @@ def upstream_vendor_prefixes(dts):
     return prefixes
 
 
+class _Warnings(logging.Handler):
+    """Collects what edtlib logs; some of its warnings (e.g. a unit address
+    that does not match reg) are not turned into errors by werror."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
 def load_edt(dts, vendor_prefixes):
     bindings = [str(MODULE_BINDINGS), str(STANDINS / "bindings")]
+    warnings = _Warnings()
+    logger = logging.getLogger("devicetree.edtlib")
+    logger.addHandler(warnings)
+    logger.propagate = False
+    try:
+        edt = _edt(dts, bindings, vendor_prefixes)
+    finally:
+        logger.removeHandler(warnings)
+    if warnings.messages:
+        raise StageError("edtlib", "warnings: " + "; ".join(warnings.messages))
+    return edt
+
+
+def _edt(dts, bindings, vendor_prefixes):
     try:
         # The arguments of Zephyr's scripts/dts/gen_edt.py, plus werror.
         return edtlib.EDT(str(dts), bindings, warn_reg_unit_address_mismatch=True, default_prop_types=True,

@@ -94,6 +94,17 @@ pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
             [] => return Err(prop_err(&name, "reg", "does not map to a CPU address (is the pool under /reserved-memory with `ranges;`?)")),
             _ => return Err(prop_err(&name, "reg", "must hold exactly one (address, size) pair")),
         };
+        // Zephyr only warns about this; a renamed pool whose name still
+        // shows the old address would mislead every reader of the overlay.
+        if let Some(unit) = node.path.rsplit('/').next().and_then(|n| n.split_once('@')).map(|(_, u)| u) {
+            if u64::from_str_radix(unit, 16).ok() != Some(range.start) {
+                return Err(prop_err(
+                    &name,
+                    "reg",
+                    format!("starts at {:#x} but the node name says @{unit}; rename the node to memory@{:x}", range.start, range.start),
+                ));
+            }
+        }
         if range.end > 1 << 32 {
             return Err(Error::AddressTooLarge { node: name, range });
         }

@@ -271,3 +271,13 @@ fn a_dtc_syntax_error_is_reported_with_dtc_output() {
         other => panic!("{other}"),
     }
 }
+
+#[test]
+fn unit_address_must_match_reg() {
+    let node = "\t\tsysinfo_hp: memory@40008000 { compatible = \"esp-amp-sysinfo,pool\"; reg = <0x40004000 0x1000>; pool-kind = \"hp\"; sub-core = \"lp\"; };\n";
+    let err = pools(&tree(&format!("{RAM}{}", reserved(node)))).unwrap_err();
+    match &err {
+        Error::Property { property: "reg", problem, .. } => assert!(problem.contains("rename the node to memory@40004000"), "{problem}"),
+        other => panic!("{other}"),
+    }
+}
