@@ -344,6 +344,21 @@ def main():
 
         case("hpcore and lpcore agree on every pool", agree)
 
+        def docs_example():
+            out = {}
+            for target in C6_TARGETS:
+                _, dts = build(args.upstream, args.upstream / C6_TARGETS[target],
+                               [BOARDS / f"{target}.overlay", FIXTURES / "docs-resize.overlay"],
+                               tmp / f"docs-{target}", args.generator)
+                out[target] = generated(args.generator, dts, "rust")
+                pools = generated(args.generator, dts, "pools")
+                if "hp  0x40874000 size 0x8000" not in pools or "max-entries 8 " not in pools:
+                    raise StageError("generator", f"{target}: the resized pools are not as docs/pools.md says:\n{pools}")
+            if len({body(t) for t in out.values()}) != 1:
+                raise StageError("generator", "the targets disagree after the docs example")
+
+        case("docs/pools.md resize example on both targets", docs_example)
+
         twin = BOARDS / "qemu" / "twin"
         for image in ("twin_main", "twin_sub"):
             def twin_case(image=image):

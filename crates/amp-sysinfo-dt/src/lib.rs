@@ -11,7 +11,7 @@
 //! # Pools in the devicetree
 //!
 //! A pool is an enabled node under `/reserved-memory` with compatible
-//! `"esp-amp-sysinfo,pool"` (binding `dts/bindings/esp-amp-sysinfo,pool.yaml`):
+//! `"esp-amp-sysinfo,pool"` (binding `dts/bindings/reserved-memory/esp-amp-sysinfo,pool.yaml`):
 //!
 //! ```dts
 //! reserved-memory {
