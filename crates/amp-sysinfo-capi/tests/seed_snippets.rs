@@ -46,6 +46,41 @@ fn seed_snippets_share_a_person_across_two_processes() {
     assert_ne!(sub_pool_address(&sub_out), main_addr, "the two processes must map the pool at different addresses");
 }
 
+/// The sub core runs first and polls, as a real sub core started early would:
+/// attach fails with "not ready" until the main process formats the pool,
+/// then it waits for the ready entry the main process publishes after filling
+/// in the Person, and must then see the Person complete.
+#[test]
+fn sub_core_started_first_waits_for_the_main_core() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+
+    let dir = scratch("seed-concurrent");
+    let main = build_program("seed_main.c", Side::Main, &dir);
+    let sub = build_program("seed_sub.c", Side::Sub, &dir);
+    let pool = dir.join("pool");
+    std::fs::write(&pool, vec![0u8; POOL_SIZE]).unwrap();
+    let pool = pool.to_str().unwrap();
+
+    let mut child = Command::new(&sub).args([pool, "--wait"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    // The sub process has mapped the (still zeroed) pool and is polling.
+    assert!(first.starts_with("sub: pool local "), "{first}");
+
+    let m = run(&main, &[pool, "Carol", "52"]);
+    assert!(m.status.success(), "main failed: {}\n{}", stdout(&m), stderr(&m));
+
+    let mut rest = String::new();
+    reader.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(status.success(), "sub failed: {rest}\n{err}");
+    assert!(rest.contains("sub: ready entry seen\nPerson name: Carol\nPerson age: 52\n"), "{rest}");
+}
+
 #[test]
 fn sub_core_before_the_main_core_formats_gets_not_ready() {
     let dir = scratch("seed-not-ready");

@@ -16,10 +16,14 @@
 #define TEST_POOL_BUS_ADDR 0x4087c000u
 #define TEST_POOL_SIZE 4096u
 
-/* Maps `path` (created and sized if `create`), or exits with status 3. */
+/*
+ * Maps `path` (created and sized if `create`), or exits with status 3. Never
+ * truncates: a process that has the file mapped already (a sub core started
+ * first) must not lose its pages.
+ */
 static inline void *test_map_pool(const char *path, int create)
 {
-    int fd = open(path, create ? (O_RDWR | O_CREAT | O_TRUNC) : O_RDWR, 0600);
+    int fd = open(path, create ? (O_RDWR | O_CREAT) : O_RDWR, 0600);
     if (fd < 0) {
         perror("open");
         exit(3);

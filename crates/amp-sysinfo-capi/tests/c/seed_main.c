@@ -5,8 +5,12 @@
  *
  * usage: seed_main POOL_FILE NAME AGE
  * Creates POOL_FILE, formats the HP pool in it, runs the snippet, fills the
- * Person (the spec's text: "allocate ... and initialize the content"), and
- * prints where this process saw the block.
+ * Person (the spec's text: "allocate ... and initialize the content"), then
+ * allocates the ready entry (SYS_INFO_ID_READY): a sub core that already runs
+ * waits for it, and the library's publication order (count stored with
+ * Release after the entry; read with Acquire) makes the Person's content
+ * visible to whoever sees the ready entry. Prints where this process saw the
+ * block.
  */
 /* mmap, ftruncate, msync under -std=c11 */
 #define _POSIX_C_SOURCE 200809L
@@ -20,6 +24,8 @@
 
 /* The seed uses this id without defining it: an application id. */
 #define SYS_INFO_ID_PERSON_1 0x0001
+/* Test glue: published after the Person is filled in. */
+#define SYS_INFO_ID_READY 0x0002
 
 static void *s_person;
 
@@ -48,6 +54,10 @@ int main(int argc, char **argv)
     if (seed_main_core(argv[2], (uint32_t)strtoul(argv[3], NULL, 10)) != 0) {
         fprintf(stderr, "main: snippet failed: %s\n", esp_amp_sys_info_last_error());
         return 1;
+    }
+    if (esp_amp_sys_info_alloc(SYS_INFO_ID_READY, 4, SYS_INFO_CAP_HP) == NULL) {
+        fprintf(stderr, "main: ready entry: %s\n", esp_amp_sys_info_last_error());
+        return 2;
     }
     esp_amp_sys_info_dump();
     esp_amp_sys_info_fence_before_sub_core_start();

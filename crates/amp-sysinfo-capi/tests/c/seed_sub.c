@@ -3,11 +3,14 @@
  * seed's snippet is seed_sub_snippet.inc, copied verbatim from the spec and
  * included textually.
  *
- * usage: seed_sub POOL_FILE [AVOID_ADDR]
+ * usage: seed_sub POOL_FILE [AVOID_ADDR | --wait]
  * Maps POOL_FILE at an address other than AVOID_ADDR (the main process's
  * mapping, so the two really see the pool at different local addresses),
- * attaches and runs the snippet.
- * Exit status: 0 ok, 1 snippet returned -1, 2 attach failed, 3 host error.
+ * attaches and runs the snippet. With --wait (started before the main core)
+ * it retries attach until the main core has formatted the pool, then waits
+ * for the ready entry, as a sub core polling for its peer would.
+ * Exit status: 0 ok, 1 snippet returned -1, 2 attach failed or timed out,
+ * 3 host error.
  */
 /* mmap, ftruncate, msync under -std=c11 */
 #define _POSIX_C_SOURCE 200809L
@@ -15,11 +18,37 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "esp_amp_sys_info.h"
 #include "pool_file.h"
 
 #define SYS_INFO_ID_PERSON_1 0x0001
+#define SYS_INFO_ID_READY 0x0002
+
+/* Polls `ready()` every millisecond for up to 20 s. */
+static int wait_for(int (*ready)(void))
+{
+    for (int i = 0; i < 20000; i++) {
+        if (ready()) {
+            return 1;
+        }
+        struct timespec millisecond = {0, 1000000};
+        nanosleep(&millisecond, NULL);
+    }
+    return 0;
+}
+
+static int attached(void)
+{
+    return esp_amp_sys_info_init() == 0;
+}
+
+static int published(void)
+{
+    return esp_amp_sys_info_get(SYS_INFO_ID_READY, NULL, SYS_INFO_CAP_HP) != NULL;
+}
 
 static int seed_sub_core(void)
 {
@@ -30,18 +59,31 @@ static int seed_sub_core(void)
 int main(int argc, char **argv)
 {
     if (argc != 2 && argc != 3) {
-        fprintf(stderr, "usage: %s POOL_FILE [AVOID_ADDR]\n", argv[0]);
+        fprintf(stderr, "usage: %s POOL_FILE [AVOID_ADDR | --wait]\n", argv[0]);
         return 3;
     }
+    int wait = argc == 3 && strcmp(argv[2], "--wait") == 0;
     void *local = test_map_pool(argv[1], 0);
-    if (argc == 3 && (uintptr_t)local == (uintptr_t)strtoull(argv[2], NULL, 0)) {
+    if (argc == 3 && !wait && (uintptr_t)local == (uintptr_t)strtoull(argv[2], NULL, 0)) {
         /* Keep the first mapping so the second lands elsewhere. */
         local = test_map_pool(argv[1], 0);
     }
     printf("sub: pool local %p\n", local);
+    fflush(stdout);
+    if (esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, local, TEST_POOL_BUS_ADDR, TEST_POOL_SIZE, 0) != 0) {
+        printf("sub: set_pool failed: %s\n", esp_amp_sys_info_last_error());
+        return 2;
+    }
+    if (wait) {
+        /* Quiet while polling: every miss would log a line. */
+        if (!wait_for(attached) || !wait_for(published)) {
+            printf("sub: timed out: %s\n", esp_amp_sys_info_last_error());
+            return 2;
+        }
+        printf("sub: ready entry seen\n");
+    }
     esp_amp_sys_info_set_log(test_log_line);
-    if (esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, local, TEST_POOL_BUS_ADDR, TEST_POOL_SIZE, 0) != 0 ||
-        esp_amp_sys_info_init() != 0) {
+    if (esp_amp_sys_info_init() != 0) {
         printf("sub: init failed: %s\n", esp_amp_sys_info_last_error());
         return 2;
     }
