@@ -27,7 +27,6 @@
 
 #pragma once
 
-#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus

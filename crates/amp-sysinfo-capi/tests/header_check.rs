@@ -288,3 +288,27 @@ fn drift_is_detected() {
     let added = header.replace("void esp_amp_sys_info_dump(void);", "void esp_amp_sys_info_dump(void);\nvoid esp_amp_sys_info_free(void *p);");
     assert!(function_drift(&added).iter().any(|p| p.contains("esp_amp_sys_info_free")));
 }
+
+/// The header is plain C99 (`-pedantic`), and usable from C++ (the
+/// `extern "C"` guard).
+#[test]
+fn header_is_pedantic_c99_and_cpp() {
+    let dir = common::scratch("header-dialects");
+    let c = dir.join("use.c");
+    std::fs::write(&c, "#include \"esp_amp_sys_info.h\"\nint use(void) { return esp_amp_sys_info_get(1, 0, SYS_INFO_CAP_HP) == 0; }\n").unwrap();
+    let out = Command::new(common::cc())
+        .args(["-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-I"])
+        .arg(common::include_dir())
+        .arg(&c)
+        .output()
+        .expect("run the C compiler");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let cpp = dir.join("use.cpp");
+    std::fs::write(&cpp, "#include \"esp_amp_sys_info.h\"\nint use() { return esp_amp_sys_info_get(1, nullptr, SYS_INFO_CAP_HP) == nullptr; }\n").unwrap();
+    let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
+    match Command::new(&cxx).args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-I"]).arg(common::include_dir()).arg(&cpp).output() {
+        Ok(out) => assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr)),
+        Err(_) => eprintln!("note: {cxx} not found; C++ use not checked"),
+    }
+}
