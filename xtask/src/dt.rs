@@ -31,12 +31,31 @@ fn upstream() -> Result<PathBuf> {
 
 /// The generator binary of a `cargo build -p amp-sysinfo-dt` in this workspace.
 fn generator() -> Result<PathBuf> {
-    run(cargo().args(["build", "--quiet", "-p", "amp-sysinfo-dt", "--bin", "amp-sysinfo-dt"]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| project_root().join("target"));
-    let target = if target.is_absolute() { target } else { project_root().join(target) };
-    let bin = target.join("debug").join(format!("amp-sysinfo-dt{}", std::env::consts::EXE_SUFFIX));
+    run(cargo().args([
+        "build",
+        "--quiet",
+        "-p",
+        "amp-sysinfo-dt",
+        "--bin",
+        "amp-sysinfo-dt",
+    ]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| project_root().join("target"));
+    let target = if target.is_absolute() {
+        target
+    } else {
+        project_root().join(target)
+    };
+    let bin = target
+        .join("debug")
+        .join(format!("amp-sysinfo-dt{}", std::env::consts::EXE_SUFFIX));
     if !bin.is_file() {
-        return Err(format!("built amp-sysinfo-dt but found no binary at {}", bin.display()).into());
+        return Err(format!(
+            "built amp-sysinfo-dt but found no binary at {}",
+            bin.display()
+        )
+        .into());
     }
     Ok(bin)
 }

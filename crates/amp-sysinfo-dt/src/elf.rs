@@ -12,14 +12,25 @@ const SHF_ALLOC: u64 = 0x2;
 
 /// `(name, range)` of every allocated, non-empty section of an ELF file.
 pub fn allocated_sections(elf: &Path) -> Result<Vec<(String, Range)>, Error> {
-    let data = std::fs::read(elf).map_err(|source| Error::Io { path: elf.to_path_buf(), source })?;
-    let file = object::File::parse(&*data).map_err(|e| Error::Elf { elf: elf.to_path_buf(), problem: e.to_string() })?;
+    let data = std::fs::read(elf).map_err(|source| Error::Io {
+        path: elf.to_path_buf(),
+        source,
+    })?;
+    let file = object::File::parse(&*data).map_err(|e| Error::Elf {
+        elf: elf.to_path_buf(),
+        problem: e.to_string(),
+    })?;
     if file.format() != object::BinaryFormat::Elf {
-        return Err(Error::Elf { elf: elf.to_path_buf(), problem: format!("not ELF but {:?}", file.format()) });
+        return Err(Error::Elf {
+            elf: elf.to_path_buf(),
+            problem: format!("not ELF but {:?}", file.format()),
+        });
     }
     let mut out = Vec::new();
     for section in file.sections() {
-        let SectionFlags::Elf { sh_flags } = section.flags() else { continue };
+        let SectionFlags::Elf { sh_flags } = section.flags() else {
+            continue;
+        };
         if sh_flags & SHF_ALLOC == 0 || section.size() == 0 {
             continue;
         }

@@ -29,7 +29,10 @@ pub struct Range {
 
 impl Range {
     pub fn new(start: u64, size: u64) -> Range {
-        Range { start, end: start + size }
+        Range {
+            start,
+            end: start + size,
+        }
     }
     pub fn size(&self) -> u64 {
         self.end - self.start
@@ -52,37 +55,72 @@ impl fmt::Display for Range {
 #[derive(Debug)]
 pub enum Error {
     /// A file could not be read or written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// `cpp` or `dtc` could not be started or failed; `stderr` is its output.
-    Tool { tool: String, status: String, stderr: String },
+    Tool {
+        tool: String,
+        status: String,
+        stderr: String,
+    },
     /// The compiled blob is not a valid flattened devicetree.
     Blob(String),
     /// A pool property is missing, of the wrong type, or has a value the
     /// binding does not allow.
-    Property { node: NodeName, property: &'static str, problem: String },
+    Property {
+        node: NodeName,
+        property: &'static str,
+        problem: String,
+    },
     /// A pool node has a property its binding does not declare (a typo such
     /// as `max-entires` would otherwise leave the default in force).
     UnknownProperty { node: NodeName, property: String },
     /// No enabled node is an HP pool: every configuration needs one.
     MissingHpPool,
     /// Two enabled pools claim the same kind.
-    DuplicateKind { kind: &'static str, first: NodeName, second: NodeName },
+    DuplicateKind {
+        kind: &'static str,
+        first: NodeName,
+        second: NodeName,
+    },
     /// An RTC pool, but the HP pool says the sub core is not the LP core.
     RtcWithoutLpCore { node: NodeName, hp_pool: NodeName },
     /// The pool does not lie inside one memory node.
     OutsideMemory { node: NodeName, range: Range },
     /// The pool overlaps another node's registers or memory.
-    Overlap { node: NodeName, range: Range, other: NodeName, other_range: Range },
+    Overlap {
+        node: NodeName,
+        range: Range,
+        other: NodeName,
+        other_range: Range,
+    },
     /// Base or size is not a multiple of the pool alignment (16 bytes).
-    Misaligned { node: NodeName, range: Range, align: u32 },
+    Misaligned {
+        node: NodeName,
+        range: Range,
+        align: u32,
+    },
     /// The pool cannot hold its own header and table.
-    TooSmall { node: NodeName, size: u64, needed: u64, max_entries: u16 },
+    TooSmall {
+        node: NodeName,
+        size: u64,
+        needed: u64,
+        max_entries: u16,
+    },
     /// A pool reaches above 4 GiB: the table stores 32-bit bus addresses.
     AddressTooLarge { node: NodeName, range: Range },
     /// The image RAM node asked for does not exist or has no usable `reg`.
     RamNode { wanted: String, problem: String },
     /// An allocated ELF section lies in a pool.
-    ElfOverlap { elf: PathBuf, section: String, range: Range, pool: NodeName, pool_range: Range },
+    ElfOverlap {
+        elf: PathBuf,
+        section: String,
+        range: Range,
+        pool: NodeName,
+        pool_range: Range,
+    },
     /// The ELF file could not be parsed.
     Elf { elf: PathBuf, problem: String },
     /// Wrong command-line usage.

@@ -137,24 +137,40 @@ impl Devicetree {
     /// (`build/zephyr/zephyr.dts`; `ZEPHYR_DTS` in zephyr-lang-rust builds).
     pub fn from_dts(dts: &Path) -> Result<Devicetree, Error> {
         let blob = source::compile(dts)?;
-        Ok(Devicetree { tree: Tree::from_blob(&blob)?, source: dts.display().to_string(), inputs: vec![dts.to_path_buf()] })
+        Ok(Devicetree {
+            tree: Tree::from_blob(&blob)?,
+            source: dts.display().to_string(),
+            inputs: vec![dts.to_path_buf()],
+        })
     }
 
     /// A board DTS plus overlays, preprocessed and compiled the way a Zephyr
     /// build does. `include_dirs` are the `-isystem` directories (for the
     /// ESP32-C6 boards: Zephyr's `include`, `include/zephyr`, `dts/common`,
     /// `dts/riscv`, `dts`).
-    pub fn from_board(board: &Path, overlays: &[PathBuf], include_dirs: &[PathBuf]) -> Result<Devicetree, Error> {
+    pub fn from_board(
+        board: &Path,
+        overlays: &[PathBuf],
+        include_dirs: &[PathBuf],
+    ) -> Result<Devicetree, Error> {
         let (blob, _text, inputs) = source::preprocess_and_compile(board, overlays, include_dirs)?;
         let mut names = vec![board.display().to_string()];
         names.extend(overlays.iter().map(|o| o.display().to_string()));
-        Ok(Devicetree { tree: Tree::from_blob(&blob)?, source: names.join(" + "), inputs })
+        Ok(Devicetree {
+            tree: Tree::from_blob(&blob)?,
+            source: names.join(" + "),
+            inputs,
+        })
     }
 
     /// An already compiled blob (`dtc -@ -O dtb`; without `-@` messages show
     /// paths only).
     pub fn from_blob(blob: &[u8], source: &str) -> Result<Devicetree, Error> {
-        Ok(Devicetree { tree: Tree::from_blob(blob)?, source: source.into(), inputs: Vec::new() })
+        Ok(Devicetree {
+            tree: Tree::from_blob(blob)?,
+            source: source.into(),
+            inputs: Vec::new(),
+        })
     }
 
     /// Every file the devicetree was built from (for `cargo:rerun-if-changed`).
@@ -191,11 +207,20 @@ impl Devicetree {
             Some(r) => self.tree.find(r),
             None => self.tree.chosen("zephyr,sram"),
         }
-        .ok_or_else(|| Error::RamNode { wanted: wanted.clone(), problem: "no such node".into() })?;
+        .ok_or_else(|| Error::RamNode {
+            wanted: wanted.clone(),
+            problem: "no such node".into(),
+        })?;
         let node = &self.tree.nodes[idx];
         match node.regions.as_slice() {
             [r] => Ok((node.name(), *r)),
-            _ => Err(Error::RamNode { wanted, problem: format!("{} has not exactly one memory-mapped reg entry", node.name()) }),
+            _ => Err(Error::RamNode {
+                wanted,
+                problem: format!(
+                    "{} has not exactly one memory-mapped reg entry",
+                    node.name()
+                ),
+            }),
         }
     }
 
@@ -206,9 +231,17 @@ impl Devicetree {
     pub fn memory_x(&self, ram: Option<&str>) -> Result<String, Error> {
         let pools = self.pools()?;
         let (ram_name, ram_range) = self.image_ram(ram)?;
-        let mut holes: Vec<(String, Range)> = pools.iter().map(|p| (p.node.to_string(), p.range())).collect();
+        let mut holes: Vec<(String, Range)> = pools
+            .iter()
+            .map(|p| (p.node.to_string(), p.range()))
+            .collect();
         if let Some(rm) = self.tree.find("/reserved-memory") {
-            for n in self.tree.nodes.iter().filter(|n| n.parent == Some(rm) && !n.has_compatible(COMPATIBLE)) {
+            for n in self
+                .tree
+                .nodes
+                .iter()
+                .filter(|n| n.parent == Some(rm) && !n.has_compatible(COMPATIBLE))
+            {
                 holes.extend(n.regions.iter().map(|r| (n.name().to_string(), *r)));
             }
         }
@@ -231,5 +264,8 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), Error> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
         return Ok(());
     }
-    std::fs::write(path, text).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+    std::fs::write(path, text).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }

@@ -29,7 +29,11 @@ fn parse(args: &[String]) -> Result<Args, Error> {
     let mut a = Args::default();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let mut value = || it.next().cloned().ok_or_else(|| Error::Usage(format!("{flag} needs a value\n{USAGE}")));
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| Error::Usage(format!("{flag} needs a value\n{USAGE}")))
+        };
         match flag.as_str() {
             "--dts" => a.dts = Some(value()?.into()),
             "--board" => a.board = Some(value()?.into()),
@@ -48,13 +52,18 @@ fn load(a: &Args) -> Result<Devicetree, Error> {
     match (&a.dts, &a.board) {
         (Some(dts), None) if a.overlays.is_empty() => Devicetree::from_dts(dts),
         (None, Some(board)) => Devicetree::from_board(board, &a.overlays, &a.includes),
-        _ => Err(Error::Usage(format!("give either --dts, or --board with optional --overlay\n{USAGE}"))),
+        _ => Err(Error::Usage(format!(
+            "give either --dts, or --board with optional --overlay\n{USAGE}"
+        ))),
     }
 }
 
 fn emit(a: &Args, text: String) -> Result<(), Error> {
     match &a.out {
-        Some(p) => std::fs::write(p, text).map_err(|source| Error::Io { path: p.clone(), source }),
+        Some(p) => std::fs::write(p, text).map_err(|source| Error::Io {
+            path: p.clone(),
+            source,
+        }),
         None => {
             print!("{text}");
             Ok(())
@@ -63,7 +72,9 @@ fn emit(a: &Args, text: String) -> Result<(), Error> {
 }
 
 fn run(args: &[String]) -> Result<(), Error> {
-    let (cmd, rest) = args.split_first().ok_or_else(|| Error::Usage(USAGE.into()))?;
+    let (cmd, rest) = args
+        .split_first()
+        .ok_or_else(|| Error::Usage(USAGE.into()))?;
     let a = parse(rest)?;
     match cmd.as_str() {
         "pools" => {
@@ -82,7 +93,10 @@ fn run(args: &[String]) -> Result<(), Error> {
         "rust" => emit(&a, load(&a)?.rust()?),
         "memory-x" => emit(&a, load(&a)?.memory_x(a.ram.as_deref())?),
         "check-elf" => {
-            let elf = a.elf.as_ref().ok_or_else(|| Error::Usage(format!("check-elf needs --elf\n{USAGE}")))?;
+            let elf = a
+                .elf
+                .as_ref()
+                .ok_or_else(|| Error::Usage(format!("check-elf needs --elf\n{USAGE}")))?;
             let dt = load(&a)?;
             let n = dt.check_elf(elf)?;
             println!("{}: {n} allocated sections, none in a pool", elf.display());

@@ -34,8 +34,16 @@ impl Pool {
 /// Every property a pool node may carry: the binding's own and those of
 /// `base.yaml` that make sense on a pool, plus `phandle` (dtc adds it when
 /// the node is referenced).
-pub const POOL_PROPERTIES: &[&str] =
-    &["compatible", "reg", "reg-names", "status", "pool-kind", "sub-core", "max-entries", "phandle"];
+pub const POOL_PROPERTIES: &[&str] = &[
+    "compatible",
+    "reg",
+    "reg-names",
+    "status",
+    "pool-kind",
+    "sub-core",
+    "max-entries",
+    "phandle",
+];
 
 /// The `pool-kind` value of a kind, as the devicetree spells it.
 pub fn kind_value(kind: PoolKind) -> &'static str {
@@ -46,7 +54,11 @@ pub fn kind_value(kind: PoolKind) -> &'static str {
 }
 
 fn prop_err(node: &NodeName, property: &'static str, problem: impl Into<String>) -> Error {
-    Error::Property { node: node.clone(), property, problem: problem.into() }
+    Error::Property {
+        node: node.clone(),
+        property,
+        problem: problem.into(),
+    }
 }
 
 /// Reads and checks every enabled pool node; the HP pool comes first.
@@ -57,19 +69,42 @@ pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
             continue;
         }
         let name = node.name();
-        if let Some(unknown) = node.props.keys().find(|k| !POOL_PROPERTIES.contains(&k.as_str())) {
-            return Err(Error::UnknownProperty { node: name, property: unknown.clone() });
+        if let Some(unknown) = node
+            .props
+            .keys()
+            .find(|k| !POOL_PROPERTIES.contains(&k.as_str()))
+        {
+            return Err(Error::UnknownProperty {
+                node: name,
+                property: unknown.clone(),
+            });
         }
         let kind = match node.string("pool-kind") {
-            None => return Err(prop_err(&name, "pool-kind", "missing; must be \"hp\" or \"rtc\"")),
+            None => {
+                return Err(prop_err(
+                    &name,
+                    "pool-kind",
+                    "missing; must be \"hp\" or \"rtc\"",
+                ))
+            }
             Some(Ok("hp")) => PoolKind::Hp,
             Some(Ok("rtc")) => PoolKind::Rtc,
-            Some(Ok(other)) => return Err(prop_err(&name, "pool-kind", format!("\"{other}\" is not \"hp\" or \"rtc\""))),
+            Some(Ok(other)) => {
+                return Err(prop_err(
+                    &name,
+                    "pool-kind",
+                    format!("\"{other}\" is not \"hp\" or \"rtc\""),
+                ))
+            }
             Some(Err(())) => return Err(prop_err(&name, "pool-kind", "not a string")),
         };
         let sub_core = match (node.string("sub-core"), kind) {
             (None, PoolKind::Hp) => {
-                return Err(prop_err(&name, "sub-core", "missing on the HP pool; must be \"lp\" or \"hp\""))
+                return Err(prop_err(
+                    &name,
+                    "sub-core",
+                    "missing on the HP pool; must be \"lp\" or \"hp\"",
+                ))
             }
             (None, _) => None,
             (Some(_), PoolKind::Rtc) => {
@@ -77,14 +112,28 @@ pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
             }
             (Some(Ok("lp")), _) => Some(SubCore::Lp),
             (Some(Ok("hp")), _) => Some(SubCore::Hp),
-            (Some(Ok(other)), _) => return Err(prop_err(&name, "sub-core", format!("\"{other}\" is not \"lp\" or \"hp\""))),
+            (Some(Ok(other)), _) => {
+                return Err(prop_err(
+                    &name,
+                    "sub-core",
+                    format!("\"{other}\" is not \"lp\" or \"hp\""),
+                ))
+            }
             (Some(Err(())), _) => return Err(prop_err(&name, "sub-core", "not a string")),
         };
         let max_entries = match node.u32("max-entries") {
             None => DEFAULT_MAX_ENTRIES,
             Some(Ok(n)) if (1..=u32::from(u16::MAX)).contains(&n) => n as u16,
-            Some(Ok(n)) => return Err(prop_err(&name, "max-entries", format!("{n} is not in 1..=65535"))),
-            Some(Err(())) => return Err(prop_err(&name, "max-entries", "not a single 32-bit cell")),
+            Some(Ok(n)) => {
+                return Err(prop_err(
+                    &name,
+                    "max-entries",
+                    format!("{n} is not in 1..=65535"),
+                ))
+            }
+            Some(Err(())) => {
+                return Err(prop_err(&name, "max-entries", "not a single 32-bit cell"))
+            }
         };
         if !node.props.contains_key("reg") {
             return Err(prop_err(&name, "reg", "missing"));
@@ -96,7 +145,13 @@ pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
         };
         // Zephyr only warns about this; a renamed pool whose name still
         // shows the old address would mislead every reader of the overlay.
-        if let Some(unit) = node.path.rsplit('/').next().and_then(|n| n.split_once('@')).map(|(_, u)| u) {
+        if let Some(unit) = node
+            .path
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.split_once('@'))
+            .map(|(_, u)| u)
+        {
             if u64::from_str_radix(unit, 16).ok() != Some(range.start) {
                 return Err(prop_err(
                     &name,
@@ -110,25 +165,55 @@ pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
         }
         let align = u64::from(POOL_ALIGN);
         if range.start % align != 0 || range.size() % align != 0 {
-            return Err(Error::Misaligned { node: name, range, align: POOL_ALIGN });
+            return Err(Error::Misaligned {
+                node: name,
+                range,
+                align: POOL_ALIGN,
+            });
         }
         let needed = table_bytes(max_entries) as u64;
         if range.size() < needed {
-            return Err(Error::TooSmall { node: name, size: range.size(), needed, max_entries });
+            return Err(Error::TooSmall {
+                node: name,
+                size: range.size(),
+                needed,
+                max_entries,
+            });
         }
-        let config = PoolConfig { kind, bus_base: range.start as u32, size: range.size() as u32, max_entries };
+        let config = PoolConfig {
+            kind,
+            bus_base: range.start as u32,
+            size: range.size() as u32,
+            max_entries,
+        };
         found.push((idx, Pool { node: name, config }, sub_core));
     }
 
     for (i, (_, a, _)) in found.iter().enumerate() {
-        if let Some((_, b, _)) = found[..i].iter().find(|(_, b, _)| b.config.kind == a.config.kind) {
-            return Err(Error::DuplicateKind { kind: kind_value(a.config.kind), first: b.node.clone(), second: a.node.clone() });
+        if let Some((_, b, _)) = found[..i]
+            .iter()
+            .find(|(_, b, _)| b.config.kind == a.config.kind)
+        {
+            return Err(Error::DuplicateKind {
+                kind: kind_value(a.config.kind),
+                first: b.node.clone(),
+                second: a.node.clone(),
+            });
         }
     }
-    let (_, hp, sub_core) = found.iter().find(|(_, p, _)| p.config.kind == PoolKind::Hp).ok_or(Error::MissingHpPool)?;
+    let (_, hp, sub_core) = found
+        .iter()
+        .find(|(_, p, _)| p.config.kind == PoolKind::Hp)
+        .ok_or(Error::MissingHpPool)?;
     if *sub_core == Some(SubCore::Hp) {
-        if let Some((_, rtc, _)) = found.iter().find(|(_, p, _)| p.config.kind == PoolKind::Rtc) {
-            return Err(Error::RtcWithoutLpCore { node: rtc.node.clone(), hp_pool: hp.node.clone() });
+        if let Some((_, rtc, _)) = found
+            .iter()
+            .find(|(_, p, _)| p.config.kind == PoolKind::Rtc)
+        {
+            return Err(Error::RtcWithoutLpCore {
+                node: rtc.node.clone(),
+                hp_pool: hp.node.clone(),
+            });
         }
     }
     for (idx, pool, _) in &found {
@@ -145,20 +230,33 @@ fn check_placement(tree: &Tree, idx: usize, pool: &Pool) -> Result<(), Error> {
     let is_container = |other: usize| {
         let n = &tree.nodes[other];
         tree.is_ancestor(other, idx)
-            || (n.is_memory() && !inside_memory(tree, other) && n.regions.iter().any(|r| r.contains(&range)))
+            || (n.is_memory()
+                && !inside_memory(tree, other)
+                && n.regions.iter().any(|r| r.contains(&range)))
     };
     let inside = tree.nodes.iter().enumerate().any(|(o, n)| {
-        o != idx && n.is_memory() && !inside_memory(tree, o) && n.regions.iter().any(|r| r.contains(&range))
+        o != idx
+            && n.is_memory()
+            && !inside_memory(tree, o)
+            && n.regions.iter().any(|r| r.contains(&range))
     });
     if !inside {
-        return Err(Error::OutsideMemory { node: pool.node.clone(), range });
+        return Err(Error::OutsideMemory {
+            node: pool.node.clone(),
+            range,
+        });
     }
     for (o, other) in tree.nodes.iter().enumerate() {
         if o == idx || is_container(o) {
             continue;
         }
         if let Some(r) = other.regions.iter().find(|r| r.overlaps(&range)) {
-            return Err(Error::Overlap { node: pool.node.clone(), range, other: other.name(), other_range: *r });
+            return Err(Error::Overlap {
+                node: pool.node.clone(),
+                range,
+                other: other.name(),
+                other_range: *r,
+            });
         }
     }
     Ok(())

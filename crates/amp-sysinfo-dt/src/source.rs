@@ -17,11 +17,18 @@ fn dtc() -> String {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |source| Error::Io { path: path.to_path_buf(), source }
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 fn run(cmd: &mut Command, tool: &str) -> Result<Vec<u8>, Error> {
-    let out = cmd.output().map_err(|e| Error::Tool { tool: tool.into(), status: "not started".into(), stderr: e.to_string() })?;
+    let out = cmd.output().map_err(|e| Error::Tool {
+        tool: tool.into(),
+        status: "not started".into(),
+        stderr: e.to_string(),
+    })?;
     if !out.status.success() {
         return Err(Error::Tool {
             tool: tool.into(),
@@ -62,10 +69,25 @@ pub fn compile(dts: &Path) -> Result<Vec<u8>, Error> {
     let out = scratch.0.join("out.dtb");
     let mut cmd = Command::new(dtc());
     // `-b 0` and the warning flags are those of Zephyr's dts.cmake.
-    cmd.args(["-I", "dts", "-O", "dtb", "-@", "-b", "0", "-E", "unit_address_vs_reg"])
-        .args(["-Wno-unique_unit_address", "-Wunique_unit_address_if_enabled", "-q", "-o"])
-        .arg(&out)
-        .arg(dts);
+    cmd.args([
+        "-I",
+        "dts",
+        "-O",
+        "dtb",
+        "-@",
+        "-b",
+        "0",
+        "-E",
+        "unit_address_vs_reg",
+    ])
+    .args([
+        "-Wno-unique_unit_address",
+        "-Wunique_unit_address_if_enabled",
+        "-q",
+        "-o",
+    ])
+    .arg(&out)
+    .arg(dts);
     run(&mut cmd, "dtc")?;
     std::fs::read(&out).map_err(io(&out))
 }
@@ -83,7 +105,15 @@ pub fn preprocess_and_compile(
     let dts = scratch.0.join("preprocessed.dts");
     let deps = scratch.0.join("preprocessed.d");
     let mut cmd = Command::new(cpp());
-    cmd.args(["-x", "assembler-with-cpp", "-nostdinc", "-undef", "-D__DTS__", "-P", "-E"]);
+    cmd.args([
+        "-x",
+        "assembler-with-cpp",
+        "-nostdinc",
+        "-undef",
+        "-D__DTS__",
+        "-P",
+        "-E",
+    ]);
     for dir in include_dirs {
         cmd.arg("-isystem").arg(dir);
     }
@@ -91,7 +121,12 @@ pub fn preprocess_and_compile(
         let abs = std::fs::canonicalize(file).map_err(io(file))?;
         cmd.arg("-include").arg(abs);
     }
-    cmd.arg("-MD").arg("-MF").arg(&deps).arg("-o").arg(&dts).arg(&empty);
+    cmd.arg("-MD")
+        .arg("-MF")
+        .arg(&deps)
+        .arg("-o")
+        .arg(&dts)
+        .arg(&empty);
     run(&mut cmd, "cpp")?;
     let text = std::fs::read_to_string(&dts).map_err(io(&dts))?;
     let inputs = read_deps(&deps, &empty)?;

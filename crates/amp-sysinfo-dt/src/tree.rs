@@ -28,7 +28,10 @@ pub struct Node {
 
 impl Node {
     pub fn name(&self) -> NodeName {
-        NodeName { path: self.path.clone(), label: self.labels.first().cloned() }
+        NodeName {
+            path: self.path.clone(),
+            label: self.labels.first().cloned(),
+        }
     }
 
     /// A property as a string (the first of a string list).
@@ -43,14 +46,21 @@ impl Node {
     /// Every string of a string-list property.
     pub fn strings(&self, prop: &str) -> Vec<&str> {
         match self.props.get(prop).and_then(|v| v.strip_suffix(&[0])) {
-            Some(s) => s.split(|b| *b == 0).filter_map(|w| std::str::from_utf8(w).ok()).collect(),
+            Some(s) => s
+                .split(|b| *b == 0)
+                .filter_map(|w| std::str::from_utf8(w).ok())
+                .collect(),
             None => Vec::new(),
         }
     }
 
     /// A property holding exactly one 32-bit cell.
     pub fn u32(&self, prop: &str) -> Option<Result<u32, ()>> {
-        self.props.get(prop).map(|v| <[u8; 4]>::try_from(v.as_slice()).map(u32::from_be_bytes).map_err(|_| ()))
+        self.props.get(prop).map(|v| {
+            <[u8; 4]>::try_from(v.as_slice())
+                .map(u32::from_be_bytes)
+                .map_err(|_| ())
+        })
     }
 
     pub fn is_enabled(&self) -> bool {
@@ -74,7 +84,9 @@ pub struct Tree {
 }
 
 fn cells(v: &[u8]) -> Vec<u32> {
-    v.chunks_exact(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]])).collect()
+    v.chunks_exact(4)
+        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
 }
 
 /// Reads `n` cells as one number (at most 2 cells are meaningful here).
@@ -86,7 +98,9 @@ impl Tree {
     /// Parses a flattened devicetree blob (`dtc -O dtb`).
     pub fn from_blob(blob: &[u8]) -> Result<Tree, Error> {
         let fdt = fdt::Fdt::new(blob).map_err(|e| Error::Blob(format!("{e:?}")))?;
-        let root = fdt.find_node("/").ok_or_else(|| Error::Blob("no root node".into()))?;
+        let root = fdt
+            .find_node("/")
+            .ok_or_else(|| Error::Blob("no root node".into()))?;
         let mut tree = Tree { nodes: Vec::new() };
         tree.add(root, None, String::from("/"));
         tree.apply_symbols();
@@ -95,22 +109,42 @@ impl Tree {
     }
 
     fn add(&mut self, node: fdt::node::FdtNode<'_, '_>, parent: Option<usize>, path: String) {
-        let props = node.properties().map(|p| (p.name.to_string(), p.value.to_vec())).collect();
+        let props = node
+            .properties()
+            .map(|p| (p.name.to_string(), p.value.to_vec()))
+            .collect();
         let idx = self.nodes.len();
-        self.nodes.push(Node { path: path.clone(), labels: Vec::new(), props, parent, regions: Vec::new() });
+        self.nodes.push(Node {
+            path: path.clone(),
+            labels: Vec::new(),
+            props,
+            parent,
+            regions: Vec::new(),
+        });
         for child in node.children() {
-            let child_path = if path == "/" { format!("/{}", child.name) } else { format!("{path}/{}", child.name) };
+            let child_path = if path == "/" {
+                format!("/{}", child.name)
+            } else {
+                format!("{path}/{}", child.name)
+            };
             self.add(child, Some(idx), child_path);
         }
     }
 
     /// Labels come from `/__symbols__` (label = path), written by `dtc -@`.
     fn apply_symbols(&mut self) {
-        let Some(sym) = self.nodes.iter().position(|n| n.path == "/__symbols__") else { return };
+        let Some(sym) = self.nodes.iter().position(|n| n.path == "/__symbols__") else {
+            return;
+        };
         let pairs: Vec<(String, String)> = self.nodes[sym]
             .props
             .keys()
-            .filter_map(|label| Some((label.clone(), self.nodes[sym].string(label)?.ok()?.to_string())))
+            .filter_map(|label| {
+                Some((
+                    label.clone(),
+                    self.nodes[sym].string(label)?.ok()?.to_string(),
+                ))
+            })
             .collect();
         for (label, path) in pairs {
             if let Some(n) = self.nodes.iter_mut().find(|n| n.path == path) {
@@ -121,10 +155,16 @@ impl Tree {
 
     fn address_cells(&self, idx: usize) -> usize {
         // Devicetree specification defaults: 2 address cells, 1 size cell.
-        self.nodes[idx].u32("#address-cells").and_then(Result::ok).unwrap_or(2) as usize
+        self.nodes[idx]
+            .u32("#address-cells")
+            .and_then(Result::ok)
+            .unwrap_or(2) as usize
     }
     fn size_cells(&self, idx: usize) -> usize {
-        self.nodes[idx].u32("#size-cells").and_then(Result::ok).unwrap_or(1) as usize
+        self.nodes[idx]
+            .u32("#size-cells")
+            .and_then(Result::ok)
+            .unwrap_or(1) as usize
     }
 
     /// Maps an address on the bus below `bus` up to the root; `None` when a
@@ -135,14 +175,22 @@ impl Tree {
         while let Some(up) = self.nodes[bus].parent {
             let ranges = self.nodes[bus].props.get("ranges")?;
             if !ranges.is_empty() {
-                let (ca, pa, sc) = (self.address_cells(bus), self.address_cells(up), self.size_cells(bus));
+                let (ca, pa, sc) = (
+                    self.address_cells(bus),
+                    self.address_cells(up),
+                    self.size_cells(bus),
+                );
                 let c = cells(ranges);
                 let entry = ca + pa + sc;
                 if entry == 0 {
                     return None;
                 }
                 let hit = c.chunks_exact(entry).find_map(|e| {
-                    let (child, parent, len) = (number(&e[..ca]), number(&e[ca..ca + pa]), number(&e[ca + pa..]));
+                    let (child, parent, len) = (
+                        number(&e[..ca]),
+                        number(&e[ca..ca + pa]),
+                        number(&e[ca + pa..]),
+                    );
                     (addr >= child && addr - child < len.max(1)).then(|| parent + (addr - child))
                 });
                 addr = hit?;
@@ -154,8 +202,12 @@ impl Tree {
 
     fn translate(&mut self) {
         for idx in 0..self.nodes.len() {
-            let Some(parent) = self.nodes[idx].parent else { continue };
-            let Some(reg) = self.nodes[idx].props.get("reg") else { continue };
+            let Some(parent) = self.nodes[idx].parent else {
+                continue;
+            };
+            let Some(reg) = self.nodes[idx].props.get("reg") else {
+                continue;
+            };
             let (ac, sc) = (self.address_cells(parent), self.size_cells(parent));
             if sc == 0 || ac == 0 || ac > 2 || sc > 2 {
                 continue;
@@ -175,7 +227,9 @@ impl Tree {
     /// The node with this path, or with this label.
     pub fn find(&self, path_or_label: &str) -> Option<usize> {
         let wanted = path_or_label.strip_prefix('&').unwrap_or(path_or_label);
-        self.nodes.iter().position(|n| n.path == wanted || n.labels.iter().any(|l| l == wanted))
+        self.nodes
+            .iter()
+            .position(|n| n.path == wanted || n.labels.iter().any(|l| l == wanted))
     }
 
     /// The node a `/chosen` property points to (a path string, as dtc writes

@@ -30,8 +30,20 @@ fn write(sections: &[Section<'_>]) -> PathBuf {
 #[test]
 fn an_image_in_its_own_ram_passes() {
     let elf = write(&[
-        (".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 0x8000_0000, 0x100),
-        (".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 0x8000_1000, 0x200),
+        (
+            ".text",
+            SHT_PROGBITS,
+            SHF_ALLOC | SHF_EXECINSTR,
+            0x8000_0000,
+            0x100,
+        ),
+        (
+            ".bss",
+            SHT_NOBITS,
+            SHF_ALLOC | SHF_WRITE,
+            0x8000_1000,
+            0x200,
+        ),
         // Not allocated: its address means nothing, even inside a pool.
         (".comment", SHT_PROGBITS, 0, 0x8030_0000, 0x10),
         // Allocated but empty: occupies nothing.
@@ -43,31 +55,67 @@ fn an_image_in_its_own_ram_passes() {
 #[test]
 fn a_nobits_section_reaching_into_the_hp_pool_fails() {
     let elf = write(&[
-        (".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 0x8000_0000, 0x100),
-        (".noinit", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 0x802f_ff00, 0x200),
+        (
+            ".text",
+            SHT_PROGBITS,
+            SHF_ALLOC | SHF_EXECINSTR,
+            0x8000_0000,
+            0x100,
+        ),
+        (
+            ".noinit",
+            SHT_NOBITS,
+            SHF_ALLOC | SHF_WRITE,
+            0x802f_ff00,
+            0x200,
+        ),
     ]);
     let err = twin_main().check_elf(&elf).unwrap_err();
     match &err {
-        Error::ElfOverlap { section, range, pool, .. } => {
+        Error::ElfOverlap {
+            section,
+            range,
+            pool,
+            ..
+        } => {
             assert_eq!(section, ".noinit");
             assert_eq!((range.start, range.end), (0x802f_ff00, 0x8030_0100));
             assert_eq!(pool.label.as_deref(), Some("sysinfo_hp"));
         }
         other => panic!("{other}"),
     }
-    assert!(err.to_string().contains("section `.noinit` at 0x802fff00..0x80300100 overlaps pool"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("section `.noinit` at 0x802fff00..0x80300100 overlaps pool"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_section_in_the_rtc_pool_fails() {
-    let elf = write(&[(".data", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 0x8031_0800, 0x10)]);
+    let elf = write(&[(
+        ".data",
+        SHT_PROGBITS,
+        SHF_ALLOC | SHF_WRITE,
+        0x8031_0800,
+        0x10,
+    )]);
     let err = twin_main().check_elf(&elf).unwrap_err();
-    assert!(matches!(&err, Error::ElfOverlap { pool, .. } if pool.label.as_deref() == Some("sysinfo_rtc")), "{err}");
+    assert!(
+        matches!(&err, Error::ElfOverlap { pool, .. } if pool.label.as_deref() == Some("sysinfo_rtc")),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_section_ending_exactly_at_the_pool_passes() {
-    let elf = write(&[(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 0x802f_f000, 0x1000)]);
+    let elf = write(&[(
+        ".bss",
+        SHT_NOBITS,
+        SHF_ALLOC | SHF_WRITE,
+        0x802f_f000,
+        0x1000,
+    )]);
     assert_eq!(twin_main().check_elf(&elf).unwrap(), 1);
 }
 
@@ -75,5 +123,8 @@ fn a_section_ending_exactly_at_the_pool_passes() {
 fn not_an_elf_file() {
     let path = common::scratch("not.elf");
     std::fs::write(&path, b"just text").unwrap();
-    assert!(matches!(twin_main().check_elf(&path), Err(Error::Elf { .. })));
+    assert!(matches!(
+        twin_main().check_elf(&path),
+        Err(Error::Elf { .. })
+    ));
 }

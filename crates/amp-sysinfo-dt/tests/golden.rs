@@ -10,13 +10,21 @@ use std::path::{Path, PathBuf};
 use amp_sysinfo_dt::Devicetree;
 
 fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert_eq!(actual, expected, "{} differs from the generated text", path.display());
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        actual,
+        expected,
+        "{} differs from the generated text",
+        path.display()
+    );
 }
 
 /// Paths relative to this crate, so the `@generated` line is the same on
@@ -24,7 +32,9 @@ fn golden(name: &str, actual: &str) {
 fn twin(image: &str) -> Devicetree {
     Devicetree::from_board(
         Path::new("../../boards/qemu/twin/twin.dts"),
-        &[PathBuf::from(format!("../../boards/qemu/twin/{image}.overlay"))],
+        &[PathBuf::from(format!(
+            "../../boards/qemu/twin/{image}.overlay"
+        ))],
         &[],
     )
     .unwrap()
@@ -55,8 +65,11 @@ fn both_twin_images_see_the_same_pools() {
 #[test]
 fn twin_inputs_are_the_files_cpp_read() {
     let dt = twin("twin_sub");
-    let names: Vec<String> =
-        dt.inputs().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = dt
+        .inputs()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
     assert!(names.contains(&"twin.dts".to_string()), "{names:?}");
     assert!(names.contains(&"twin_sub.overlay".to_string()), "{names:?}");
 }
@@ -67,7 +80,10 @@ fn image_ram_split_around_a_pool_and_a_reserved_region() {
     golden("split.rs", &dt.rust().unwrap());
     golden("split.memory.x", &dt.memory_x(None).unwrap());
     // Naming another node gives that node's RAM, with the HP pool cut out.
-    golden("split.main_ram.memory.x", &dt.memory_x(Some("main_ram")).unwrap());
+    golden(
+        "split.main_ram.memory.x",
+        &dt.memory_x(Some("main_ram")).unwrap(),
+    );
 }
 
 /// The golden Rust files compile against `amp_sysinfo` and mean what the
@@ -85,11 +101,26 @@ mod generated {
 #[test]
 fn generated_constants_compile_and_match_the_devicetree() {
     use amp_sysinfo::{PoolConfig, PoolKind};
-    assert_eq!(generated::twin_main::HP_POOL, PoolConfig::new(PoolKind::Hp, 0x8030_0000, 0x4000));
-    assert_eq!(generated::twin_main::RTC_POOL, Some(PoolConfig::new(PoolKind::Rtc, 0x8031_0000, 0x1000)));
-    assert_eq!(generated::twin_main::POOLS, &[generated::twin_main::HP_POOL, generated::twin_main::RTC_POOL.unwrap()]);
+    assert_eq!(
+        generated::twin_main::HP_POOL,
+        PoolConfig::new(PoolKind::Hp, 0x8030_0000, 0x4000)
+    );
+    assert_eq!(
+        generated::twin_main::RTC_POOL,
+        Some(PoolConfig::new(PoolKind::Rtc, 0x8031_0000, 0x1000))
+    );
+    assert_eq!(
+        generated::twin_main::POOLS,
+        &[
+            generated::twin_main::HP_POOL,
+            generated::twin_main::RTC_POOL.unwrap()
+        ]
+    );
     let rtc = generated::split::RTC_POOL.unwrap();
-    assert_eq!((rtc.bus_base, rtc.size, rtc.max_entries), (0x8010_1000, 0x800, 8));
+    assert_eq!(
+        (rtc.bus_base, rtc.size, rtc.max_entries),
+        (0x8010_1000, 0x800, 8)
+    );
 }
 
 #[test]
@@ -100,9 +131,17 @@ fn without_an_rtc_pool_rtc_pool_is_none() {
             hp: memory@80008000 { compatible = \"esp-amp-sysinfo,pool\"; reg = <0x80008000 0x1000>; pool-kind = \"hp\"; sub-core = \"hp\"; };
         };
     };\n";
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("hp-only-{}.dts", std::process::id()));
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hp-only-{}.dts", std::process::id()));
     std::fs::write(&path, dts).unwrap();
     let rust = Devicetree::from_dts(&path).unwrap().rust().unwrap();
-    assert!(rust.contains("pub const RTC_POOL: Option<amp_sysinfo::PoolConfig> = None;"), "{rust}");
-    assert_eq!(rust.matches("amp_sysinfo::PoolKind::").count(), 2, "HP_POOL and its POOLS entry only:\n{rust}");
+    assert!(
+        rust.contains("pub const RTC_POOL: Option<amp_sysinfo::PoolConfig> = None;"),
+        "{rust}"
+    );
+    assert_eq!(
+        rust.matches("amp_sysinfo::PoolKind::").count(),
+        2,
+        "HP_POOL and its POOLS entry only:\n{rust}"
+    );
 }

@@ -8,13 +8,33 @@ use common::*;
 
 #[test]
 fn accepts_an_hp_and_an_rtc_pool_hp_first() {
-    let rtc = pool("sysinfo_rtc", 0x4000_2000, 0x400, "rtc", "max-entries = <4>;");
+    let rtc = pool(
+        "sysinfo_rtc",
+        0x4000_2000,
+        0x400,
+        "rtc",
+        "max-entries = <4>;",
+    );
     let pools = pools(&tree(&format!("{RAM}{}", reserved(&(rtc + &hp_pool()))))).unwrap();
     assert_eq!(pools.len(), 2);
     assert_eq!(pools[0].config.kind, PoolKind::Hp);
-    assert_eq!((pools[0].config.bus_base, pools[0].config.size, pools[0].config.max_entries), (0x4000_8000, 0x1000, 16));
+    assert_eq!(
+        (
+            pools[0].config.bus_base,
+            pools[0].config.size,
+            pools[0].config.max_entries
+        ),
+        (0x4000_8000, 0x1000, 16)
+    );
     assert_eq!(pools[1].config.kind, PoolKind::Rtc);
-    assert_eq!((pools[1].config.bus_base, pools[1].config.size, pools[1].config.max_entries), (0x4000_2000, 0x400, 4));
+    assert_eq!(
+        (
+            pools[1].config.bus_base,
+            pools[1].config.size,
+            pools[1].config.max_entries
+        ),
+        (0x4000_2000, 0x400, 4)
+    );
     assert_eq!(pools[0].node.label.as_deref(), Some("sysinfo_hp"));
     assert_eq!(pools[0].node.path, "/reserved-memory/memory@40008000");
 }
@@ -22,7 +42,10 @@ fn accepts_an_hp_and_an_rtc_pool_hp_first() {
 #[test]
 fn missing_hp_pool() {
     let rtc = pool("sysinfo_rtc", 0x4000_2000, 0x400, "rtc", "");
-    assert!(matches!(pools(&tree(&format!("{RAM}{}", reserved(&rtc)))), Err(Error::MissingHpPool)));
+    assert!(matches!(
+        pools(&tree(&format!("{RAM}{}", reserved(&rtc)))),
+        Err(Error::MissingHpPool)
+    ));
     // No pool at all is the same error.
     assert!(matches!(pools(&tree(RAM)), Err(Error::MissingHpPool)));
 }
@@ -32,7 +55,11 @@ fn two_pools_of_one_kind() {
     let second = pool("second_hp", 0x4000_2000, 0x400, "hp", "sub-core = \"lp\";");
     let err = pools(&tree(&format!("{RAM}{}", reserved(&(second + &hp_pool()))))).unwrap_err();
     match &err {
-        Error::DuplicateKind { kind, first, second } => {
+        Error::DuplicateKind {
+            kind,
+            first,
+            second,
+        } => {
             assert_eq!(*kind, "hp");
             assert_eq!(first.label.as_deref(), Some("second_hp"));
             assert_eq!(second.label.as_deref(), Some("sysinfo_hp"));
@@ -44,32 +71,70 @@ fn two_pools_of_one_kind() {
 
 #[test]
 fn a_disabled_pool_is_ignored() {
-    let off = pool("old_hp", 0x4000_2000, 0x400, "hp", "sub-core = \"lp\"; status = \"disabled\";");
-    assert_eq!(pools(&tree(&format!("{RAM}{}", reserved(&(off + &hp_pool()))))).unwrap().len(), 1);
+    let off = pool(
+        "old_hp",
+        0x4000_2000,
+        0x400,
+        "hp",
+        "sub-core = \"lp\"; status = \"disabled\";",
+    );
+    assert_eq!(
+        pools(&tree(&format!("{RAM}{}", reserved(&(off + &hp_pool())))))
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
 fn rtc_pool_without_an_lp_sub_core() {
-    let hp = pool("sysinfo_hp", 0x4000_8000, 0x1000, "hp", "sub-core = \"hp\";");
+    let hp = pool(
+        "sysinfo_hp",
+        0x4000_8000,
+        0x1000,
+        "hp",
+        "sub-core = \"hp\";",
+    );
     let rtc = pool("sysinfo_rtc", 0x4000_2000, 0x400, "rtc", "");
     let err = pools(&tree(&format!("{RAM}{}", reserved(&(hp.clone() + &rtc))))).unwrap_err();
-    assert!(matches!(&err, Error::RtcWithoutLpCore { node, .. } if node.label.as_deref() == Some("sysinfo_rtc")), "{err}");
+    assert!(
+        matches!(&err, Error::RtcWithoutLpCore { node, .. } if node.label.as_deref() == Some("sysinfo_rtc")),
+        "{err}"
+    );
     // The same HP pool alone is fine (ESP32-P4: HP sub core, no RTC pool).
     assert!(pools(&tree(&format!("{RAM}{}", reserved(&hp)))).is_ok());
 }
 
 #[test]
 fn pool_outside_any_memory_node() {
-    let hp = pool("sysinfo_hp", 0x5000_0000, 0x1000, "hp", "sub-core = \"lp\";");
+    let hp = pool(
+        "sysinfo_hp",
+        0x5000_0000,
+        0x1000,
+        "hp",
+        "sub-core = \"lp\";",
+    );
     let err = pools(&tree(&format!("{RAM}{}", reserved(&hp)))).unwrap_err();
-    assert!(matches!(&err, Error::OutsideMemory { node, .. } if node.label.as_deref() == Some("sysinfo_hp")), "{err}");
+    assert!(
+        matches!(&err, Error::OutsideMemory { node, .. } if node.label.as_deref() == Some("sysinfo_hp")),
+        "{err}"
+    );
     assert!(err.to_string().contains("0x50000000..0x50001000"), "{err}");
 }
 
 #[test]
 fn pool_straddling_the_end_of_memory() {
-    let hp = pool("sysinfo_hp", 0x4000_f800, 0x1000, "hp", "sub-core = \"lp\";");
-    assert!(matches!(pools(&tree(&format!("{RAM}{}", reserved(&hp)))), Err(Error::OutsideMemory { .. })));
+    let hp = pool(
+        "sysinfo_hp",
+        0x4000_f800,
+        0x1000,
+        "hp",
+        "sub-core = \"lp\";",
+    );
+    assert!(matches!(
+        pools(&tree(&format!("{RAM}{}", reserved(&hp)))),
+        Err(Error::OutsideMemory { .. })
+    ));
 }
 
 #[test]
@@ -89,7 +154,10 @@ fn pool_overlapping_another_pool() {
 fn pool_overlapping_another_reserved_memory_node() {
     let other = "\t\tfw_log: memory@40008f00 { reg = <0x40008f00 0x200>; };\n";
     let err = pools(&tree(&format!("{RAM}{}", reserved(&(hp_pool() + other))))).unwrap_err();
-    assert!(matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("fw_log")), "{err}");
+    assert!(
+        matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("fw_log")),
+        "{err}"
+    );
 }
 
 /// LP SRAM as Zephyr's ESP32-C6 devicetree describes it: children at
@@ -115,18 +183,31 @@ const SRAMLP: &str = "\tsoc {
 #[test]
 fn rtc_pool_clear_of_the_lp_sram_children_is_accepted() {
     let rtc = pool("sysinfo_rtc", 0x5000_3800, 0x3f0, "rtc", "");
-    let pools = pools(&tree(&format!("{RAM}{SRAMLP}{}", reserved(&(hp_pool() + &rtc))))).unwrap();
+    let pools = pools(&tree(&format!(
+        "{RAM}{SRAMLP}{}",
+        reserved(&(hp_pool() + &rtc))
+    )))
+    .unwrap();
     assert_eq!(pools[1].config.bus_base, 0x5000_3800);
 }
 
 #[test]
 fn pool_overlapping_a_claimed_part_of_memory_translated_through_ranges() {
     let rtc = pool("sysinfo_rtc", 0x5000_3a00, 0x400, "rtc", "");
-    let err = pools(&tree(&format!("{RAM}{SRAMLP}{}", reserved(&(hp_pool() + &rtc))))).unwrap_err();
+    let err = pools(&tree(&format!(
+        "{RAM}{SRAMLP}{}",
+        reserved(&(hp_pool() + &rtc))
+    )))
+    .unwrap_err();
     match &err {
-        Error::Overlap { other, other_range, .. } => {
+        Error::Overlap {
+            other, other_range, ..
+        } => {
             assert_eq!(other.label.as_deref(), Some("ulp_shm"));
-            assert_eq!((other_range.start, other_range.end), (0x5000_3c00, 0x5000_3c10));
+            assert_eq!(
+                (other_range.start, other_range.end),
+                (0x5000_3c00, 0x5000_3c10)
+            );
         }
         other => panic!("{other}"),
     }
@@ -134,9 +215,22 @@ fn pool_overlapping_a_claimed_part_of_memory_translated_through_ranges() {
 
 #[test]
 fn pool_overlapping_a_device_inside_memory() {
-    let rtc = pool("sysinfo_rtc", 0x5000_3f00, 0x100, "rtc", "max-entries = <4>;");
-    let err = pools(&tree(&format!("{RAM}{SRAMLP}{}", reserved(&(hp_pool() + &rtc))))).unwrap_err();
-    assert!(matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("mbox0")), "{err}");
+    let rtc = pool(
+        "sysinfo_rtc",
+        0x5000_3f00,
+        0x100,
+        "rtc",
+        "max-entries = <4>;",
+    );
+    let err = pools(&tree(&format!(
+        "{RAM}{SRAMLP}{}",
+        reserved(&(hp_pool() + &rtc))
+    )))
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("mbox0")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -144,13 +238,26 @@ fn pool_inside_the_sub_cores_ram_node_is_a_collision() {
     // ulp_ram is the LP core's image RAM: a pool inside it must be carved
     // out in the devicetree (shrink ulp_ram), not overlapped.
     let rtc = pool("sysinfo_rtc", 0x5000_3000, 0x400, "rtc", "");
-    let err = pools(&tree(&format!("{RAM}{SRAMLP}{}", reserved(&(hp_pool() + &rtc))))).unwrap_err();
-    assert!(matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("ulp_ram")), "{err}");
+    let err = pools(&tree(&format!(
+        "{RAM}{SRAMLP}{}",
+        reserved(&(hp_pool() + &rtc))
+    )))
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("ulp_ram")),
+        "{err}"
+    );
 }
 
 #[test]
 fn misaligned_base() {
-    let hp = pool("sysinfo_hp", 0x4000_8008, 0x1000, "hp", "sub-core = \"lp\";");
+    let hp = pool(
+        "sysinfo_hp",
+        0x4000_8008,
+        0x1000,
+        "hp",
+        "sub-core = \"lp\";",
+    );
     let err = pools(&tree(&format!("{RAM}{}", reserved(&hp)))).unwrap_err();
     assert!(matches!(&err, Error::Misaligned { align: 16, .. }), "{err}");
 }
@@ -158,7 +265,10 @@ fn misaligned_base() {
 #[test]
 fn misaligned_size() {
     let hp = pool("sysinfo_hp", 0x4000_8000, 0xffc, "hp", "sub-core = \"lp\";");
-    assert!(matches!(pools(&tree(&format!("{RAM}{}", reserved(&hp)))), Err(Error::Misaligned { .. })));
+    assert!(matches!(
+        pools(&tree(&format!("{RAM}{}", reserved(&hp)))),
+        Err(Error::Misaligned { .. })
+    ));
 }
 
 #[test]
@@ -167,11 +277,22 @@ fn too_small_for_its_table() {
     let hp = pool("sysinfo_hp", 0x4000_8000, 0x90, "hp", "sub-core = \"lp\";");
     let err = pools(&tree(&format!("{RAM}{}", reserved(&hp)))).unwrap_err();
     match &err {
-        Error::TooSmall { size, needed, max_entries, .. } => assert_eq!((*size, *needed, *max_entries), (0x90, 0xa0, 16)),
+        Error::TooSmall {
+            size,
+            needed,
+            max_entries,
+            ..
+        } => assert_eq!((*size, *needed, *max_entries), (0x90, 0xa0, 16)),
         other => panic!("{other}"),
     }
     // With a smaller table the same pool fits.
-    let hp = pool("sysinfo_hp", 0x4000_8000, 0x90, "hp", "sub-core = \"lp\"; max-entries = <4>;");
+    let hp = pool(
+        "sysinfo_hp",
+        0x4000_8000,
+        0x90,
+        "hp",
+        "sub-core = \"lp\"; max-entries = <4>;",
+    );
     assert!(pools(&tree(&format!("{RAM}{}", reserved(&hp)))).is_ok());
 }
 
@@ -186,12 +307,20 @@ fn pool_above_4_gib() {
 }
 
 fn property_error(extra_props: &str, kind: &str) -> (String, String) {
-    let reg = if extra_props.contains("reg =") { "" } else { "reg = <0x40008000 0x1000>;" };
+    let reg = if extra_props.contains("reg =") {
+        ""
+    } else {
+        "reg = <0x40008000 0x1000>;"
+    };
     let node = format!(
         "\t\tsysinfo_hp: memory@40008000 {{ compatible = \"esp-amp-sysinfo,pool\"; {reg} {kind} {extra_props} }};\n"
     );
     match pools(&tree(&format!("{RAM}{}", reserved(&node)))) {
-        Err(Error::Property { node, property, problem }) => {
+        Err(Error::Property {
+            node,
+            property,
+            problem,
+        }) => {
             assert_eq!(node.label.as_deref(), Some("sysinfo_hp"));
             (property.to_string(), problem)
         }
@@ -205,29 +334,57 @@ fn pool_kind_missing_misspelt_or_mistyped() {
     let (prop, problem) = property_error("sub-core = \"lp\";", "pool-kind = \"HP\";");
     assert_eq!(prop, "pool-kind");
     assert!(problem.contains("\"HP\""), "{problem}");
-    assert!(property_error("sub-core = \"lp\";", "pool-kind = <1>;").1.contains("not a string"));
+    assert!(property_error("sub-core = \"lp\";", "pool-kind = <1>;")
+        .1
+        .contains("not a string"));
 }
 
 #[test]
 fn sub_core_missing_on_hp_wrong_or_on_rtc() {
-    assert!(property_error("", "pool-kind = \"hp\";").1.contains("missing on the HP pool"));
-    assert!(property_error("sub-core = \"ulp\";", "pool-kind = \"hp\";").1.contains("\"ulp\""));
-    let rtc = pool("sysinfo_rtc", 0x4000_2000, 0x400, "rtc", "sub-core = \"lp\";");
+    assert!(property_error("", "pool-kind = \"hp\";")
+        .1
+        .contains("missing on the HP pool"));
+    assert!(property_error("sub-core = \"ulp\";", "pool-kind = \"hp\";")
+        .1
+        .contains("\"ulp\""));
+    let rtc = pool(
+        "sysinfo_rtc",
+        0x4000_2000,
+        0x400,
+        "rtc",
+        "sub-core = \"lp\";",
+    );
     let err = pools(&tree(&format!("{RAM}{}", reserved(&(hp_pool() + &rtc))))).unwrap_err();
-    assert!(matches!(&err, Error::Property { property: "sub-core", .. }), "{err}");
+    assert!(
+        matches!(
+            &err,
+            Error::Property {
+                property: "sub-core",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn max_entries_out_of_range_or_mistyped() {
     let kind = "pool-kind = \"hp\"; sub-core = \"lp\";";
     assert_eq!(property_error("max-entries = <0>;", kind).0, "max-entries");
-    assert!(property_error("max-entries = <0x10000>;", kind).1.contains("65536"));
-    assert!(property_error("max-entries = \"16\";", kind).1.contains("not a single 32-bit cell"));
+    assert!(property_error("max-entries = <0x10000>;", kind)
+        .1
+        .contains("65536"));
+    assert!(property_error("max-entries = \"16\";", kind)
+        .1
+        .contains("not a single 32-bit cell"));
 }
 
 #[test]
 fn reg_with_two_entries() {
-    let (prop, problem) = property_error("sub-core = \"lp\"; reg = <0x40008000 0x800 0x40009000 0x800>;", "pool-kind = \"hp\";");
+    let (prop, problem) = property_error(
+        "sub-core = \"lp\"; reg = <0x40008000 0x800 0x40009000 0x800>;",
+        "pool-kind = \"hp\";",
+    );
     assert_eq!(prop, "reg");
     assert!(problem.contains("exactly one"), "{problem}");
 }
@@ -236,12 +393,27 @@ fn reg_with_two_entries() {
 fn reg_missing() {
     let node = "\t\tsysinfo_hp: pool { compatible = \"esp-amp-sysinfo,pool\"; pool-kind = \"hp\"; sub-core = \"lp\"; };\n";
     let err = pools(&tree(&format!("{RAM}{}", reserved(node)))).unwrap_err();
-    assert!(matches!(&err, Error::Property { property: "reg", .. }), "{err}");
+    assert!(
+        matches!(
+            &err,
+            Error::Property {
+                property: "reg",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_misspelt_property_is_rejected() {
-    let hp = pool("sysinfo_hp", 0x4000_8000, 0x1000, "hp", "sub-core = \"lp\"; max-entires = <8>;");
+    let hp = pool(
+        "sysinfo_hp",
+        0x4000_8000,
+        0x1000,
+        "hp",
+        "sub-core = \"lp\"; max-entires = <8>;",
+    );
     let err = pools(&tree(&format!("{RAM}{}", reserved(&hp)))).unwrap_err();
     match &err {
         Error::UnknownProperty { node, property } => {
@@ -250,14 +422,28 @@ fn a_misspelt_property_is_rejected() {
         }
         other => panic!("{other}"),
     }
-    assert!(err.to_string().contains("max-entries"), "the message lists the known properties: {err}");
+    assert!(
+        err.to_string().contains("max-entries"),
+        "the message lists the known properties: {err}"
+    );
 }
 
 #[test]
 fn messages_name_the_node_by_path_and_label() {
-    let hp = pool("sysinfo_hp", 0x4000_8008, 0x1000, "hp", "sub-core = \"lp\";");
-    let msg = pools(&tree(&format!("{RAM}{}", reserved(&hp)))).unwrap_err().to_string();
-    assert!(msg.starts_with("/reserved-memory/memory@40008008 (sysinfo_hp): "), "{msg}");
+    let hp = pool(
+        "sysinfo_hp",
+        0x4000_8008,
+        0x1000,
+        "hp",
+        "sub-core = \"lp\";",
+    );
+    let msg = pools(&tree(&format!("{RAM}{}", reserved(&hp))))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.starts_with("/reserved-memory/memory@40008008 (sysinfo_hp): "),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -277,7 +463,14 @@ fn unit_address_must_match_reg() {
     let node = "\t\tsysinfo_hp: memory@40008000 { compatible = \"esp-amp-sysinfo,pool\"; reg = <0x40004000 0x1000>; pool-kind = \"hp\"; sub-core = \"lp\"; };\n";
     let err = pools(&tree(&format!("{RAM}{}", reserved(node)))).unwrap_err();
     match &err {
-        Error::Property { property: "reg", problem, .. } => assert!(problem.contains("rename the node to memory@40004000"), "{problem}"),
+        Error::Property {
+            property: "reg",
+            problem,
+            ..
+        } => assert!(
+            problem.contains("rename the node to memory@40004000"),
+            "{problem}"
+        ),
         other => panic!("{other}"),
     }
 }

@@ -65,6 +65,13 @@ pub fn elf32(sections: &[Section<'_>]) -> Vec<u8> {
     for (i, (_, ty, flags, addr, size)) in sections.iter().enumerate() {
         header(name_off[i], *ty, *flags, *addr, offsets[i], *size);
     }
-    header(shstrtab_name, SHT_STRTAB, 0, 0, shstr_off, shstr.len() as u32);
+    header(
+        shstrtab_name,
+        SHT_STRTAB,
+        0,
+        0,
+        shstr_off,
+        shstr.len() as u32,
+    );
     out
 }

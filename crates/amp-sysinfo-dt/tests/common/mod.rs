@@ -21,7 +21,8 @@ pub fn tree(body: &str) -> String {
 }
 
 /// 64 KiB of RAM at 0x4000_0000, labelled `sram`.
-pub const RAM: &str = "\tsram: memory@40000000 { device_type = \"memory\"; reg = <0x40000000 0x10000>; };\n";
+pub const RAM: &str =
+    "\tsram: memory@40000000 { device_type = \"memory\"; reg = <0x40000000 0x10000>; };\n";
 
 /// `/reserved-memory` holding `nodes`.
 pub fn reserved(nodes: &str) -> String {
@@ -37,7 +38,13 @@ pub fn pool(label: &str, addr: u32, size: u32, kind: &str, extra: &str) -> Strin
 
 /// The usual HP pool: 4 KiB at 0x4000_8000, LP sub core.
 pub fn hp_pool() -> String {
-    pool("sysinfo_hp", 0x4000_8000, 0x1000, "hp", "sub-core = \"lp\";")
+    pool(
+        "sysinfo_hp",
+        0x4000_8000,
+        0x1000,
+        "hp",
+        "sub-core = \"lp\";",
+    )
 }
 
 pub fn load(dts: &str) -> Result<Devicetree, Error> {
