@@ -71,6 +71,10 @@ NEGATIVE = [
     ("collides-ipc-shm.overlay", "esp32c6_devkitc_esp32c6_lpcore", "generator", "(ipc_shm)"),
     ("collides-ulp-ram.overlay", "esp32c6_devkitc_esp32c6_lpcore", "generator", "(ulp_ram)"),
     ("unit-address-mismatch.overlay", "esp32c6_devkitc_esp32c6_hpcore", "edtlib", "unit address"),
+    ("sub-core-hp.overlay", "esp32c6_devkitc_esp32c6_hpcore", "generator", "needs the LP core as sub core"),
+    ("two-hp-pools.overlay", "esp32c6_devkitc_esp32c6_hpcore", "generator", "a second hp pool"),
+    ("table-too-big.overlay", "esp32c6_devkitc_esp32c6_lpcore", "generator", "a table of 200 entries (0x660 bytes)"),
+    ("misaligned.overlay", "esp32c6_devkitc_esp32c6_lpcore", "generator", "multiples of 16 bytes"),
     ("outside-sramhp.overlay", "esp32c6_devkitc_esp32c6_hpcore", "generator", "does not lie inside one memory node"),
 ]
 
