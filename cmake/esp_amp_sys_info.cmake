@@ -41,7 +41,9 @@ function(esp_amp_sys_info_capi_library)
       --release
       --manifest-path ${ESP_AMP_SYS_INFO_DIR}/Cargo.toml
       --package amp-sysinfo-capi
-      --no-default-features
+      # Critical sections through the glue's irq_lock()/irq_unlock()
+      # (zephyr/esp_amp_sys_info_zephyr.c); the default features keep the
+      # library's panic handler, which a Rust staticlib alone in a C image needs.
       --features port-critical-section
       --target ${rust_target}
       --target-dir ${target_dir}
