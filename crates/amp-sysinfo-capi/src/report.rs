@@ -338,6 +338,27 @@ mod tests {
         Error::NoAtomics,
     ];
 
+    /// `Error` is `#[non_exhaustive]`, so a variant the core adds would land
+    /// in `core_reason`'s "unknown error" arm unnoticed: compare the list
+    /// above with the variants declared in the core's source.
+    #[test]
+    fn every_core_error_variant_is_listed() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../amp-sysinfo/src/error.rs");
+        let source = std::fs::read_to_string(path).expect("the core's error.rs");
+        let body = source.split("pub enum Error {").nth(1).and_then(|b| b.split("\n}").next()).expect("enum Error in error.rs");
+        let declared: std::vec::Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+            .map(|l| l.trim_end_matches(','))
+            .collect();
+        let listed: std::vec::Vec<std::string::String> = ALL_ERRORS.iter().map(|e| std::format!("{e:?}")).collect();
+        assert_eq!(declared, listed, "update ALL_ERRORS and core_reason");
+        for e in ALL_ERRORS {
+            assert_ne!(core_reason(e), c"unknown error", "{e:?}");
+        }
+    }
+
     #[test]
     fn c_reasons_match_the_core_texts() {
         for e in ALL_ERRORS {
