@@ -141,14 +141,54 @@ c_functions! {
 
 /// Every enum constant of the header, with the value the Rust side uses.
 pub const CONSTANTS: &[CConstant] = &[
-    CConstant { enum_name: "esp_amp_sys_info_id_t", name: "SYS_INFO_RESERVED_ID", value: Id::RESERVED_START as u32 },
-    CConstant { enum_name: "esp_amp_sys_info_id_t", name: "SYS_INFO_RESERVED_ID_SW_INTR", value: Id::SW_INTR.raw() as u32 },
-    CConstant { enum_name: "esp_amp_sys_info_id_t", name: "SYS_INFO_RESERVED_ID_EVENT_MAIN", value: Id::EVENT_MAIN.raw() as u32 },
-    CConstant { enum_name: "esp_amp_sys_info_id_t", name: "SYS_INFO_RESERVED_ID_EVENT_SUB", value: Id::EVENT_SUB.raw() as u32 },
-    CConstant { enum_name: "esp_amp_sys_info_id_t", name: "SYS_INFO_RESERVED_ID_VQUEUE", value: Id::VQUEUE.raw() as u32 },
-    CConstant { enum_name: "esp_amp_sys_info_id_t", name: "SYS_INFO_RESERVED_ID_SYSTEM", value: Id::SYSTEM.raw() as u32 },
-    CConstant { enum_name: "esp_amp_sys_info_id_t", name: "SYS_INFO_RESERVED_ID_PM", value: Id::PM.raw() as u32 },
-    CConstant { enum_name: "esp_amp_sys_info_id_t", name: "SYS_INFO_ID_MAX", value: Id::INVALID as u32 },
-    CConstant { enum_name: "esp_amp_sys_info_cap_t", name: "SYS_INFO_CAP_HP", value: SYS_INFO_CAP_HP.0 },
-    CConstant { enum_name: "esp_amp_sys_info_cap_t", name: "SYS_INFO_CAP_RTC", value: SYS_INFO_CAP_RTC.0 },
+    CConstant {
+        enum_name: "esp_amp_sys_info_id_t",
+        name: "SYS_INFO_RESERVED_ID",
+        value: Id::RESERVED_START as u32,
+    },
+    CConstant {
+        enum_name: "esp_amp_sys_info_id_t",
+        name: "SYS_INFO_RESERVED_ID_SW_INTR",
+        value: Id::SW_INTR.raw() as u32,
+    },
+    CConstant {
+        enum_name: "esp_amp_sys_info_id_t",
+        name: "SYS_INFO_RESERVED_ID_EVENT_MAIN",
+        value: Id::EVENT_MAIN.raw() as u32,
+    },
+    CConstant {
+        enum_name: "esp_amp_sys_info_id_t",
+        name: "SYS_INFO_RESERVED_ID_EVENT_SUB",
+        value: Id::EVENT_SUB.raw() as u32,
+    },
+    CConstant {
+        enum_name: "esp_amp_sys_info_id_t",
+        name: "SYS_INFO_RESERVED_ID_VQUEUE",
+        value: Id::VQUEUE.raw() as u32,
+    },
+    CConstant {
+        enum_name: "esp_amp_sys_info_id_t",
+        name: "SYS_INFO_RESERVED_ID_SYSTEM",
+        value: Id::SYSTEM.raw() as u32,
+    },
+    CConstant {
+        enum_name: "esp_amp_sys_info_id_t",
+        name: "SYS_INFO_RESERVED_ID_PM",
+        value: Id::PM.raw() as u32,
+    },
+    CConstant {
+        enum_name: "esp_amp_sys_info_id_t",
+        name: "SYS_INFO_ID_MAX",
+        value: Id::INVALID as u32,
+    },
+    CConstant {
+        enum_name: "esp_amp_sys_info_cap_t",
+        name: "SYS_INFO_CAP_HP",
+        value: SYS_INFO_CAP_HP.0,
+    },
+    CConstant {
+        enum_name: "esp_amp_sys_info_cap_t",
+        name: "SYS_INFO_CAP_RTC",
+        value: SYS_INFO_CAP_RTC.0,
+    },
 ];

@@ -67,7 +67,11 @@ pub fn alloc_id(raw: u16) -> Result<Id, amp_sysinfo::Error> {
 /// only (not built with the `sub-core` feature, as in ESP-AMP).
 #[cfg(not(feature = "sub-core"))]
 #[no_mangle]
-pub extern "C" fn esp_amp_sys_info_alloc(info_id: u16, size: u16, cap: esp_amp_sys_info_cap_t) -> *mut c_void {
+pub extern "C" fn esp_amp_sys_info_alloc(
+    info_id: u16,
+    size: u16,
+    cap: esp_amp_sys_info_cap_t,
+) -> *mut c_void {
     let result = kind_of(cap).and_then(|kind| Ok(pools::alloc(alloc_id(info_id)?, size, kind)?));
     block_or_null(Op::alloc(info_id, cap), result)
 }
@@ -79,7 +83,11 @@ pub extern "C" fn esp_amp_sys_info_alloc(info_id: u16, size: u16, cap: esp_amp_s
 /// # Safety
 /// `size` is NULL or valid for a `uint16_t` write.
 #[no_mangle]
-pub unsafe extern "C" fn esp_amp_sys_info_get(info_id: u16, size: *mut u16, cap: esp_amp_sys_info_cap_t) -> *mut c_void {
+pub unsafe extern "C" fn esp_amp_sys_info_get(
+    info_id: u16,
+    size: *mut u16,
+    cap: esp_amp_sys_info_cap_t,
+) -> *mut c_void {
     let result = kind_of(cap).and_then(|kind| {
         let id = Id::from_raw(info_id)?;
         Ok(pools::get(id, kind)?)

@@ -60,7 +60,9 @@ mod pools;
 mod port;
 pub mod report;
 
-pub use abi::{esp_amp_sys_info_cap_t, esp_amp_sys_info_log_fn_t, SYS_INFO_CAP_HP, SYS_INFO_CAP_RTC};
+pub use abi::{
+    esp_amp_sys_info_cap_t, esp_amp_sys_info_log_fn_t, SYS_INFO_CAP_HP, SYS_INFO_CAP_RTC,
+};
 pub use report::Failure;
 
 /// Whether this build is the sub core's (`sub-core` feature).

@@ -29,17 +29,30 @@ static SETTINGS: Mutex<Cell<[Option<PoolSetting>; 2]>> = Mutex::new(Cell::new([N
 /// `local..local + size` must be valid for reads and writes for the rest of
 /// the program and used only through this library (the header's contract of
 /// `esp_amp_sys_info_set_pool`).
-pub unsafe fn configure(kind: PoolKind, local: *mut u8, bus_base: u32, size: u32, max_entries: u16) -> Result<(), Failure> {
+pub unsafe fn configure(
+    kind: PoolKind,
+    local: *mut u8,
+    bus_base: u32,
+    size: u32,
+    max_entries: u16,
+) -> Result<(), Failure> {
     if local.is_null() {
         return Err(Failure::NullPointer);
     }
     // SAFETY: forwarded to our caller (see above).
     let region = unsafe { Region::new(local, bus_base, size) }?;
-    let max_entries = if max_entries == 0 { DEFAULT_MAX_ENTRIES } else { max_entries };
+    let max_entries = if max_entries == 0 {
+        DEFAULT_MAX_ENTRIES
+    } else {
+        max_entries
+    };
     critical_section::with(|cs| {
         let cell = SETTINGS.borrow(cs);
         let mut all = cell.get();
-        all[kind as usize] = Some(PoolSetting { region, max_entries });
+        all[kind as usize] = Some(PoolSetting {
+            region,
+            max_entries,
+        });
         cell.set(all);
     });
     Ok(())
@@ -77,7 +90,12 @@ mod side {
     /// Formats every configured pool.
     pub fn init() -> Result<(), Failure> {
         each_pool(|kind, setting| {
-            let cfg = PoolConfig { kind, bus_base: setting.region.bus_base(), size: setting.region.size(), max_entries: setting.max_entries };
+            let cfg = PoolConfig {
+                kind,
+                bus_base: setting.region.bus_base(),
+                size: setting.region.size(),
+                max_entries: setting.max_entries,
+            };
             WRITER.init(setting.region, &cfg)
         })
     }
@@ -120,14 +138,23 @@ mod side {
     /// has formatted it).
     pub fn init() -> Result<(), Failure> {
         critical_section::with(|cs| {
-            let mut reader = READER.borrow(cs).try_borrow_mut().map_err(|_| Failure::Core(Error::Busy))?;
+            let mut reader = READER
+                .borrow(cs)
+                .try_borrow_mut()
+                .map_err(|_| Failure::Core(Error::Busy))?;
             each_pool(|kind, setting| reader.attach(setting.region, kind).map(|_| ()))
         })
     }
 
     /// Finds a published block.
     pub fn get(id: Id, kind: PoolKind) -> Result<Block, Error> {
-        critical_section::with(|cs| READER.borrow(cs).try_borrow().map_err(|_| Error::Busy)?.get(id, kind))
+        critical_section::with(|cs| {
+            READER
+                .borrow(cs)
+                .try_borrow()
+                .map_err(|_| Error::Busy)?
+                .get(id, kind)
+        })
     }
 
     /// Prints the entry count of each attached pool. The core's `Reader`
@@ -135,9 +162,20 @@ mod side {
     pub fn dump() {
         let mut out = DumpLines::new();
         for kind in PoolKind::ALL {
-            let count = critical_section::with(|cs| READER.borrow(cs).try_borrow().map_err(|_| Error::Busy).and_then(|r| r.count(kind)));
+            let count = critical_section::with(|cs| {
+                READER
+                    .borrow(cs)
+                    .try_borrow()
+                    .map_err(|_| Error::Busy)
+                    .and_then(|r| r.count(kind))
+            });
             let _ = match count {
-                Ok(n) => writeln!(out, "sysinfo {} pool: {} entries (sub core)", kind.name(), n),
+                Ok(n) => writeln!(
+                    out,
+                    "sysinfo {} pool: {} entries (sub core)",
+                    kind.name(),
+                    n
+                ),
                 Err(e) => writeln!(out, "sysinfo {} pool: {}", kind.name(), e),
             };
         }

@@ -27,7 +27,10 @@ mod critical {
     // before `enter` by the one context that is about to take it.
     unsafe impl Sync for Nesting {}
 
-    static NESTING: Nesting = Nesting { depth: UnsafeCell::new(0), state: UnsafeCell::new(0) };
+    static NESTING: Nesting = Nesting {
+        depth: UnsafeCell::new(0),
+        state: UnsafeCell::new(0),
+    };
 
     struct PortCriticalSection;
     critical_section::set_impl!(PortCriticalSection);

@@ -124,17 +124,33 @@ pub struct Op {
 impl Op {
     /// `esp_amp_sys_info_alloc(id, .., cap)`.
     pub const fn alloc(id: u16, cap: esp_amp_sys_info_cap_t) -> Op {
-        Op { name: "esp_amp_sys_info_alloc", id: Some(id), cap: Some(cap) }
+        Op {
+            name: "esp_amp_sys_info_alloc",
+            id: Some(id),
+            cap: Some(cap),
+        }
     }
     /// `esp_amp_sys_info_get(id, .., cap)`.
     pub const fn get(id: u16, cap: esp_amp_sys_info_cap_t) -> Op {
-        Op { name: "esp_amp_sys_info_get", id: Some(id), cap: Some(cap) }
+        Op {
+            name: "esp_amp_sys_info_get",
+            id: Some(id),
+            cap: Some(cap),
+        }
     }
     /// `esp_amp_sys_info_init()`.
-    pub const INIT: Op = Op { name: "esp_amp_sys_info_init", id: None, cap: None };
+    pub const INIT: Op = Op {
+        name: "esp_amp_sys_info_init",
+        id: None,
+        cap: None,
+    };
     /// `esp_amp_sys_info_set_pool(cap, ..)`.
     pub const fn set_pool(cap: esp_amp_sys_info_cap_t) -> Op {
-        Op { name: "esp_amp_sys_info_set_pool", id: None, cap: Some(cap) }
+        Op {
+            name: "esp_amp_sys_info_set_pool",
+            id: None,
+            cap: Some(cap),
+        }
     }
 }
 
@@ -197,7 +213,10 @@ pub fn dump_line(text: &[u8]) {
 fn valid_prefix(bytes: &[u8]) -> &str {
     match core::str::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => bytes.get(..e.valid_up_to()).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or(""),
+        Err(e) => bytes
+            .get(..e.valid_up_to())
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .unwrap_or(""),
     }
 }
 
@@ -219,7 +238,10 @@ impl Line {
 
     /// An empty line.
     pub const fn new() -> Self {
-        Line { buf: [0; Line::CAP], len: 0 }
+        Line {
+            buf: [0; Line::CAP],
+            len: 0,
+        }
     }
 
     /// Appends `bytes` (an embedded NUL ends the C string early, harmlessly).
@@ -238,10 +260,16 @@ impl Line {
     /// Appends the low `digits` hex digits of `value`, lower case (a value
     /// needing more digits gets them).
     pub fn push_hex(&mut self, value: u32, digits: u32) {
-        let needed = (32 - value.leading_zeros()).div_ceil(4).max(digits.clamp(1, 8));
+        let needed = (32 - value.leading_zeros())
+            .div_ceil(4)
+            .max(digits.clamp(1, 8));
         for i in (0..needed).rev() {
             let nibble = ((value >> (i * 4)) & 0xf) as u8;
-            self.push(&[if nibble < 10 { b'0' + nibble } else { b'a' + nibble - 10 }]);
+            self.push(&[if nibble < 10 {
+                b'0' + nibble
+            } else {
+                b'a' + nibble - 10
+            }]);
         }
     }
 
@@ -345,14 +373,19 @@ mod tests {
     fn every_core_error_variant_is_listed() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../amp-sysinfo/src/error.rs");
         let source = std::fs::read_to_string(path).expect("the core's error.rs");
-        let body = source.split("pub enum Error {").nth(1).and_then(|b| b.split("\n}").next()).expect("enum Error in error.rs");
+        let body = source
+            .split("pub enum Error {")
+            .nth(1)
+            .and_then(|b| b.split("\n}").next())
+            .expect("enum Error in error.rs");
         let declared: std::vec::Vec<&str> = body
             .lines()
             .map(str::trim)
             .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
             .map(|l| l.trim_end_matches(','))
             .collect();
-        let listed: std::vec::Vec<std::string::String> = ALL_ERRORS.iter().map(|e| std::format!("{e:?}")).collect();
+        let listed: std::vec::Vec<std::string::String> =
+            ALL_ERRORS.iter().map(|e| std::format!("{e:?}")).collect();
         assert_eq!(declared, listed, "update ALL_ERRORS and core_reason");
         for e in ALL_ERRORS {
             assert_ne!(core_reason(e), c"unknown error", "{e:?}");
@@ -389,11 +422,23 @@ mod tests {
     #[test]
     fn describes_each_operation() {
         let cases: [(Op, &[u8]); 5] = [
-            (Op::alloc(0x1, esp_amp_sys_info_cap_t(0)), b"esp_amp_sys_info_alloc(id 0x0001, cap 0)"),
-            (Op::get(0xff05, esp_amp_sys_info_cap_t(1)), b"esp_amp_sys_info_get(id 0xff05, cap 1)"),
+            (
+                Op::alloc(0x1, esp_amp_sys_info_cap_t(0)),
+                b"esp_amp_sys_info_alloc(id 0x0001, cap 0)",
+            ),
+            (
+                Op::get(0xff05, esp_amp_sys_info_cap_t(1)),
+                b"esp_amp_sys_info_get(id 0xff05, cap 1)",
+            ),
             (Op::INIT, b"esp_amp_sys_info_init()"),
-            (Op::set_pool(esp_amp_sys_info_cap_t(7)), b"esp_amp_sys_info_set_pool(cap 7)"),
-            (Op::set_pool(esp_amp_sys_info_cap_t(0xdead_beef)), b"esp_amp_sys_info_set_pool(cap deadbeef)"),
+            (
+                Op::set_pool(esp_amp_sys_info_cap_t(7)),
+                b"esp_amp_sys_info_set_pool(cap 7)",
+            ),
+            (
+                Op::set_pool(esp_amp_sys_info_cap_t(0xdead_beef)),
+                b"esp_amp_sys_info_set_pool(cap deadbeef)",
+            ),
         ];
         for (op, want) in cases {
             let mut line = Line::new();
@@ -402,11 +447,14 @@ mod tests {
         }
     }
 
-    static LINES: std::sync::Mutex<std::vec::Vec<std::string::String>> = std::sync::Mutex::new(std::vec::Vec::new());
+    static LINES: std::sync::Mutex<std::vec::Vec<std::string::String>> =
+        std::sync::Mutex::new(std::vec::Vec::new());
 
     unsafe extern "C" fn collect(line: *const c_char) {
         // SAFETY: the library passes a NUL-terminated line.
-        let text = unsafe { CStr::from_ptr(line) }.to_string_lossy().into_owned();
+        let text = unsafe { CStr::from_ptr(line) }
+            .to_string_lossy()
+            .into_owned();
         LINES.lock().unwrap().push(text);
     }
 

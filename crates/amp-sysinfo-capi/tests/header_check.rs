@@ -24,7 +24,8 @@ struct Prototype {
 }
 
 fn header_text() -> String {
-    std::fs::read_to_string(common::include_dir().join("esp_amp_sys_info.h")).expect("read the header")
+    std::fs::read_to_string(common::include_dir().join("esp_amp_sys_info.h"))
+        .expect("read the header")
 }
 
 /// The header without comments and preprocessor lines.
@@ -42,7 +43,10 @@ fn strip(text: &str) -> String {
             rest = &rest[c.len_utf8()..];
         }
     }
-    out.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<Vec<_>>().join("\n")
+    out.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Splits C text into identifiers, numbers and single punctuation tokens.
@@ -68,7 +72,9 @@ fn tokens(text: &str) -> Vec<String> {
 }
 
 fn is_ident(t: &str) -> bool {
-    t.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
 }
 
 /// A parameter's type: its tokens without the trailing parameter name.
@@ -90,7 +96,9 @@ fn prototypes(header: &str) -> BTreeMap<String, Prototype> {
         if first == "typedef" || toks.iter().any(|t| t == "{" || t == "}") {
             continue;
         }
-        let Some(open) = toks.iter().position(|t| t == "(") else { continue };
+        let Some(open) = toks.iter().position(|t| t == "(") else {
+            continue;
+        };
         if open == 0 || toks.last().map(String::as_str) != Some(")") {
             continue;
         }
@@ -102,7 +110,11 @@ fn prototypes(header: &str) -> BTreeMap<String, Prototype> {
         } else {
             inner.split(|t| t == ",").map(param_type).collect()
         };
-        assert!(out.insert(name.clone(), Prototype { ret, params }).is_none(), "{name} declared twice");
+        assert!(
+            out.insert(name.clone(), Prototype { ret, params })
+                .is_none(),
+            "{name} declared twice"
+        );
     }
     out
 }
@@ -142,7 +154,9 @@ fn parse_value(v: &str, known: &BTreeMap<(String, String), u32>, enum_name: &str
     } else if let Ok(n) = v.parse() {
         n
     } else {
-        *known.get(&(enum_name.to_owned(), v.to_owned())).unwrap_or_else(|| panic!("unknown value {v}"))
+        *known
+            .get(&(enum_name.to_owned(), v.to_owned()))
+            .unwrap_or_else(|| panic!("unknown value {v}"))
     }
 }
 
@@ -153,9 +167,15 @@ fn function_drift(header: &str) -> Vec<String> {
     let listed: Vec<&CFunction> = EXPORTS.iter().chain(IMPORTS).collect();
     for f in &listed {
         match parsed.get(f.name) {
-            None => problems.push(format!("{} is in the Rust ABI list but not in the header", f.name)),
+            None => problems.push(format!(
+                "{} is in the Rust ABI list but not in the header",
+                f.name
+            )),
             Some(p) => {
-                let want = Prototype { ret: f.ret.to_owned(), params: f.params.iter().map(|s| s.to_string()).collect() };
+                let want = Prototype {
+                    ret: f.ret.to_owned(),
+                    params: f.params.iter().map(|s| s.to_string()).collect(),
+                };
                 if *p != want {
                     problems.push(format!("{}: header {:?}, Rust {:?}", f.name, p, want));
                 }
@@ -164,7 +184,9 @@ fn function_drift(header: &str) -> Vec<String> {
     }
     for name in parsed.keys() {
         if !listed.iter().any(|f| f.name == name) {
-            problems.push(format!("{name} is in the header but not in the Rust ABI list"));
+            problems.push(format!(
+                "{name} is in the header but not in the Rust ABI list"
+            ));
         }
     }
     problems
@@ -176,14 +198,21 @@ fn constant_drift(header: &str) -> Vec<String> {
     let mut problems = Vec::new();
     for c in CONSTANTS {
         match parsed.get(&(c.enum_name.to_owned(), c.name.to_owned())) {
-            None => problems.push(format!("{}::{} missing from the header", c.enum_name, c.name)),
-            Some(&v) if v != c.value => problems.push(format!("{}: header {v:#x}, Rust {:#x}", c.name, c.value)),
+            None => problems.push(format!(
+                "{}::{} missing from the header",
+                c.enum_name, c.name
+            )),
+            Some(&v) if v != c.value => {
+                problems.push(format!("{}: header {v:#x}, Rust {:#x}", c.name, c.value))
+            }
             Some(_) => {}
         }
     }
     for (e, n) in parsed.keys() {
         if !CONSTANTS.iter().any(|c| c.enum_name == e && c.name == n) {
-            problems.push(format!("{e}::{n} is in the header but not in the Rust list"));
+            problems.push(format!(
+                "{e}::{n} is in the header but not in the Rust list"
+            ));
         }
     }
     problems
@@ -195,9 +224,24 @@ fn header_functions_match_the_rust_exports() {
     assert!(problems.is_empty(), "{problems:#?}");
     // ESP-AMP's four, spelled exactly as ESP-AMP's header spells them.
     let parsed = prototypes(&header_text());
-    let p = |ret: &str, params: &[&str]| Prototype { ret: ret.into(), params: params.iter().map(|s| s.to_string()).collect() };
-    assert_eq!(parsed["esp_amp_sys_info_alloc"], p("void *", &["uint16_t", "uint16_t", "esp_amp_sys_info_cap_t"]));
-    assert_eq!(parsed["esp_amp_sys_info_get"], p("void *", &["uint16_t", "uint16_t *", "esp_amp_sys_info_cap_t"]));
+    let p = |ret: &str, params: &[&str]| Prototype {
+        ret: ret.into(),
+        params: params.iter().map(|s| s.to_string()).collect(),
+    };
+    assert_eq!(
+        parsed["esp_amp_sys_info_alloc"],
+        p(
+            "void *",
+            &["uint16_t", "uint16_t", "esp_amp_sys_info_cap_t"]
+        )
+    );
+    assert_eq!(
+        parsed["esp_amp_sys_info_get"],
+        p(
+            "void *",
+            &["uint16_t", "uint16_t *", "esp_amp_sys_info_cap_t"]
+        )
+    );
     assert_eq!(parsed["esp_amp_sys_info_init"], p("int", &[]));
     assert_eq!(parsed["esp_amp_sys_info_dump"], p("void", &[]));
 }
@@ -208,13 +252,29 @@ fn header_constants_match_the_rust_values() {
     assert!(problems.is_empty(), "{problems:#?}");
     // The seed's six reserved ids, in its order, from 0xff00.
     let parsed = enum_constants(&header_text());
-    let names = ["SW_INTR", "EVENT_MAIN", "EVENT_SUB", "VQUEUE", "SYSTEM", "PM"];
+    let names = [
+        "SW_INTR",
+        "EVENT_MAIN",
+        "EVENT_SUB",
+        "VQUEUE",
+        "SYSTEM",
+        "PM",
+    ];
     for (name, id) in names.iter().zip(Id::RESERVED) {
-        let key = ("esp_amp_sys_info_id_t".to_owned(), format!("SYS_INFO_RESERVED_ID_{name}"));
+        let key = (
+            "esp_amp_sys_info_id_t".to_owned(),
+            format!("SYS_INFO_RESERVED_ID_{name}"),
+        );
         assert_eq!(parsed[&key], id.raw() as u32, "{name}");
     }
-    assert_eq!(parsed[&("esp_amp_sys_info_cap_t".into(), "SYS_INFO_CAP_HP".into())], 0);
-    assert_eq!(parsed[&("esp_amp_sys_info_cap_t".into(), "SYS_INFO_CAP_RTC".into())], 1);
+    assert_eq!(
+        parsed[&("esp_amp_sys_info_cap_t".into(), "SYS_INFO_CAP_HP".into())],
+        0
+    );
+    assert_eq!(
+        parsed[&("esp_amp_sys_info_cap_t".into(), "SYS_INFO_CAP_RTC".into())],
+        1
+    );
 }
 
 /// C source that compiles only if the header agrees with the Rust lists.
@@ -222,11 +282,21 @@ fn c_check_program() -> String {
     let mut c = String::from("#include <stdint.h>\n#include \"esp_amp_sys_info.h\"\n\n");
     c += "_Static_assert(sizeof(esp_amp_sys_info_cap_t) == sizeof(uint32_t), \"cap is passed as a 32-bit value\");\n";
     for k in CONSTANTS {
-        c += &format!("_Static_assert({} == {:#x}u, \"{} drifted\");\n", k.name, k.value, k.name);
+        c += &format!(
+            "_Static_assert({} == {:#x}u, \"{} drifted\");\n",
+            k.name, k.value, k.name
+        );
     }
     for f in EXPORTS.iter().chain(IMPORTS) {
-        let params = if f.params.is_empty() { "void".to_owned() } else { f.params.join(", ") };
-        c += &format!("{} (*const check_{})({}) = {};\n", f.ret, f.name, params, f.name);
+        let params = if f.params.is_empty() {
+            "void".to_owned()
+        } else {
+            f.params.join(", ")
+        };
+        c += &format!(
+            "{} (*const check_{})({}) = {};\n",
+            f.ret, f.name, params, f.name
+        );
     }
     c
 }
@@ -267,13 +337,28 @@ fn drift_is_detected() {
     let header = header_text();
     let edits: [(&str, &str); 5] = [
         ("SYS_INFO_CAP_RTC = 1", "SYS_INFO_CAP_RTC = 2"),
-        ("SYS_INFO_RESERVED_ID_PM = 0xff05", "SYS_INFO_RESERVED_ID_PM = 0xff06"),
-        ("void *esp_amp_sys_info_get(uint16_t info_id, uint16_t *size,", "void *esp_amp_sys_info_get(uint16_t info_id, uint32_t *size,"),
-        ("int esp_amp_sys_info_init(void);", "int esp_amp_sys_info_init(int retry);"),
-        ("const char *esp_amp_sys_info_last_error(void);", "char *esp_amp_sys_info_last_error(void);"),
+        (
+            "SYS_INFO_RESERVED_ID_PM = 0xff05",
+            "SYS_INFO_RESERVED_ID_PM = 0xff06",
+        ),
+        (
+            "void *esp_amp_sys_info_get(uint16_t info_id, uint16_t *size,",
+            "void *esp_amp_sys_info_get(uint16_t info_id, uint32_t *size,",
+        ),
+        (
+            "int esp_amp_sys_info_init(void);",
+            "int esp_amp_sys_info_init(int retry);",
+        ),
+        (
+            "const char *esp_amp_sys_info_last_error(void);",
+            "char *esp_amp_sys_info_last_error(void);",
+        ),
     ];
     for (i, (from, to)) in edits.iter().enumerate() {
-        assert!(header.contains(from), "edit {i}: {from:?} not in the header");
+        assert!(
+            header.contains(from),
+            "edit {i}: {from:?} not in the header"
+        );
         let drifted = header.replace(from, to);
         let found = function_drift(&drifted).len() + constant_drift(&drifted).len();
         assert!(found > 0, "edit {i} ({to}) not caught by the comparison");
@@ -284,9 +369,16 @@ fn drift_is_detected() {
     }
     // A function removed from the header, and one added.
     let removed = header.replace("void esp_amp_sys_info_dump(void);", "");
-    assert!(function_drift(&removed).iter().any(|p| p.contains("esp_amp_sys_info_dump")));
-    let added = header.replace("void esp_amp_sys_info_dump(void);", "void esp_amp_sys_info_dump(void);\nvoid esp_amp_sys_info_free(void *p);");
-    assert!(function_drift(&added).iter().any(|p| p.contains("esp_amp_sys_info_free")));
+    assert!(function_drift(&removed)
+        .iter()
+        .any(|p| p.contains("esp_amp_sys_info_dump")));
+    let added = header.replace(
+        "void esp_amp_sys_info_dump(void);",
+        "void esp_amp_sys_info_dump(void);\nvoid esp_amp_sys_info_free(void *p);",
+    );
+    assert!(function_drift(&added)
+        .iter()
+        .any(|p| p.contains("esp_amp_sys_info_free")));
 }
 
 /// The header is plain C99 (`-pedantic`), and usable from C++ (the
@@ -297,18 +389,46 @@ fn header_is_pedantic_c99_and_cpp() {
     let c = dir.join("use.c");
     std::fs::write(&c, "#include \"esp_amp_sys_info.h\"\nint use(void) { return esp_amp_sys_info_get(1, 0, SYS_INFO_CAP_HP) == 0; }\n").unwrap();
     let out = Command::new(common::cc())
-        .args(["-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-I"])
+        .args([
+            "-std=c99",
+            "-pedantic",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-fsyntax-only",
+            "-I",
+        ])
         .arg(common::include_dir())
         .arg(&c)
         .output()
         .expect("run the C compiler");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let cpp = dir.join("use.cpp");
     std::fs::write(&cpp, "#include \"esp_amp_sys_info.h\"\nint use() { return esp_amp_sys_info_get(1, nullptr, SYS_INFO_CAP_HP) == nullptr; }\n").unwrap();
     let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
-    match Command::new(&cxx).args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-I"]).arg(common::include_dir()).arg(&cpp).output() {
-        Ok(out) => assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr)),
+    match Command::new(&cxx)
+        .args([
+            "-std=c++17",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-fsyntax-only",
+            "-I",
+        ])
+        .arg(common::include_dir())
+        .arg(&cpp)
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
         Err(_) => eprintln!("note: {cxx} not found; C++ use not checked"),
     }
 }

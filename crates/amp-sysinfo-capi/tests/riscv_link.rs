@@ -16,7 +16,10 @@ const GCC: &str = "riscv64-unknown-elf-gcc";
 const NM: &str = "riscv64-unknown-elf-nm";
 
 fn tool_present(tool: &str) -> bool {
-    Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn target_installed(target: &str) -> bool {
@@ -26,23 +29,41 @@ fn target_installed(target: &str) -> bool {
         .ok()
         .filter(|o| o.status.success())
         .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-        .is_some_and(|dir| dir.join("..").join("lib").exists() && std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()))
+        .is_some_and(|dir| {
+            dir.join("..").join("lib").exists()
+                && std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some())
+        })
 }
 
 /// Builds the LTO'd staticlib (`cargo rustc --crate-type staticlib`: a lib
 /// that is also an rlib gets no LTO from plain `cargo build`).
 fn riscv_staticlib(target: &str, features: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("capi-{target}-{}", features.replace(',', "+")));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("capi-{target}-{}", features.replace(',', "+")));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["rustc", "--lib", "--release", "-p", "amp-sysinfo-capi", "--crate-type", "staticlib", "--target", target])
+        .args([
+            "rustc",
+            "--lib",
+            "--release",
+            "-p",
+            "amp-sysinfo-capi",
+            "--crate-type",
+            "staticlib",
+            "--target",
+            target,
+        ])
         .args(["--features", features])
         .arg("--manifest-path")
         .arg(common::repo_root().join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &dir)
         .output()
         .expect("run cargo");
-    assert!(out.status.success(), "cargo rustc for {target} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo rustc for {target} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     dir.join(target).join("release/libamp_sysinfo_capi.a")
 }
 
@@ -51,8 +72,22 @@ fn link(probe: &str, march: &str, lib: &Path) -> PathBuf {
     let dir = common::scratch(&format!("link-{probe}"));
     let elf = dir.join(probe.replace(".c", ".elf"));
     let out = Command::new(GCC)
-        .args([march, "-mabi=ilp32", "-Os", "-ffreestanding", "-nostdlib", "-nostartfiles", "-ffunction-sections"])
-        .args(["-Wall", "-Werror", "-Wl,--gc-sections", "-Wl,--no-undefined", "-Wl,-Ttext=0x50000000"])
+        .args([
+            march,
+            "-mabi=ilp32",
+            "-Os",
+            "-ffreestanding",
+            "-nostdlib",
+            "-nostartfiles",
+            "-ffunction-sections",
+        ])
+        .args([
+            "-Wall",
+            "-Werror",
+            "-Wl,--gc-sections",
+            "-Wl,--no-undefined",
+            "-Wl,-Ttext=0x50000000",
+        ])
         .arg("-I")
         .arg(common::include_dir())
         .arg(common::c_dir().join(probe))
@@ -61,13 +96,21 @@ fn link(probe: &str, march: &str, lib: &Path) -> PathBuf {
         .arg(&elf)
         .output()
         .expect("run the RISC-V C compiler");
-    assert!(out.status.success(), "linking {probe} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "linking {probe} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     elf
 }
 
 /// `(size, name)` of every sized symbol of the image.
 fn symbols(elf: &Path) -> Vec<(u64, String)> {
-    let out = Command::new(NM).args(["-S", "-t", "d", "--size-sort"]).arg(elf).output().expect("run nm");
+    let out = Command::new(NM)
+        .args(["-S", "-t", "d", "--size-sort"])
+        .arg(elf)
+        .output()
+        .expect("run nm");
     assert!(out.status.success());
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -79,7 +122,10 @@ fn symbols(elf: &Path) -> Vec<(u64, String)> {
 }
 
 fn text_size(syms: &[(u64, String)], wanted: &str) -> u64 {
-    syms.iter().find(|(_, n)| n == wanted).map(|(s, _)| *s).unwrap_or_else(|| panic!("{wanted} not in the image"))
+    syms.iter()
+        .find(|(_, n)| n == wanted)
+        .map(|(s, _)| *s)
+        .unwrap_or_else(|| panic!("{wanted} not in the image"))
 }
 
 fn prerequisites(target: &str) -> bool {
@@ -103,9 +149,22 @@ fn sub_core_image_links_without_panics_within_budget() {
     let lib = riscv_staticlib(target, "sub-core,port-critical-section");
     let elf = link("probe_sub_core.c", "-march=rv32imac_zicsr", &lib);
     let syms = symbols(&elf);
-    assert!(!syms.iter().any(|(_, n)| n.contains("panic")), "a panic path is linked in: {syms:?}");
-    assert!(!syms.iter().any(|(_, n)| n == "esp_amp_sys_info_alloc"), "a sub-core build must not define alloc");
-    let api: u64 = ["esp_amp_sys_info_set_pool", "esp_amp_sys_info_init", "esp_amp_sys_info_get"].iter().map(|n| text_size(&syms, n)).sum();
+    assert!(
+        !syms.iter().any(|(_, n)| n.contains("panic")),
+        "a panic path is linked in: {syms:?}"
+    );
+    assert!(
+        !syms.iter().any(|(_, n)| n == "esp_amp_sys_info_alloc"),
+        "a sub-core build must not define alloc"
+    );
+    let api: u64 = [
+        "esp_amp_sys_info_set_pool",
+        "esp_amp_sys_info_init",
+        "esp_amp_sys_info_get",
+    ]
+    .iter()
+    .map(|n| text_size(&syms, n))
+    .sum();
     let all: u64 = syms.iter().map(|(s, _)| s).sum();
     eprintln!("sub core (rv32imac): set_pool+init+get {api} bytes, all sized symbols {all} bytes");
     for (size, name) in syms.iter().rev().take(12) {
@@ -115,7 +174,10 @@ fn sub_core_image_links_without_panics_within_budget() {
     // 2856 bytes of sized symbols in the whole image (plus ~0.8 KiB of
     // strings in .rodata).
     assert!(api <= 1800, "the sub core's C API grew to {api} bytes");
-    assert!(all <= 5 * 1024, "the sub-core image's sized symbols grew to {all} bytes");
+    assert!(
+        all <= 5 * 1024,
+        "the sub-core image's sized symbols grew to {all} bytes"
+    );
 }
 
 #[test]
@@ -127,8 +189,16 @@ fn main_core_image_links_without_panics() {
     let lib = riscv_staticlib(target, "port-critical-section");
     let elf = link("probe_main_core.c", "-march=rv32i_zicsr", &lib);
     let syms = symbols(&elf);
-    assert!(!syms.iter().any(|(_, n)| n.contains("panic")), "a panic path is linked in");
-    for f in ["esp_amp_sys_info_alloc", "esp_amp_sys_info_init", "esp_amp_sys_info_dump", "esp_amp_sys_info_fence_before_sub_core_start"] {
+    assert!(
+        !syms.iter().any(|(_, n)| n.contains("panic")),
+        "a panic path is linked in"
+    );
+    for f in [
+        "esp_amp_sys_info_alloc",
+        "esp_amp_sys_info_init",
+        "esp_amp_sys_info_dump",
+        "esp_amp_sys_info_fence_before_sub_core_start",
+    ] {
         eprintln!("main core (rv32i): {f} {} bytes", text_size(&syms, f));
     }
 }

@@ -13,12 +13,18 @@ const POOL_SIZE: usize = 4096;
 
 /// "main: pool local 0x7f..., person local 0x..., offset 0x.." → the pool's address.
 fn main_pool_address(out: &str) -> &str {
-    let rest = out.split("main: pool local ").nth(1).expect("main prints its mapping");
+    let rest = out
+        .split("main: pool local ")
+        .nth(1)
+        .expect("main prints its mapping");
     rest.split(',').next().unwrap().trim()
 }
 
 fn sub_pool_address(out: &str) -> &str {
-    let rest = out.split("sub: pool local ").nth(1).expect("sub prints its mapping");
+    let rest = out
+        .split("sub: pool local ")
+        .nth(1)
+        .expect("sub prints its mapping");
     rest.lines().next().unwrap().trim()
 }
 
@@ -31,19 +37,35 @@ fn seed_snippets_share_a_person_across_two_processes() {
     let pool = pool.to_str().unwrap();
 
     let m = run(&main, &[pool, "Alice", "30"]);
-    assert!(m.status.success(), "main failed: {}\n{}", stdout(&m), stderr(&m));
+    assert!(
+        m.status.success(),
+        "main failed: {}\n{}",
+        stdout(&m),
+        stderr(&m)
+    );
     let main_out = stdout(&m);
     let main_addr = main_pool_address(&main_out).to_owned();
     // The block is past the header and the 16-entry table: 32 + 16 * 8.
     assert!(main_out.contains("offset 0xa0"), "{main_out}");
     // The dump went through the log sink with the block's bus address.
-    assert!(stderr(&m).contains("id 0x0001  size    20  addr 0x4087c0a0"), "{}", stderr(&m));
+    assert!(
+        stderr(&m).contains("id 0x0001  size    20  addr 0x4087c0a0"),
+        "{}",
+        stderr(&m)
+    );
 
     let s = run(&sub, &[pool, &main_addr]);
     let sub_out = stdout(&s);
     assert!(s.status.success(), "sub failed: {sub_out}\n{}", stderr(&s));
-    assert!(sub_out.contains("Person name: Alice\nPerson age: 30\n"), "{sub_out}");
-    assert_ne!(sub_pool_address(&sub_out), main_addr, "the two processes must map the pool at different addresses");
+    assert!(
+        sub_out.contains("Person name: Alice\nPerson age: 30\n"),
+        "{sub_out}"
+    );
+    assert_ne!(
+        sub_pool_address(&sub_out),
+        main_addr,
+        "the two processes must map the pool at different addresses"
+    );
 }
 
 /// The sub core runs first and polls, as a real sub core started early would:
@@ -62,7 +84,12 @@ fn sub_core_started_first_waits_for_the_main_core() {
     std::fs::write(&pool, vec![0u8; POOL_SIZE]).unwrap();
     let pool = pool.to_str().unwrap();
 
-    let mut child = Command::new(&sub).args([pool, "--wait"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(&sub)
+        .args([pool, "--wait"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     reader.read_line(&mut first).unwrap();
@@ -70,15 +97,28 @@ fn sub_core_started_first_waits_for_the_main_core() {
     assert!(first.starts_with("sub: pool local "), "{first}");
 
     let m = run(&main, &[pool, "Carol", "52"]);
-    assert!(m.status.success(), "main failed: {}\n{}", stdout(&m), stderr(&m));
+    assert!(
+        m.status.success(),
+        "main failed: {}\n{}",
+        stdout(&m),
+        stderr(&m)
+    );
 
     let mut rest = String::new();
     reader.read_to_string(&mut rest).unwrap();
     let status = child.wait().unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(status.success(), "sub failed: {rest}\n{err}");
-    assert!(rest.contains("sub: ready entry seen\nPerson name: Carol\nPerson age: 52\n"), "{rest}");
+    assert!(
+        rest.contains("sub: ready entry seen\nPerson name: Carol\nPerson age: 52\n"),
+        "{rest}"
+    );
 }
 
 #[test]
@@ -89,7 +129,11 @@ fn sub_core_before_the_main_core_formats_gets_not_ready() {
     std::fs::write(&pool, vec![0u8; POOL_SIZE]).unwrap();
     let s = run(&sub, &[pool.to_str().unwrap()]);
     assert_eq!(s.status.code(), Some(2), "{}", stdout(&s));
-    assert!(stdout(&s).contains("sub: init failed: no valid table (not ready)"), "{}", stdout(&s));
+    assert!(
+        stdout(&s).contains("sub: init failed: no valid table (not ready)"),
+        "{}",
+        stdout(&s)
+    );
     assert!(!stdout(&s).contains("Person"));
 }
 
@@ -104,15 +148,26 @@ fn sub_core_refuses_an_entry_pointing_outside_the_pool() {
 
     // Entry 0's address (bytes 36..40) now points past the end of the pool.
     let mut bytes = std::fs::read(&pool).unwrap();
-    assert_eq!(u32::from_le_bytes(bytes[36..40].try_into().unwrap()), 0x4087_c0a0);
+    assert_eq!(
+        u32::from_le_bytes(bytes[36..40].try_into().unwrap()),
+        0x4087_c0a0
+    );
     bytes[36..40].copy_from_slice(&(0x4087_c000u32 + POOL_SIZE as u32).to_le_bytes());
     std::fs::write(&pool, &bytes).unwrap();
 
     let s = run(&sub, &[pool.to_str().unwrap()]);
     // The snippet's `return -1`: NULL from esp_amp_sys_info_get, with the reason.
     assert_eq!(s.status.code(), Some(1), "{}", stdout(&s));
-    assert!(stdout(&s).contains("sub: snippet failed: table corrupt or for another pool"), "{}", stdout(&s));
-    assert!(stderr(&s).contains("esp_amp_sys_info_get(id 0x0001, cap 0): table corrupt"), "{}", stderr(&s));
+    assert!(
+        stdout(&s).contains("sub: snippet failed: table corrupt or for another pool"),
+        "{}",
+        stdout(&s)
+    );
+    assert!(
+        stderr(&s).contains("esp_amp_sys_info_get(id 0x0001, cap 0): table corrupt"),
+        "{}",
+        stderr(&s)
+    );
     assert!(!stdout(&s).contains("Person name"));
 }
 
@@ -145,8 +200,14 @@ fn snippets_are_the_seed_verbatim() {
     let seed = common::repo_root().join("../shared/seeds/000_c50211d52183a60f.txt");
     match std::fs::read_to_string(Path::new(&seed)) {
         Ok(text) => {
-            assert!(text.contains(&format!("```c\n{main}```")), "seed_main_snippet.inc differs from the spec");
-            assert!(text.contains(&format!("```c\n{sub}```")), "seed_sub_snippet.inc differs from the spec");
+            assert!(
+                text.contains(&format!("```c\n{main}```")),
+                "seed_main_snippet.inc differs from the spec"
+            );
+            assert!(
+                text.contains(&format!("```c\n{sub}```")),
+                "seed_sub_snippet.inc differs from the spec"
+            );
         }
         Err(_) => eprintln!("note: {} not found; checked key lines only", seed.display()),
     }

@@ -9,7 +9,10 @@ use std::sync::Mutex;
 
 /// The repository root (the workspace).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 /// `include/`, where `esp_amp_sys_info.h` is.
@@ -24,7 +27,9 @@ pub fn c_dir() -> PathBuf {
 
 /// A fresh scratch directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("amp-sysinfo-capi").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("amp-sysinfo-capi")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
@@ -56,14 +61,24 @@ pub fn staticlib(side: Side) -> PathBuf {
     let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("capi-host");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--lib", "-p", "amp-sysinfo-capi", "--manifest-path"])
-        .arg(repo_root().join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target_dir);
+    cmd.args([
+        "build",
+        "--lib",
+        "-p",
+        "amp-sysinfo-capi",
+        "--manifest-path",
+    ])
+    .arg(repo_root().join("Cargo.toml"))
+    .env("CARGO_TARGET_DIR", &target_dir);
     if side == Side::Sub {
         cmd.args(["--features", "sub-core"]);
     }
     let out = cmd.output().expect("run cargo");
-    assert!(out.status.success(), "cargo build of the C API failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo build of the C API failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lib = target_dir.join("debug/libamp_sysinfo_capi.a");
     let copy = target_dir.join(match side {
         Side::Main => "libamp_sysinfo_capi-main.a",
@@ -76,7 +91,15 @@ pub fn staticlib(side: Side) -> PathBuf {
 
 /// What a Rust staticlib for x86_64/aarch64 Linux needs from the system
 /// (rustc's `--print native-static-libs` for std on glibc).
-pub const NATIVE_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
+pub const NATIVE_LIBS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
 
 /// Compiler flags of every C test program: the snippets must build cleanly.
 pub const C_FLAGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1"];
@@ -98,13 +121,20 @@ pub fn build_program(source: &str, side: Side, out_dir: &Path) -> PathBuf {
         .arg(&exe)
         .output()
         .expect("run the C compiler");
-    assert!(out.status.success(), "compiling {source} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "compiling {source} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     exe
 }
 
 /// Runs a program; returns its output (any exit status).
 pub fn run(exe: &Path, args: &[&str]) -> Output {
-    Command::new(exe).args(args).output().unwrap_or_else(|e| panic!("run {}: {e}", exe.display()))
+    Command::new(exe)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", exe.display()))
 }
 
 /// Stdout as text.
