@@ -284,6 +284,11 @@ struct Run {
 fn qemu_command(images: &Images, word: u32) -> Vec<String> {
     [
         "qemu-system-riscv32",
+        // One host thread per hart: the harts really run at the same time
+        // (the stress scenario relies on it; QEMU's default for riscv32 on
+        // x86-64 hosts, made explicit).
+        "-accel",
+        "tcg,thread=multi",
         "-machine",
         "virt",
         "-smp",
@@ -551,6 +556,25 @@ fn scenarios() -> Vec<Scenario> {
             forbid: &[r"PANIC", r"PASS", r"timed out"],
         },
         Scenario {
+            key: "torn",
+            about: "stress done wrong (publish, then fill): the sub core must count inconsistencies, the run must fail",
+            word: 6,
+            exit_code: 1,
+            expect: [
+                &[r"^\[main\] twin main image on hart 0: scenario 6 \(stress, publish then fill\), boot 1$"][..],
+                MAIN_SETUP,
+                START_SUB,
+                &[
+                    r"^\[main\] stress: published 22 items \(HP 8, RTC 14\) until the tables were full$",
+                    r"^\[sub \] stress: \d+ passes, \d+ lookups, 22 entries seen of 22 published, \d+ not found yet, [1-9]\d* inconsistencies$",
+                    r"^\[main\] stress reply: lookups \d+, entries seen 22/22, not found yet \d+, inconsistencies [1-9]\d*$",
+                    r"^\[main\] FAIL: stress: [1-9]\d* inconsistent lookups, 22 of 22 entries seen$",
+                ],
+            ]
+            .concat(),
+            forbid: &[r"PANIC", r"PASS", r"timed out"],
+        },
+        Scenario {
             key: "unknown",
             about: "a scenario word the images do not know: refused with exit code 2",
             word: 9,
@@ -572,6 +596,7 @@ impl Scenario {
             return Err(format!("exit code {:?}, expected {}", run.exit_code, self.exit_code));
         }
         ordered_per_core(&self.expect, &run.lines)?;
+        stress_overlap(&run.lines)?;
         let text = run.lines.join("\n");
         for f in self.forbid {
             let re = Regex::new(&format!("(?m){f}")).map_err(|e| e.to_string())?;
@@ -612,10 +637,30 @@ fn core_of(pattern: &str) -> Option<&'static str> {
     }
 }
 
-/// The stress counts, from the main core's verdict line.
+/// A stress run must have overlapped: the sub core made at least
+/// [`MIN_STRESS_PASSES`] passes and saw ids "not found yet", that is, it
+/// polled while the main core was still publishing.
+fn stress_overlap(lines: &[String]) -> std::result::Result<(), String> {
+    let re = Regex::new(r"^\[sub \] stress: (\d+) passes, \d+ lookups, \d+ entries seen of \d+ published, (\d+) not found yet").expect("valid");
+    let Some(c) = lines.iter().find_map(|l| re.captures(l)) else { return Ok(()) };
+    let (passes, not_found): (u64, u64) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
+    if passes < MIN_STRESS_PASSES || not_found == 0 {
+        return Err(format!("stress did not overlap publication: {passes} passes, {not_found} lookups not found yet"));
+    }
+    Ok(())
+}
+
+/// See [`stress_overlap`]; a normal run makes thousands.
+const MIN_STRESS_PASSES: u64 = 10;
+
+/// The stress counts, from the main core's verdict line (and the sub core's
+/// pass count).
 fn stress_note(lines: &[String]) -> String {
-    let re = Regex::new(r"stress reply: (lookups \d+, entries seen \d+/\d+, not found yet \d+, inconsistencies \d+)").expect("valid");
-    lines.iter().find_map(|l| re.captures(l)).map(|c| format!("; stress: {}", &c[1])).unwrap_or_default()
+    let verdict = Regex::new(r"stress reply: (lookups \d+, entries seen \d+/\d+, not found yet \d+, inconsistencies \d+)").expect("valid");
+    let passes = Regex::new(r"^\[sub \] stress: (\d+) passes").expect("valid");
+    let Some(v) = lines.iter().find_map(|l| verdict.captures(l)) else { return String::new() };
+    let p = lines.iter().find_map(|l| passes.captures(l)).map(|c| format!(", {} passes", &c[1])).unwrap_or_default();
+    format!("; stress: {}{p}", &v[1])
 }
 
 #[cfg(test)]
@@ -664,6 +709,15 @@ mod tests {
         assert!(unknown.check(&killed).unwrap_err().contains("QEMU killed"));
         let forbidden = Run { lines: lines(&["[main] unknown scenario word 9", "[sub ] hello"]), exit_code: Some(2), elapsed: Duration::ZERO };
         assert!(unknown.check(&forbidden).unwrap_err().contains("forbidden output"));
+    }
+
+    #[test]
+    fn stress_must_overlap_publication() {
+        let line = |passes: u32, nf: u32| lines(&[&format!("[sub ] stress: {passes} passes, 999 lookups, 22 entries seen of 22 published, {nf} not found yet, 0 inconsistencies")]);
+        assert!(stress_overlap(&line(500, 300)).is_ok());
+        assert!(stress_overlap(&line(1, 42)).unwrap_err().contains("did not overlap"));
+        assert!(stress_overlap(&line(500, 0)).is_err());
+        assert!(stress_overlap(&lines(&["[main] PASS"])).is_ok(), "not a stress run");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use core::fmt::Write;
 use core::sync::atomic::Ordering;
 
 use amp_sysinfo::{CacheSync, Error, Id, PoolKind, Reader, Writer};
+use zerocopy::IntoBytes;
 
 use crate::blocks::*;
 use crate::error::DemoError;
@@ -19,6 +20,20 @@ use crate::Patience;
 /// calling `pause()` between two allocations; then tells the sub core how
 /// many it published. Returns that number.
 pub fn main_stress<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut impl Write, pause: &mut impl FnMut()) -> Result<u32, DemoError> {
+    publish_items(w, pools, out, pause, None)
+}
+
+/// The stress publication; with `fill_gap`, each item is allocated (and so
+/// published, zero-filled) first and filled only after `fill_gap()`: the
+/// publish-then-fill mistake [`crate::testing::main_stress_publish_then_fill`]
+/// demonstrates.
+pub(crate) fn publish_items<C: CacheSync>(
+    w: &Writer<C>,
+    pools: &Pools,
+    out: &mut impl Write,
+    pause: &mut impl FnMut(),
+    mut fill_gap: Option<&mut dyn FnMut()>,
+) -> Result<u32, DemoError> {
     let ctrl = w.alloc_with(STRESS_CTRL, PoolKind::Hp, &StressCtrl::default()).map_err(DemoError::sysinfo("publish stress control", Some(STRESS_CTRL)))?;
     let mut full = [false, pools.rtc.is_none()];
     let mut published = [0u32; 2];
@@ -28,8 +43,17 @@ pub fn main_stress<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut impl Wr
         let preferred = if seq % 2 == 0 { PoolKind::Hp } else { PoolKind::Rtc };
         let kind = if full[preferred as usize] { other(preferred) } else { preferred };
         let id = Id::new(STRESS_FIRST + seq).map_err(DemoError::sysinfo("stress id", None))?;
-        match w.alloc_with(id, kind, &StressItem::new(seq, kind)) {
-            Ok(_) => {
+        let item = StressItem::new(seq, kind);
+        let published_item = match fill_gap.as_mut() {
+            None => w.alloc_with(id, kind, &item).map(|_| ()),
+            Some(gap) => w.alloc(id, core::mem::size_of::<StressItem>() as u16, kind).map(|block| {
+                gap();
+                // The block is exactly one item: this cannot fail.
+                let _ = block.write(0, item.as_bytes());
+            }),
+        };
+        match published_item {
+            Ok(()) => {
                 published[kind as usize] += 1;
                 seq += 1;
             }

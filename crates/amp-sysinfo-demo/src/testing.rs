@@ -1,7 +1,12 @@
 //! Test support: what a pool holds before the main core formats it. Used by
 //! the twin's start-up-order scenario and the host tests.
 
-use crate::pools::Pool;
+use core::fmt::Write;
+
+use amp_sysinfo::{CacheSync, Writer};
+
+use crate::error::DemoError;
+use crate::pools::{Pool, Pools};
 
 /// Fills the pool with pseudo-random words from `seed` (xorshift32). With
 /// `with_magic`, the first word is the table magic and the second a plausible
@@ -38,4 +43,19 @@ pub unsafe fn zero(pool: &Pool) {
         // SAFETY: as in `fill_garbage`.
         unsafe { base.add(i).write_volatile(0) };
     }
+}
+
+/// [`crate::main_stress`] done wrong, the way C code often uses ESP-AMP's
+/// `esp_amp_sys_info_alloc`: allocate (which publishes the zero-filled block)
+/// and fill it afterwards, `fill_gap()` later. A sub core polling meanwhile
+/// sees incomplete items, and [`crate::sub_stress`] must count them as
+/// inconsistencies: this shows the stress check can fail.
+pub fn main_stress_publish_then_fill<C: CacheSync>(
+    w: &Writer<C>,
+    pools: &Pools,
+    out: &mut impl Write,
+    pause: &mut impl FnMut(),
+    fill_gap: &mut impl FnMut(),
+) -> Result<u32, DemoError> {
+    crate::stress::publish_items(w, pools, out, pause, Some(fill_gap))
 }

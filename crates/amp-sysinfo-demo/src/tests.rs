@@ -157,7 +157,14 @@ fn sub_core_before_main_core_sees_not_ready_then_succeeds() {
             let mut reader = Reader::new();
             let mut log = String::new();
             let tries = sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
-            (tries, reader.get(PERSON, PoolKind::Hp).is_ok(), log)
+            // Attached as soon as the table is formatted; the person follows.
+            let person = loop {
+                match reader.get(PERSON, PoolKind::Hp) {
+                    Err(Error::NotFound) => thread::yield_now(),
+                    other => break other,
+                }
+            };
+            (tries, person.is_ok(), log)
         });
         thread::sleep(std::time::Duration::from_millis(20));
         main_setup(&writer, &pools, &mut String::new()).unwrap();
@@ -191,6 +198,33 @@ fn stress_sees_only_complete_entries() {
         assert_eq!(reply.inconsistencies, 0);
         assert_eq!(reply.entries_seen, 22);
         assert!(reply.lookups >= 2 * STRESS_IDS as u32);
+    });
+}
+
+#[test]
+fn stress_catches_publish_then_fill() {
+    let mut board = Board::new();
+    let pools = board.pools(true);
+    let writer = Writer::new();
+    let setup = main_setup(&writer, &pools, &mut String::new()).unwrap();
+    thread::scope(|s| {
+        let sub = s.spawn(move || {
+            let mut reader = Reader::new();
+            let mut log = String::new();
+            sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
+            sub_stress(&reader, &pools, &mut log, PATIENT, &mut || ()).unwrap()
+        });
+        main_wait_reply(&setup.reply, ReplyState::Attached, PATIENT, &mut yield_now()).unwrap();
+        let mut log = String::new();
+        // Each item sits published but zero-filled for 2 ms.
+        let published = testing::main_stress_publish_then_fill(&writer, &pools, &mut log, &mut || (), &mut || {
+            thread::sleep(std::time::Duration::from_millis(2))
+        })
+        .unwrap();
+        let reply = main_wait_reply(&setup.reply, ReplyState::Done, PATIENT, &mut yield_now()).unwrap();
+        sub.join().unwrap();
+        assert!(reply.inconsistencies > 0, "{reply:?}");
+        assert!(matches!(main_stress_report(&reply, published, &mut log), Err(DemoError::Stress { .. })));
     });
 }
 

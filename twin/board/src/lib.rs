@@ -15,6 +15,10 @@ pub mod mmio {
     pub const UART0: usize = 0x1000_0000;
     /// SiFive test finisher: 0x5555 exits 0, `(code << 16) | 0x3333` exits `code`.
     pub const TEST_FINISHER: usize = 0x10_0000;
+    /// CLINT `mtime`, the 64-bit machine timer shared by both harts.
+    pub const CLINT_MTIME: usize = 0x0200_bff8;
+    /// `mtime` ticks per second (the devicetree's `timebase-frequency`).
+    pub const MTIME_HZ: u64 = 10_000_000;
 }
 
 /// The twin's control page: a few words outside every image and every pool
@@ -60,12 +64,15 @@ pub mod scenario {
     /// Fault injection: the main core damages a published block behind the
     /// table's back; the sub core must catch it and the run must fail.
     pub const FAULT: u32 = 5;
+    /// Stress done wrong: each item is published zero-filled and filled
+    /// later; the sub core must count inconsistencies and the run must fail.
+    pub const TORN: u32 = 6;
 
     /// The scenario a word selects (0, no word given, is [`NORMAL`]).
     pub const fn from_word(word: u32) -> Option<u32> {
         match word {
             0 => Some(NORMAL),
-            NORMAL | STRESS | RETAINED | START_ORDER | FAULT => Some(word),
+            NORMAL | STRESS | RETAINED | START_ORDER | FAULT | TORN => Some(word),
             _ => None,
         }
     }
@@ -77,6 +84,7 @@ pub mod scenario {
             RETAINED => "retained pool",
             START_ORDER => "bad start order",
             FAULT => "fault injection",
+            TORN => "stress, publish then fill",
             _ => "unknown",
         }
     }

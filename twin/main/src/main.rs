@@ -35,14 +35,13 @@ const EXIT_FAILED: u16 = 1;
 /// Exit code for an unknown scenario word.
 const EXIT_BAD_SCENARIO: u16 = 2;
 
-/// Polls of the other core's answer; with [`pause`] between two this is
-/// several seconds of QEMU time, well above any run's need.
-const PATIENCE: Patience = Patience::polls(2_000_000);
+/// How long to wait for the other core: polls with a [`pause`] of 2 µs
+/// (CLINT time) between two, so at least 10 s, far above any run's need
+/// (`cargo xtask twin-test` kills QEMU after 60 s).
+const PATIENCE: Patience = Patience::polls(5_000_000);
 
 fn pause() {
-    for _ in 0..200 {
-        core::hint::spin_loop();
-    }
+    twin_rt::time::delay_us(2);
 }
 
 fn main() -> ! {
@@ -57,7 +56,8 @@ fn main() -> ! {
     let _ = writeln!(out, "twin main image on hart 0: scenario {} ({}), boot {}", scenario, scenario::name(scenario), wake + 1);
     let pools = twin_pools();
     let result = match scenario {
-        scenario::STRESS => stress(&pools, &mut out),
+        scenario::STRESS => stress(&pools, &mut out, false),
+        scenario::TORN => stress(&pools, &mut out, true),
         scenario::RETAINED if wake == 0 => retained_first_boot(&pools, &mut out),
         scenario::RETAINED => retained_wake(&pools, &mut out),
         scenario::START_ORDER => start_order(&pools, &mut out),
@@ -107,16 +107,19 @@ fn release_sub_core(out: &mut Console) {
     start::start_sub_core();
 }
 
-fn stress(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
+/// `torn`: publish each item zero-filled and fill it 200 µs later (the
+/// mistake the stress check must catch).
+fn stress(pools: &Pools, out: &mut Console, torn: bool) -> Result<(), Failure> {
     let setup = demo::main_setup(&WRITER, pools, out)?;
     release_sub_core(out);
     demo::main_wait_reply(&setup.reply, ReplyState::Attached, PATIENCE, &mut pause)?;
-    // A longer pause between allocations: the sub core makes many passes.
-    let published = demo::main_stress(&WRITER, pools, out, &mut || {
-        for _ in 0..20 {
-            pause()
-        }
-    })?;
+    // 500 µs between two allocations: the sub core makes many passes meanwhile.
+    let gap = || twin_rt::time::delay_us(500);
+    let published = if torn {
+        testing::main_stress_publish_then_fill(&WRITER, pools, out, &mut { gap }, &mut || twin_rt::time::delay_us(200))?
+    } else {
+        demo::main_stress(&WRITER, pools, out, &mut { gap })?
+    };
     let reply = demo::main_wait_reply(&setup.reply, ReplyState::Done, PATIENCE, &mut pause)?;
     let _ = WRITER.dump(out);
     Ok(demo::main_stress_report(&reply, published, out)?)

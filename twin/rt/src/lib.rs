@@ -10,6 +10,7 @@ pub mod console;
 mod critical_section;
 pub mod exit;
 pub mod mmio;
+pub mod time;
 
 pub use console::Console;
 pub use exit::{exit, panic_report};
