@@ -3,6 +3,10 @@
 //! and run as two processes sharing one file mapping, each at its own local
 //! address; plus the C API's error paths from C.
 
+// The wrappers use POSIX mmap and the link line is glibc's
+// (`common::NATIVE_LIBS`): Linux hosts only.
+#![cfg(target_os = "linux")]
+
 mod common;
 
 use std::path::Path;
