@@ -60,6 +60,9 @@ fn cross() -> Result<()> {
 const CROSS_CRATES: &[(&str, &[&str])] = &[
     ("amp-sysinfo", &[]),
     ("amp-sysinfo", &["--features", "log"]),
+    ("amp-sysinfo-demo", &[]),
+    ("amp-sysinfo-capi", &[]),
+    ("amp-sysinfo-capi", &["--features", "sub-core,port-critical-section"]),
 ];
 
 fn test_all() -> Result<()> {
