@@ -15,14 +15,21 @@ For every devicetree given, with CONFIG_RUST off and on:
   - the entry count defaults to 16, the C API is on for C apps and off for
     Rust apps, the log level symbol exists.
 
+The devicetrees are small fixtures and, with --upstream, the real final
+devicetrees of both ESP32-C6 DevKitC targets: the unmodified upstream board
+DTS with the module's overlay, preprocessed as Zephyr's dts.cmake does
+(cpp -include board -include overlay), include stand-ins from tools/dt/.
+
 Usage:
-  check_kconfig.py KCONFIG DTS... [--bindings DIR]...
+  check_kconfig.py KCONFIG DTS... [--bindings DIR]... [--upstream ZEPHYR_DIR]
   check_kconfig.py KCONFIG --expect-fail     (a broken Kconfig must be rejected)
 """
 
 import argparse
 import os
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -58,7 +65,10 @@ def load(module_kconfig: Path, dts, bindings):
 def expected_from_dts(dts, bindings):
     from devicetree import edtlib
 
-    edt = edtlib.EDT(str(dts), [str(b) for b in bindings])
+    try:
+        edt = edtlib.EDT(str(dts), [str(b) for b in bindings])
+    except edtlib.EDTError as e:
+        raise CheckError(f"{dts}: edtlib: {e}")
     okay = [n for n in edt.nodes if "esp-amp-sysinfo,pool" in n.compats and n.status == "okay"]
 
     def size(label):
@@ -108,13 +118,47 @@ def check_dts(module_kconfig, dts, bindings):
     return report
 
 
+C6_TARGETS = {
+    "esp32c6_devkitc_esp32c6_hpcore": "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_hpcore.dts",
+    "esp32c6_devkitc_esp32c6_lpcore": "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts",
+}
+
+
+def final_devicetree(upstream: Path, name: str, board: str, out_dir: Path) -> Path:
+    """Board DTS + the module's overlay through cpp, as Zephyr's dts.cmake."""
+    root = HERE.parent.parent
+    standins = root / "tools" / "dt" / "stand-ins" / "include"
+    includes = [upstream / d for d in ("include", "include/zephyr", "dts/common", "dts/riscv", "dts")]
+    includes += [standins, standins / "zephyr"]
+    empty = out_dir / "empty.c"
+    empty.write_text("")
+    out = out_dir / f"{name}.dts"
+    cmd = ["cpp", "-nostdinc", "-undef", "-D__DTS__", "-x", "assembler-with-cpp", "-P", "-E"]
+    for d in includes:
+        cmd += ["-isystem", str(d)]
+    cmd += ["-include", str(upstream / board), "-include", str(root / "boards" / f"{name}.overlay"), str(empty), "-o", str(out)]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise CheckError(f"cpp {name}: {p.stderr.strip()}")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("kconfig", type=Path)
     ap.add_argument("dts", type=Path, nargs="*")
     ap.add_argument("--bindings", type=Path, action="append", default=[])
     ap.add_argument("--expect-fail", action="store_true")
+    ap.add_argument("--upstream", type=Path, help="upstream zephyr/ tree: also check both C6 DevKitC targets")
     args = ap.parse_args()
+    tmp = tempfile.TemporaryDirectory(prefix="sysinfo-kconfig-")
+    if args.upstream:
+        try:
+            for name, board in C6_TARGETS.items():
+                args.dts.append(final_devicetree(args.upstream.resolve(), name, board, Path(tmp.name)))
+        except CheckError as e:
+            print(f"kconfig: {e}", file=sys.stderr)
+            return 1
     try:
         if args.expect_fail:
             load(args.kconfig, HERE / "fixtures" / "pools.dts", args.bindings)

@@ -39,6 +39,7 @@ pub const PYTHON: &[&str] = &[
     "west>=1.2",
     "kconfiglib==14.1.0",
     "pykwalify>=1.8",
+    "cmake>=3.20",
 ];
 
 pub fn rustup_targets() -> Result<()> {

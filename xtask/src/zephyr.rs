@@ -1,6 +1,290 @@
-//! Zephyr module checks (issue: the Zephyr module). Owned by that work.
-use crate::Result;
+//! Zephyr module checks (issue 5): every Zephyr-facing file through the real
+//! upstream tool that reads it, and every Rust crate of the samples that
+//! does not need the `zephyr` crate built for its target.
+//!
+//! 1. `west.yml`: west's Python API (`tools/zephyr/check_west.py`).
+//! 2. `Kconfig`: kconfiglib with stand-ins for Zephyr's symbols and
+//!    devicetree functions, on fixtures and on the real upstream ESP32-C6
+//!    DevKitC devicetrees with the module's overlays (`check_kconfig.py`).
+//! 3. `sample.yaml` / `testcase.yaml`: pykwalify with twister's test-suite
+//!    schema, platform names, regexes (`check_twister_yaml.py`).
+//! 4. The post-build heap check in CMake script mode (`check_cmake_heap.py`).
+//! 5. `samples/sysinfo/app`: host tests; built for `riscv32i-unknown-none-elf`
+//!    (zephyr-lang-rust's target for the ESP32-C6), as are the demo crate and
+//!    the C API static library with the features the module's CMake uses.
+//! 6. The LP-core image for `riscv32imac-unknown-none-elf` with esp-lp-hal,
+//!    against the upstream LP-core board devicetree and the module's overlay:
+//!    its sections checked against the pools (`amp-sysinfo-dt check-elf`),
+//!    its start-up addresses and flat binary checked; an overlay that leaves
+//!    it too little RAM must fail to link.
+//! 7. The C sample compiled against the real header; the Zephyr Rust
+//!    applications' sources parsed by rustfmt (they need the `zephyr` crate,
+//!    which only a Zephyr build provides, so they are not compiled here).
+//!
+//! Each check has negative fixtures in `tools/zephyr/fixtures/` that must be
+//! rejected.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{cargo, project_root, run, Result};
+
+const LP_TARGET: &str = "riscv32imac-unknown-none-elf";
+const ZEPHYR_RUST_TARGET: &str = "riscv32i-unknown-none-elf";
+/// Where the ESP32-C6 LP core starts: LP SRAM + 0x80.
+const LP_SRAM_BASE: u64 = 0x5000_0000;
 
 pub fn check() -> Result<()> {
-    Err("zephyr module checks are not written yet".into())
+    let root = project_root();
+    let py = crate::setup::venv()?;
+    let tools = root.join("tools/zephyr");
+    let fixtures = tools.join("fixtures");
+    let upstream = upstream()?;
+
+    step("west.yml (west API)");
+    run(python(&py, &tools.join("check_west.py")).arg(root.join("west.yml")))?;
+    for f in files(&fixtures, |n| n.starts_with("west-") && n.ends_with(".yml"))? {
+        run(python(&py, &tools.join("check_west.py")).arg(&f).arg("--expect-fail"))?;
+    }
+
+    step("Kconfig (kconfiglib)");
+    let mut kconfig = python(&py, &tools.join("check_kconfig.py"));
+    kconfig.arg(root.join("Kconfig"));
+    for f in ["pools.dts", "hp-only.dts", "no-pools.dts"] {
+        kconfig.arg(fixtures.join(f));
+    }
+    kconfig
+        .arg("--upstream")
+        .arg(&upstream)
+        .arg("--bindings")
+        .arg(root.join("dts/bindings"))
+        .arg("--bindings")
+        .arg(root.join("tools/dt/stand-ins/bindings"));
+    run(&mut kconfig)?;
+    for f in files(&fixtures, |n| n.starts_with("Kconfig."))? {
+        run(python(&py, &tools.join("check_kconfig.py")).arg(&f).arg("--expect-fail"))?;
+    }
+
+    step("sample.yaml / testcase.yaml (twister schema)");
+    let mut suites = Vec::new();
+    for dir in ["samples", "tests"] {
+        find(&root.join(dir), &mut |p| matches!(name(p), "sample.yaml" | "testcase.yaml"), &mut suites)?;
+    }
+    if suites.len() < 4 {
+        return Err(format!("expected the samples' and tests' yaml files, found {suites:?}").into());
+    }
+    run(python(&py, &tools.join("check_twister_yaml.py")).args(&suites))?;
+    let mut bad = Vec::new();
+    find(&fixtures.join("twister"), &mut |p| p.extension().is_some_and(|e| e == "yaml"), &mut bad)?;
+    run(python(&py, &tools.join("check_twister_yaml.py")).arg("--expect-fail").args(&bad))?;
+
+    step("post-build heap check (CMake script mode)");
+    run(python(&py, &tools.join("check_cmake_heap.py"))
+        .arg(cmake(&py)?)
+        .arg("riscv64-unknown-elf-gcc")
+        .arg("riscv64-unknown-elf-nm")
+        .arg(&root))?;
+
+    step("samples/sysinfo/app: host tests, riscv32i");
+    let app = root.join("samples/sysinfo/app/Cargo.toml");
+    let app_target = root.join("target/sample-app");
+    run(cargo().args(["test", "--manifest-path"]).arg(&app).env("CARGO_TARGET_DIR", &app_target))?;
+    run(cargo()
+        .args(["build", "--release", "--target", ZEPHYR_RUST_TARGET, "--manifest-path"])
+        .arg(&app)
+        .env("CARGO_TARGET_DIR", &app_target))?;
+    // What the module's CMake runs for a C application (cmake/esp_amp_sys_info.cmake).
+    run(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "amp-sysinfo-capi",
+        "--features",
+        "port-critical-section",
+        "--target",
+        ZEPHYR_RUST_TARGET,
+    ]))?;
+    run(cargo().args(["build", "--release", "--package", "amp-sysinfo-demo", "--target", ZEPHYR_RUST_TARGET]))?;
+
+    step("LP-core image (esp-lp-hal, riscv32imac)");
+    lp_image(&root, &upstream)?;
+
+    step("C sample against include/esp_amp_sys_info.h; Rust app sources parse");
+    // The host's C compiler: the cross gcc here has no C library headers,
+    // and the check is about the API's types and signatures.
+    run(Command::new(if crate::setup::have("cc") { "cc" } else { "gcc" })
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"])
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg("-I")
+        .arg(tools.join("standins/c"))
+        .arg(root.join("samples/sysinfo_c/src/main.c")))?;
+    let mut rust_sources = Vec::new();
+    for dir in ["samples/sysinfo/src", "tests/sysinfo/src"] {
+        find(&root.join(dir), &mut |p| p.extension().is_some_and(|e| e == "rs"), &mut rust_sources)?;
+    }
+    run(Command::new("rustfmt").args(["--check", "--edition", "2021"]).args(&rust_sources))?;
+    Ok(())
+}
+
+/// Builds the LP image against the upstream LP-core board devicetree and
+/// checks it; then the negative layout fixture.
+fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
+    let board = upstream.join("boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts");
+    let overlay = root.join("boards/esp32c6_devkitc_esp32c6_lpcore.overlay");
+    let includes = dts_includes(root, upstream);
+    let manifest = root.join("samples/sysinfo/lpcore/Cargo.toml");
+    let target_dir = root.join("target/lpcore");
+    let build = |overlays: &[&Path]| {
+        let mut c = cargo();
+        c.args(["build", "--release", "--target", LP_TARGET, "--manifest-path"])
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .env("SYSINFO_BOARD", &board)
+            .env("SYSINFO_OVERLAYS", std::env::join_paths(overlays)?)
+            .env("SYSINFO_DTS_INCLUDES", std::env::join_paths(&includes)?)
+            .env_remove("SYSINFO_DTS");
+        Ok::<_, Box<dyn std::error::Error>>(c)
+    };
+    run(&mut build(&[&overlay])?)?;
+    let elf = target_dir.join(LP_TARGET).join("release/sysinfo-lpcore");
+
+    // The generator's check: no allocated section in a pool.
+    let mut check = cargo();
+    check.args(["run", "--quiet", "--release", "-p", "amp-sysinfo-dt", "--", "check-elf", "--board"]);
+    check.arg(&board).arg("--overlay").arg(&overlay);
+    for i in &includes {
+        check.arg("-I").arg(i);
+    }
+    run(check.arg("--elf").arg(&elf))?;
+
+    // Start-up addresses, and the flat binary the main image embeds.
+    let symbols = nm(&elf)?;
+    let sym = |n: &str| symbols.iter().find(|(s, _)| s == n).map(|(_, v)| *v).ok_or(format!("{}: no symbol {n}", elf.display()));
+    expect_eq("_vector_table", sym("_vector_table")?, LP_SRAM_BASE)?;
+    expect_eq("reset_vector", sym("reset_vector")?, LP_SRAM_BASE + 0x80)?;
+    if symbols.iter().all(|(s, _)| !s.starts_with("__ULP_MAGIC_")) {
+        return Err("LP image: no __ULP_MAGIC_ symbol (esp-lp-hal's #[entry] emits one)".into());
+    }
+    let image_end = sym("__image_end")?;
+    let stack_top = sym("__stack_top")?;
+    let bin = target_dir.join("sysinfo-lpcore.bin");
+    run(Command::new("riscv64-unknown-elf-objcopy")
+        .args(["-O", "binary", "--set-section-flags", ".bss=alloc,load,contents"])
+        .arg(&elf)
+        .arg(&bin))?;
+    let len = std::fs::metadata(&bin)?.len();
+    expect_eq("flat binary length (incl. .bss)", len, image_end - LP_SRAM_BASE)?;
+    eprintln!(
+        "zephyr-check: LP image {len} bytes at {LP_SRAM_BASE:#x}..{image_end:#x}, stack top {stack_top:#x}, reset vector {:#x}",
+        LP_SRAM_BASE + 0x80
+    );
+
+    // Negative: too little RAM for the image must fail the link.
+    let small = root.join("tools/zephyr/fixtures/lpcore-ram-too-small.overlay");
+    let out = build(&[&overlay, &small])?.output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() || !stderr.contains("RAM") {
+        return Err(format!("LP image with 4 KiB of RAM: expected a link error about region RAM, got:\n{stderr}").into());
+    }
+    eprintln!("zephyr-check: LP image with 4 KiB of RAM rejected by the linker, as expected");
+    // Leave the tree built for the real overlay (the next cargo run relinks anyway).
+    Ok(())
+}
+
+/// Include directories for the upstream ESP32-C6 devicetrees, as Zephyr's
+/// dts.cmake orders them, then the devicetree check's header stand-ins.
+fn dts_includes(root: &Path, upstream: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> =
+        ["include", "include/zephyr", "dts/common", "dts/riscv", "dts"].iter().map(|d| upstream.join(d)).collect();
+    let standins = root.join("tools/dt/stand-ins/include");
+    v.push(standins.join("zephyr"));
+    v.push(standins);
+    v
+}
+
+fn upstream() -> Result<PathBuf> {
+    let dir = project_root().join("../shared/upstream/zephyr");
+    if !dir.join("boards").is_dir() {
+        return Err(format!(
+            "the upstream Zephyr devicetree files are missing: expected them in {} (see shared/upstream/README.md)",
+            dir.display()
+        )
+        .into());
+    }
+    Ok(dir.canonicalize()?)
+}
+
+/// CMake for the script-mode check: the venv's (pip package `cmake`), else PATH.
+fn cmake(py: &Path) -> Result<PathBuf> {
+    let venv = py.parent().map(|d| d.join("cmake"));
+    match venv {
+        Some(p) if p.is_file() => Ok(p),
+        _ if crate::setup::have("cmake") => Ok(PathBuf::from("cmake")),
+        _ => Err("cmake not found: it comes with the venv (setup::PYTHON has `cmake`) or install it".into()),
+    }
+}
+
+fn nm(elf: &Path) -> Result<Vec<(String, u64)>> {
+    let out = Command::new("riscv64-unknown-elf-nm").arg(elf).output()?;
+    if !out.status.success() {
+        return Err(format!("nm {} failed", elf.display()).into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            let value = u64::from_str_radix(it.next()?, 16).ok()?;
+            let _kind = it.next()?;
+            Some((it.next()?.to_string(), value))
+        })
+        .collect())
+}
+
+fn expect_eq(what: &str, got: u64, want: u64) -> Result<()> {
+    if got != want {
+        return Err(format!("LP image: {what} is {got:#x}, expected {want:#x}").into());
+    }
+    Ok(())
+}
+
+fn python(py: &Path, script: &Path) -> Command {
+    let mut c = Command::new(py);
+    c.arg(script).current_dir(project_root());
+    c
+}
+
+fn step(name: &str) {
+    eprintln!("\n--> zephyr-check: {name}");
+}
+
+fn name(p: &Path) -> &str {
+    p.file_name().and_then(|n| n.to_str()).unwrap_or("")
+}
+
+/// Files directly in `dir` whose name passes `pick`, sorted.
+fn files(dir: &Path, pick: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| pick(name(p))).collect();
+    v.sort();
+    if v.is_empty() {
+        return Err(format!("no fixtures in {}", dir.display()).into());
+    }
+    Ok(v)
+}
+
+/// Every file under `dir` (skipping `target/`) that passes `pick`.
+fn find(dir: &Path, pick: &mut impl FnMut(&Path) -> bool, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            if name(&p) != "target" {
+                find(&p, pick, out)?;
+            }
+        } else if pick(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
 }
