@@ -13,14 +13,22 @@ fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap());
     let board = manifest.join("../../boards/qemu/twin");
-    let dt = Devicetree::from_board(&board.join("twin.dts"), &[board.join("twin_main.overlay")], &[])
-        .unwrap_or_else(|e| panic!("twin devicetree: {e}"));
+    let dt = Devicetree::from_board(
+        &board.join("twin.dts"),
+        &[board.join("twin_main.overlay")],
+        &[],
+    )
+    .unwrap_or_else(|e| panic!("twin devicetree: {e}"));
     for input in dt.inputs() {
         println!("cargo:rerun-if-changed={}", input.display());
     }
-    dt.write_rust(&out.join("pools.rs")).unwrap_or_else(|e| panic!("{e}"));
-    dt.write_memory_x(&out.join("memory.x"), None).unwrap_or_else(|e| panic!("{e}"));
-    let (node, sub_ram) = dt.image_ram(Some("ram_sub")).unwrap_or_else(|e| panic!("{e}"));
+    dt.write_rust(&out.join("pools.rs"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    dt.write_memory_x(&out.join("memory.x"), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (node, sub_ram) = dt
+        .image_ram(Some("ram_sub"))
+        .unwrap_or_else(|e| panic!("{e}"));
     write_if_changed(
         &out.join("sub_image.rs"),
         &format!(

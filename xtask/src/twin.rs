@@ -29,29 +29,48 @@ const SCENARIO_WORD_ADDR: u32 = 0x8032_0000;
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What the twin needs on the machine.
-const TOOLS: &[(&str, &str)] = &[("qemu-system-riscv32", "qemu-system-misc"), ("dtc", "device-tree-compiler"), ("cpp", "cpp")];
+const TOOLS: &[(&str, &str)] = &[
+    ("qemu-system-riscv32", "qemu-system-misc"),
+    ("dtc", "device-tree-compiler"),
+    ("cpp", "cpp"),
+];
 
 pub fn demo(args: &[String]) -> Result<()> {
     setup::rustup_targets()?;
     setup::debian(TOOLS)?;
     let name = args.first().map(String::as_str).unwrap_or("normal");
     let all = scenarios();
-    let scenario = all
-        .iter()
-        .find(|s| s.key == name)
-        .ok_or_else(|| format!("unknown scenario `{name}`; one of: {}", all.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")))?;
+    let scenario = all.iter().find(|s| s.key == name).ok_or_else(|| {
+        format!(
+            "unknown scenario `{name}`; one of: {}",
+            all.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")
+        )
+    })?;
     let images = build()?;
     eprintln!("twin: {} ({})", scenario.key, scenario.about);
     eprintln!("twin: {}", qemu_command(&images, scenario.word).join(" "));
-    eprintln!("twin: [main] lines come from hart 0 (main image), [sub ] lines from hart 1 (sub image)\n");
+    eprintln!(
+        "twin: [main] lines come from hart 0 (main image), [sub ] lines from hart 1 (sub image)\n"
+    );
     let run = run_qemu(&images, scenario.word, true)?;
     let verdict = match run.exit_code {
         Some(0) => "PASS".to_string(),
         Some(c) => format!("exit code {c}"),
         None => "no exit code (killed)".into(),
     };
-    eprintln!("\ntwin: QEMU ended after {:.2} s: {verdict}", run.elapsed.as_secs_f64());
-    if run.exit_code == Some(scenario.exit_code) { Ok(()) } else { Err(format!("scenario {} expected exit code {}", scenario.key, scenario.exit_code).into()) }
+    eprintln!(
+        "\ntwin: QEMU ended after {:.2} s: {verdict}",
+        run.elapsed.as_secs_f64()
+    );
+    if run.exit_code == Some(scenario.exit_code) {
+        Ok(())
+    } else {
+        Err(format!(
+            "scenario {} expected exit code {}",
+            scenario.key, scenario.exit_code
+        )
+        .into())
+    }
 }
 
 pub fn test() -> Result<()> {
@@ -63,10 +82,23 @@ pub fn test() -> Result<()> {
     for scenario in &all {
         let run = run_qemu(&images, scenario.word, false)?;
         match scenario.check(&run) {
-            Ok(note) => eprintln!("twin: {:<9} ok     {:>5.2} s  {} lines{note}", scenario.key, run.elapsed.as_secs_f64(), run.lines.len()),
+            Ok(note) => eprintln!(
+                "twin: {:<9} ok     {:>5.2} s  {} lines{note}",
+                scenario.key,
+                run.elapsed.as_secs_f64(),
+                run.lines.len()
+            ),
             Err(why) => {
-                eprintln!("twin: {:<9} FAILED {:>5.2} s: {why}", scenario.key, run.elapsed.as_secs_f64());
-                eprintln!("---- console of `{}` ----\n{}\n----", scenario.key, run.lines.join("\n"));
+                eprintln!(
+                    "twin: {:<9} FAILED {:>5.2} s: {why}",
+                    scenario.key,
+                    run.elapsed.as_secs_f64()
+                );
+                eprintln!(
+                    "---- console of `{}` ----\n{}\n----",
+                    scenario.key,
+                    run.lines.join("\n")
+                );
                 failed.push(scenario.key);
             }
         }
@@ -100,7 +132,10 @@ fn build() -> Result<Images> {
         .env("CARGO_TARGET_DIR", &target_dir)
         .args(["build", "--quiet", "--release", "--target", TARGET]))?;
     let out = target_dir.join(TARGET).join("release");
-    Ok(Images { main: out.join("twin-main"), sub: out.join("twin-sub") })
+    Ok(Images {
+        main: out.join("twin-main"),
+        sub: out.join("twin-sub"),
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -115,7 +150,10 @@ struct Span {
 
 impl Span {
     fn new(start: u64, len: u64) -> Span {
-        Span { start, end: start + len }
+        Span {
+            start,
+            end: start + len,
+        }
     }
     fn overlaps(&self, o: &Span) -> bool {
         self.start < o.end && o.start < self.end
@@ -135,7 +173,15 @@ impl std::fmt::Display for Span {
 fn generator(cmd: &str, overlay: &str, extra: &[&str]) -> Result<String> {
     let board = project_root().join("boards/qemu/twin");
     let out = cargo()
-        .args(["run", "--quiet", "-p", "amp-sysinfo-dt", "--", cmd, "--board"])
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "amp-sysinfo-dt",
+            "--",
+            cmd,
+            "--board",
+        ])
         .arg(board.join("twin.dts"))
         .arg("--overlay")
         .arg(board.join(overlay))
@@ -149,13 +195,21 @@ fn generator(cmd: &str, overlay: &str, extra: &[&str]) -> Result<String> {
 }
 
 fn hex(s: &str) -> Result<u64> {
-    Ok(u64::from_str_radix(s.trim_start_matches("0x").replace('_', "").as_str(), 16)?)
+    Ok(u64::from_str_radix(
+        s.trim_start_matches("0x").replace('_', "").as_str(),
+        16,
+    )?)
 }
 
 /// `RAM : ORIGIN = 0x.., LENGTH = 0x..` lines of a generated `memory.x`.
 fn memory_regions(memory_x: &str) -> Result<Vec<(String, Span)>> {
-    let re = Regex::new(r"(?m)^\s*(\w+)\s*:\s*ORIGIN\s*=\s*(0x[0-9a-fA-F]+),\s*LENGTH\s*=\s*(0x[0-9a-fA-F]+)")?;
-    let v: Vec<_> = re.captures_iter(memory_x).map(|c| Ok((c[1].to_string(), Span::new(hex(&c[2])?, hex(&c[3])?)))).collect::<Result<_>>()?;
+    let re = Regex::new(
+        r"(?m)^\s*(\w+)\s*:\s*ORIGIN\s*=\s*(0x[0-9a-fA-F]+),\s*LENGTH\s*=\s*(0x[0-9a-fA-F]+)",
+    )?;
+    let v: Vec<_> = re
+        .captures_iter(memory_x)
+        .map(|c| Ok((c[1].to_string(), Span::new(hex(&c[2])?, hex(&c[3])?))))
+        .collect::<Result<_>>()?;
     if v.is_empty() {
         return Err(format!("no MEMORY regions in:\n{memory_x}").into());
     }
@@ -165,7 +219,10 @@ fn memory_regions(memory_x: &str) -> Result<Vec<(String, Span)>> {
 /// `HP  0x80300000 size 0x4000 ...` lines of `amp-sysinfo-dt pools`.
 fn pool_spans(listing: &str) -> Result<Vec<(String, Span)>> {
     let re = Regex::new(r"(?m)^(\w+)\s+(0x[0-9a-fA-F]+) size (0x[0-9a-fA-F]+)")?;
-    let v: Vec<_> = re.captures_iter(listing).map(|c| Ok((c[1].to_string(), Span::new(hex(&c[2])?, hex(&c[3])?)))).collect::<Result<_>>()?;
+    let v: Vec<_> = re
+        .captures_iter(listing)
+        .map(|c| Ok((c[1].to_string(), Span::new(hex(&c[2])?, hex(&c[3])?))))
+        .collect::<Result<_>>()?;
     if v.is_empty() {
         return Err(format!("no pools in:\n{listing}").into());
     }
@@ -175,8 +232,12 @@ fn pool_spans(listing: &str) -> Result<Vec<(String, Span)>> {
 /// The control page, read from the one place that defines it.
 fn control_page() -> Result<Span> {
     let src = std::fs::read_to_string(twin_dir().join("board/src/lib.rs"))?;
-    let re = Regex::new(r"pub mod control \{(?s:.*?)pub const BASE: usize = (0x[0-9a-fA-F_]+);(?s:.*?)pub const SIZE: usize = (0x[0-9a-fA-F_]+);")?;
-    let c = re.captures(&src).ok_or("twin/board/src/lib.rs: no control::BASE / control::SIZE")?;
+    let re = Regex::new(
+        r"pub mod control \{(?s:.*?)pub const BASE: usize = (0x[0-9a-fA-F_]+);(?s:.*?)pub const SIZE: usize = (0x[0-9a-fA-F_]+);",
+    )?;
+    let c = re
+        .captures(&src)
+        .ok_or("twin/board/src/lib.rs: no control::BASE / control::SIZE")?;
     Ok(Span::new(hex(&c[1])?, hex(&c[2])?))
 }
 
@@ -192,12 +253,26 @@ fn read_elf(path: &Path) -> Result<Elf> {
 }
 
 fn parse_elf(d: &[u8]) -> std::result::Result<Elf, String> {
-    let u16_at = |o: usize| d.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize).ok_or("truncated");
-    let u32_at = |o: usize| d.get(o..o + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize).ok_or("truncated");
+    let u16_at = |o: usize| {
+        d.get(o..o + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
+            .ok_or("truncated")
+    };
+    let u32_at = |o: usize| {
+        d.get(o..o + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .ok_or("truncated")
+    };
     if d.get(..6) != Some(&[0x7f, b'E', b'L', b'F', 1, 1][..]) {
         return Err("not a little-endian ELF32 file".into());
     }
-    let (entry, shoff, shentsize, shnum, shstrndx) = (u32_at(0x18)?, u32_at(0x20)?, u16_at(0x2e)?, u16_at(0x30)?, u16_at(0x32)?);
+    let (entry, shoff, shentsize, shnum, shstrndx) = (
+        u32_at(0x18)?,
+        u32_at(0x20)?,
+        u16_at(0x2e)?,
+        u16_at(0x30)?,
+        u16_at(0x32)?,
+    );
     if shentsize < 40 || shstrndx >= shnum {
         return Err("bad section header table".into());
     }
@@ -206,15 +281,20 @@ fn parse_elf(d: &[u8]) -> std::result::Result<Elf, String> {
     let mut sections = Vec::new();
     for i in 0..shnum {
         let h = shoff + i * shentsize;
-        let (name, flags, addr, size) = (u32_at(h)?, u32_at(h + 8)?, u32_at(h + 12)?, u32_at(h + 20)?);
+        let (name, flags, addr, size) =
+            (u32_at(h)?, u32_at(h + 8)?, u32_at(h + 12)?, u32_at(h + 20)?);
         if flags & SHF_ALLOC == 0 || size == 0 {
             continue;
         }
         let raw = d.get(strtab + name..).ok_or("bad section name")?;
-        let name = String::from_utf8_lossy(&raw[..raw.iter().position(|&b| b == 0).unwrap_or(0)]).into_owned();
+        let name = String::from_utf8_lossy(&raw[..raw.iter().position(|&b| b == 0).unwrap_or(0)])
+            .into_owned();
         sections.push((name, Span::new(addr as u64, size as u64)));
     }
-    Ok(Elf { entry: entry as u64, sections })
+    Ok(Elf {
+        entry: entry as u64,
+        sections,
+    })
 }
 
 /// Both images against the twin devicetree: the generator's own `check-elf`,
@@ -231,24 +311,43 @@ fn check_layout(images: &Images) -> Result<()> {
             return Err(format!("{name} pool {span} overlaps the control page {control}").into());
         }
     }
-    for (image, path, own, other) in [("main", &images.main, &ram_main, &ram_sub), ("sub", &images.sub, &ram_sub, &ram_main)] {
+    for (image, path, own, other) in [
+        ("main", &images.main, &ram_main, &ram_sub),
+        ("sub", &images.sub, &ram_sub, &ram_main),
+    ] {
         let overlay = format!("twin_{image}.overlay");
-        generator("check-elf", &overlay, &["--elf", &path.display().to_string()])?;
+        generator(
+            "check-elf",
+            &overlay,
+            &["--elf", &path.display().to_string()],
+        )?;
         let elf = read_elf(path)?;
         let errs = layout_errors(&elf, own, other, &pools, control);
         if !errs.is_empty() {
-            return Err(format!("{image} image {}:\n  {}", path.display(), errs.join("\n  ")).into());
+            return Err(
+                format!("{image} image {}:\n  {}", path.display(), errs.join("\n  ")).into(),
+            );
         }
         let first = own.iter().map(|(_, s)| s.start).min().unwrap_or(0);
         if elf.entry != first {
-            return Err(format!("{image} image: entry {:#x} is not the first byte of its RAM {first:#x}", elf.entry).into());
+            return Err(format!(
+                "{image} image: entry {:#x} is not the first byte of its RAM {first:#x}",
+                elf.entry
+            )
+            .into());
         }
         eprintln!("twin: {image} image: {} allocated sections inside its RAM, none in a pool, the other image or the control page; entry {:#010x}", elf.sections.len(), elf.entry);
     }
     Ok(())
 }
 
-fn layout_errors(elf: &Elf, own: &[(String, Span)], other: &[(String, Span)], pools: &[(String, Span)], control: Span) -> Vec<String> {
+fn layout_errors(
+    elf: &Elf,
+    own: &[(String, Span)],
+    other: &[(String, Span)],
+    pools: &[(String, Span)],
+    control: Span,
+) -> Vec<String> {
     let mut errs = Vec::new();
     if elf.sections.is_empty() {
         errs.push("no allocated sections".into());
@@ -266,7 +365,9 @@ fn layout_errors(elf: &Elf, own: &[(String, Span)], other: &[(String, Span)], po
             errs.push(format!("section {name} {s} overlaps the other image's RAM"));
         }
         if s.overlaps(&control) {
-            errs.push(format!("section {name} {s} overlaps the control page {control}"));
+            errs.push(format!(
+                "section {name} {s} overlaps the control page {control}"
+            ));
         }
     }
     errs
@@ -331,7 +432,10 @@ fn run_qemu(images: &Images, word: u32, echo: bool) -> Result<Run> {
     let stdout = child.stdout.take().expect("piped");
     let (tx, rx) = mpsc::channel();
     let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
             if echo {
                 println!("{line}");
             }
@@ -355,8 +459,15 @@ fn run_qemu(images: &Images, word: u32, echo: bool) -> Result<Run> {
     let elapsed = start.elapsed();
     let _ = reader.join();
     // Console lines without the UART's carriage returns.
-    let lines = rx.try_iter().map(|l| l.trim_end_matches('\r').to_string()).collect();
-    Ok(Run { lines, exit_code: status.and_then(|s| s.code()), elapsed })
+    let lines = rx
+        .try_iter()
+        .map(|l| l.trim_end_matches('\r').to_string())
+        .collect();
+    Ok(Run {
+        lines,
+        exit_code: status.and_then(|s| s.code()),
+        elapsed,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -389,10 +500,15 @@ const MAIN_SETUP: &[&str] = &[
     r"^\[main\] entries used: HP 7/16 RTC 2/16 \(6 of them the reserved ids\)$",
 ];
 
-const START_SUB: &[&str] = &[r"^\[main\] starting the sub core at 0x80200000$", r"^\[sub \] twin sub image on hart 1: started$"];
+const START_SUB: &[&str] = &[
+    r"^\[main\] starting the sub core at 0x80200000$",
+    r"^\[sub \] twin sub image on hart 1: started$",
+];
 
-const SUB_ATTACH_AT_BOOT: &[&str] =
-    &[r"^\[sub \] attached HP pool: 7 entries \(attempt 1\)$", r"^\[sub \] attached RTC pool: 2 entries \(attempt 1\)$"];
+const SUB_ATTACH_AT_BOOT: &[&str] = &[
+    r"^\[sub \] attached HP pool: 7 entries \(attempt 1\)$",
+    r"^\[sub \] attached RTC pool: 2 entries \(attempt 1\)$",
+];
 
 const MAIN_PUBLISH_MORE: &[&str] = &[
     r#"^\[main\] published late person 0x0003 "Grace Hopper", age 85, HP at 0x8030[0-9a-f]{4}$"#,
@@ -423,7 +539,10 @@ const PASSING_FORBID: &[&str] = &[r"PANIC", r"FAIL", r"timed out"];
 
 /// The sub core's first check round up to the boot record.
 fn first_round() -> Vec<&'static str> {
-    let mut v = sub_check_head(r"^\[sub \] reserved 0xff05 in RTC: PM counter 0 -> 1$", r"^\[sub \] boot record 0x0010 in RTC: boot #1, ok$");
+    let mut v = sub_check_head(
+        r"^\[sub \] reserved 0xff05 in RTC: PM counter 0 -> 1$",
+        r"^\[sub \] boot record 0x0010 in RTC: boot #1, ok$",
+    );
     v.insert(5, r#"^\[sub \] person 0x0001: "Ada Lovelace", age 36, ok$"#);
     v
 }
@@ -590,10 +709,16 @@ impl Scenario {
     /// On success, a note for the summary line (the stress counts).
     fn check(&self, run: &Run) -> std::result::Result<String, String> {
         if run.exit_code.is_none() {
-            return Err(format!("no exit within {} s (QEMU killed)", RUN_TIMEOUT.as_secs()));
+            return Err(format!(
+                "no exit within {} s (QEMU killed)",
+                RUN_TIMEOUT.as_secs()
+            ));
         }
         if run.exit_code != Some(self.exit_code) {
-            return Err(format!("exit code {:?}, expected {}", run.exit_code, self.exit_code));
+            return Err(format!(
+                "exit code {:?}, expected {}",
+                run.exit_code, self.exit_code
+            ));
         }
         ordered_per_core(&self.expect, &run.lines)?;
         stress_overlap(&run.lines)?;
@@ -616,7 +741,11 @@ fn ordered_per_core(patterns: &[&str], lines: &[String]) -> std::result::Result<
         let core = core_of(p).ok_or_else(|| format!("pattern /{p}/ names no core"))?;
         let re = Regex::new(p).map_err(|e| format!("pattern /{p}/: {e}"))?;
         let from = next.get(core).copied().unwrap_or(0);
-        let found = lines.iter().enumerate().skip(from).find(|(_, l)| l.starts_with(core) && re.is_match(l));
+        let found = lines
+            .iter()
+            .enumerate()
+            .skip(from)
+            .find(|(_, l)| l.starts_with(core) && re.is_match(l));
         match found {
             Some((i, _)) => {
                 next.insert(core, i + 1);
@@ -642,7 +771,9 @@ fn core_of(pattern: &str) -> Option<&'static str> {
 /// polled while the main core was still publishing.
 fn stress_overlap(lines: &[String]) -> std::result::Result<(), String> {
     let re = Regex::new(r"^\[sub \] stress: (\d+) passes, \d+ lookups, \d+ entries seen of \d+ published, (\d+) not found yet").expect("valid");
-    let Some(c) = lines.iter().find_map(|l| re.captures(l)) else { return Ok(()) };
+    let Some(c) = lines.iter().find_map(|l| re.captures(l)) else {
+        return Ok(());
+    };
     let (passes, not_found): (u64, u64) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
     if passes < MIN_STRESS_PASSES || not_found == 0 {
         return Err(format!("stress did not overlap publication: {passes} passes, {not_found} lookups not found yet"));
@@ -658,8 +789,14 @@ const MIN_STRESS_PASSES: u64 = 10;
 fn stress_note(lines: &[String]) -> String {
     let verdict = Regex::new(r"stress reply: (lookups \d+, entries seen \d+/\d+, not found yet \d+, inconsistencies \d+)").expect("valid");
     let passes = Regex::new(r"^\[sub \] stress: (\d+) passes").expect("valid");
-    let Some(v) = lines.iter().find_map(|l| verdict.captures(l)) else { return String::new() };
-    let p = lines.iter().find_map(|l| passes.captures(l)).map(|c| format!(", {} passes", &c[1])).unwrap_or_default();
+    let Some(v) = lines.iter().find_map(|l| verdict.captures(l)) else {
+        return String::new();
+    };
+    let p = lines
+        .iter()
+        .find_map(|l| passes.captures(l))
+        .map(|c| format!(", {} passes", &c[1]))
+        .unwrap_or_default();
     format!("; stress: {}{p}", &v[1])
 }
 
@@ -674,12 +811,26 @@ mod tests {
     #[test]
     fn ordered_per_core_allows_interleaving_but_not_reordering() {
         let out = lines(&["[main] a", "[sub ] x", "[main] b", "[sub ] y"]);
-        assert!(ordered_per_core(&[r"^\[main\] a", r"^\[sub \] y", r"^\[main\] b"], &out).is_ok(), "cores are independent");
+        assert!(
+            ordered_per_core(&[r"^\[main\] a", r"^\[sub \] y", r"^\[main\] b"], &out).is_ok(),
+            "cores are independent"
+        );
         let err = ordered_per_core(&[r"^\[main\] b", r"^\[main\] a"], &out).unwrap_err();
-        assert!(err.contains(r"no [main] line matching /^\[main\] a/ after line 3"), "{err}");
-        assert!(ordered_per_core(&[r"^\[sub \] a"], &out).is_err(), "a main line does not satisfy a sub pattern");
-        assert!(ordered_per_core(&[r"a"], &out).unwrap_err().contains("names no core"));
-        assert!(ordered_per_core(&[r"^\[main\] c"], &out).is_err(), "missing line");
+        assert!(
+            err.contains(r"no [main] line matching /^\[main\] a/ after line 3"),
+            "{err}"
+        );
+        assert!(
+            ordered_per_core(&[r"^\[sub \] a"], &out).is_err(),
+            "a main line does not satisfy a sub pattern"
+        );
+        assert!(ordered_per_core(&[r"a"], &out)
+            .unwrap_err()
+            .contains("names no core"));
+        assert!(
+            ordered_per_core(&[r"^\[main\] c"], &out).is_err(),
+            "missing line"
+        );
     }
 
     #[test]
@@ -701,29 +852,62 @@ mod tests {
     fn scenario_check_rejects_wrong_exit_code_timeout_and_forbidden_lines() {
         let all = scenarios();
         let unknown = all.iter().find(|s| s.key == "unknown").unwrap();
-        let ok = Run { lines: lines(&["[main] unknown scenario word 9"]), exit_code: Some(2), elapsed: Duration::ZERO };
+        let ok = Run {
+            lines: lines(&["[main] unknown scenario word 9"]),
+            exit_code: Some(2),
+            elapsed: Duration::ZERO,
+        };
         assert_eq!(unknown.check(&ok), Ok(String::new()));
-        let wrong_code = Run { exit_code: Some(0), ..ok };
-        assert!(unknown.check(&wrong_code).unwrap_err().contains("exit code Some(0), expected 2"));
-        let killed = Run { lines: lines(&["[main] unknown scenario word 9"]), exit_code: None, elapsed: Duration::ZERO };
+        let wrong_code = Run {
+            exit_code: Some(0),
+            ..ok
+        };
+        assert!(unknown
+            .check(&wrong_code)
+            .unwrap_err()
+            .contains("exit code Some(0), expected 2"));
+        let killed = Run {
+            lines: lines(&["[main] unknown scenario word 9"]),
+            exit_code: None,
+            elapsed: Duration::ZERO,
+        };
         assert!(unknown.check(&killed).unwrap_err().contains("QEMU killed"));
-        let forbidden = Run { lines: lines(&["[main] unknown scenario word 9", "[sub ] hello"]), exit_code: Some(2), elapsed: Duration::ZERO };
-        assert!(unknown.check(&forbidden).unwrap_err().contains("forbidden output"));
+        let forbidden = Run {
+            lines: lines(&["[main] unknown scenario word 9", "[sub ] hello"]),
+            exit_code: Some(2),
+            elapsed: Duration::ZERO,
+        };
+        assert!(unknown
+            .check(&forbidden)
+            .unwrap_err()
+            .contains("forbidden output"));
     }
 
     #[test]
     fn stress_must_overlap_publication() {
-        let line = |passes: u32, nf: u32| lines(&[&format!("[sub ] stress: {passes} passes, 999 lookups, 22 entries seen of 22 published, {nf} not found yet, 0 inconsistencies")]);
+        let line = |passes: u32, nf: u32| {
+            lines(&[&format!("[sub ] stress: {passes} passes, 999 lookups, 22 entries seen of 22 published, {nf} not found yet, 0 inconsistencies")])
+        };
         assert!(stress_overlap(&line(500, 300)).is_ok());
-        assert!(stress_overlap(&line(1, 42)).unwrap_err().contains("did not overlap"));
+        assert!(stress_overlap(&line(1, 42))
+            .unwrap_err()
+            .contains("did not overlap"));
         assert!(stress_overlap(&line(500, 0)).is_err());
-        assert!(stress_overlap(&lines(&["[main] PASS"])).is_ok(), "not a stress run");
+        assert!(
+            stress_overlap(&lines(&["[main] PASS"])).is_ok(),
+            "not a stress run"
+        );
     }
 
     #[test]
     fn stress_counts_are_read_from_the_verdict_line() {
-        let out = lines(&["[main] stress reply: lookups 10, entries seen 2/2, not found yet 8, inconsistencies 0"]);
-        assert_eq!(stress_note(&out), "; stress: lookups 10, entries seen 2/2, not found yet 8, inconsistencies 0");
+        let out = lines(&[
+            "[main] stress reply: lookups 10, entries seen 2/2, not found yet 8, inconsistencies 0",
+        ]);
+        assert_eq!(
+            stress_note(&out),
+            "; stress: lookups 10, entries seen 2/2, not found yet 8, inconsistencies 0"
+        );
         assert_eq!(stress_note(&lines(&["[main] PASS"])), "");
     }
 
@@ -760,7 +944,11 @@ mod tests {
     fn elf_sections_and_entry_are_read() {
         let e = parse_elf(&elf(0x8020_0000, 0x8020_0000, 0x100)).unwrap();
         assert_eq!(e.entry, 0x8020_0000);
-        assert_eq!(e.sections, vec![(".text".to_string(), Span::new(0x8020_0000, 0x100))], "only allocated sections");
+        assert_eq!(
+            e.sections,
+            vec![(".text".to_string(), Span::new(0x8020_0000, 0x100))],
+            "only allocated sections"
+        );
         assert!(parse_elf(b"\x7fELF\x02\x01").is_err(), "ELF64 refused");
         assert!(parse_elf(&elf(0, 0, 0)[..60]).is_err(), "truncated");
     }
@@ -775,26 +963,50 @@ mod tests {
         assert!(layout_errors(&ok, &own, &other, &pools, control).is_empty());
         let in_pool = parse_elf(&elf(0x8020_0000, 0x802f_ff00, 0x200)).unwrap();
         let errs = layout_errors(&in_pool, &own, &other, &pools, control);
-        assert!(errs.iter().any(|e| e.contains("section .text 0x802fff00..0x80300100 overlaps the HP pool")), "{errs:?}");
-        assert!(errs.iter().any(|e| e.contains("outside the image's RAM")), "{errs:?}");
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("section .text 0x802fff00..0x80300100 overlaps the HP pool")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter().any(|e| e.contains("outside the image's RAM")),
+            "{errs:?}"
+        );
         let in_main = parse_elf(&elf(0x8020_0000, 0x8010_0000, 0x10)).unwrap();
-        assert!(layout_errors(&in_main, &own, &other, &pools, control).iter().any(|e| e.contains("other image's RAM")));
+        assert!(layout_errors(&in_main, &own, &other, &pools, control)
+            .iter()
+            .any(|e| e.contains("other image's RAM")));
         let in_control = parse_elf(&elf(0, 0x8032_0000, 4)).unwrap();
-        assert!(layout_errors(&in_control, &own, &other, &pools, control).iter().any(|e| e.contains("control page")));
+        assert!(layout_errors(&in_control, &own, &other, &pools, control)
+            .iter()
+            .any(|e| e.contains("control page")));
     }
 
     #[test]
     fn generator_listings_are_parsed() {
         let m = memory_regions("MEMORY\n{\n    RAM    : ORIGIN = 0x80200000, LENGTH = 0x100000\n    RAM_1  : ORIGIN = 0x80000000, LENGTH = 0x10\n}\n").unwrap();
-        assert_eq!(m, vec![("RAM".into(), Span::new(0x8020_0000, 0x10_0000)), ("RAM_1".into(), Span::new(0x8000_0000, 0x10))]);
+        assert_eq!(
+            m,
+            vec![
+                ("RAM".into(), Span::new(0x8020_0000, 0x10_0000)),
+                ("RAM_1".into(), Span::new(0x8000_0000, 0x10))
+            ]
+        );
         assert!(memory_regions("MEMORY {}").is_err());
-        let p = pool_spans("HP  0x80300000 size 0x4000 max-entries 16  /reserved-memory/memory@80300000\n").unwrap();
+        let p = pool_spans(
+            "HP  0x80300000 size 0x4000 max-entries 16  /reserved-memory/memory@80300000\n",
+        )
+        .unwrap();
         assert_eq!(p, vec![("HP".into(), Span::new(0x8030_0000, 0x4000))]);
         assert!(pool_spans("").is_err());
     }
 
     #[test]
     fn control_page_is_read_from_the_board_crate() {
-        assert_eq!(control_page().unwrap(), Span::new(SCENARIO_WORD_ADDR as u64, 0x100), "scenario word at the page base");
+        assert_eq!(
+            control_page().unwrap(),
+            Span::new(SCENARIO_WORD_ADDR as u64, 0x100),
+            "scenario word at the page base"
+        );
     }
 }

@@ -33,12 +33,36 @@ const fn user_id(raw: u16) -> Id {
 /// (the pools ESP-AMP puts them in). They take 6 of the 16 entries, as in the
 /// seed: the user gets the other 10 of a table.
 pub const RESERVED_PLAN: [ReservedBlock; 6] = [
-    ReservedBlock { id: Id::SW_INTR, size: 4, kind: PoolKind::Hp },
-    ReservedBlock { id: Id::EVENT_MAIN, size: 4, kind: PoolKind::Hp },
-    ReservedBlock { id: Id::EVENT_SUB, size: 4, kind: PoolKind::Hp },
-    ReservedBlock { id: Id::VQUEUE, size: 64, kind: PoolKind::Hp },
-    ReservedBlock { id: Id::SYSTEM, size: 16, kind: PoolKind::Hp },
-    ReservedBlock { id: Id::PM, size: 4, kind: PoolKind::Rtc },
+    ReservedBlock {
+        id: Id::SW_INTR,
+        size: 4,
+        kind: PoolKind::Hp,
+    },
+    ReservedBlock {
+        id: Id::EVENT_MAIN,
+        size: 4,
+        kind: PoolKind::Hp,
+    },
+    ReservedBlock {
+        id: Id::EVENT_SUB,
+        size: 4,
+        kind: PoolKind::Hp,
+    },
+    ReservedBlock {
+        id: Id::VQUEUE,
+        size: 64,
+        kind: PoolKind::Hp,
+    },
+    ReservedBlock {
+        id: Id::SYSTEM,
+        size: 16,
+        kind: PoolKind::Hp,
+    },
+    ReservedBlock {
+        id: Id::PM,
+        size: 4,
+        kind: PoolKind::Rtc,
+    },
 ];
 
 /// Where one reserved id lives and how big its block is.
@@ -219,7 +243,12 @@ impl StressItem {
     /// The item the main core writes for sequence number `seq`.
     pub fn new(seq: u16, kind: PoolKind) -> StressItem {
         let id = (STRESS_FIRST + seq) as u32;
-        StressItem { id, seq: seq as u32, kind: kind as u32, words: core::array::from_fn(|i| mix(id, i as u32)) }
+        StressItem {
+            id,
+            seq: seq as u32,
+            kind: kind as u32,
+            words: core::array::from_fn(|i| mix(id, i as u32)),
+        }
     }
 
     /// True if this is exactly what the main core wrote for id `id` in `kind`.

@@ -37,8 +37,15 @@ pub enum DemoError {
 }
 
 impl DemoError {
-    pub(crate) fn sysinfo(step: &'static str, id: Option<amp_sysinfo::Id>) -> impl FnOnce(Error) -> DemoError {
-        move |error| DemoError::Sysinfo { step, id: id.map(|i| i.raw()), error }
+    pub(crate) fn sysinfo(
+        step: &'static str,
+        id: Option<amp_sysinfo::Id>,
+    ) -> impl FnOnce(Error) -> DemoError {
+        move |error| DemoError::Sysinfo {
+            step,
+            id: id.map(|i| i.raw()),
+            error,
+        }
     }
 }
 

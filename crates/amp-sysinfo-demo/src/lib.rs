@@ -98,7 +98,10 @@ pub(crate) fn read_typed<T: FromBytes + IntoBytes>(block: &Block) -> Result<T, E
 }
 
 /// Overwrites a block holding exactly one `T`.
-pub(crate) fn write_typed<T: IntoBytes + zerocopy::Immutable>(block: &Block, value: &T) -> Result<(), Error> {
+pub(crate) fn write_typed<T: IntoBytes + zerocopy::Immutable>(
+    block: &Block,
+    value: &T,
+) -> Result<(), Error> {
     if block.size() as usize != core::mem::size_of::<T>() {
         return Err(Error::SizeMismatch);
     }

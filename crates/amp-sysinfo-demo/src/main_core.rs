@@ -51,9 +51,14 @@ pub struct Setup {
 /// // 6 reserved ids (no RTC pool: PM goes to HP), person, reply.
 /// assert_eq!(writer.count(PoolKind::Hp), Ok(8));
 /// ```
-pub fn main_setup<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut impl Write) -> Result<Setup, DemoError> {
+pub fn main_setup<C: CacheSync>(
+    w: &Writer<C>,
+    pools: &Pools,
+    out: &mut impl Write,
+) -> Result<Setup, DemoError> {
     let hp = &pools.hp;
-    w.init(hp.region(), hp.config()).map_err(DemoError::sysinfo("format HP pool", None))?;
+    w.init(hp.region(), hp.config())
+        .map_err(DemoError::sysinfo("format HP pool", None))?;
     let _ = writeln!(
         out,
         "HP pool {:#010x}+{:#x}: formatted, table of {} entries",
@@ -73,11 +78,22 @@ pub fn main_setup<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut impl Wri
         if kind == PoolKind::Rtc && boot.retained {
             continue;
         }
-        let block = w.alloc(r.id, r.size, kind).map_err(DemoError::sysinfo("allocate reserved id", Some(r.id)))?;
-        let _ = writeln!(out, "reserved {:#06x}: {} bytes in {} at {:#010x}", r.id.raw(), r.size, kind.name(), block.bus_addr());
+        let block = w
+            .alloc(r.id, r.size, kind)
+            .map_err(DemoError::sysinfo("allocate reserved id", Some(r.id)))?;
+        let _ = writeln!(
+            out,
+            "reserved {:#06x}: {} bytes in {} at {:#010x}",
+            r.id.raw(),
+            r.size,
+            kind.name(),
+            block.bus_addr()
+        );
     }
 
-    let person = w.alloc_with(PERSON, PoolKind::Hp, &FIRST_PERSON).map_err(DemoError::sysinfo("publish person", Some(PERSON)))?;
+    let person = w
+        .alloc_with(PERSON, PoolKind::Hp, &FIRST_PERSON)
+        .map_err(DemoError::sysinfo("publish person", Some(PERSON)))?;
     let _ = writeln!(
         out,
         "published person {:#06x} \"{}\", age {}, HP at {:#010x}",
@@ -86,10 +102,23 @@ pub fn main_setup<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut impl Wri
         FIRST_PERSON.age,
         person.block().bus_addr()
     );
-    let reply = w.alloc_with(REPLY, PoolKind::Hp, &Reply::default()).map_err(DemoError::sysinfo("publish reply block", Some(REPLY)))?;
-    let _ = writeln!(out, "published reply {:#06x}, HP at {:#010x}", REPLY.raw(), reply.block().bus_addr());
+    let reply = w
+        .alloc_with(REPLY, PoolKind::Hp, &Reply::default())
+        .map_err(DemoError::sysinfo("publish reply block", Some(REPLY)))?;
+    let _ = writeln!(
+        out,
+        "published reply {:#06x}, HP at {:#010x}",
+        REPLY.raw(),
+        reply.block().bus_addr()
+    );
     print_usage(w, pools, out);
-    Ok(Setup { rtc_retained: boot.retained, rtc_entries_kept: boot.kept, boots: boot.boots, pm_counter: boot.pm_counter, reply })
+    Ok(Setup {
+        rtc_retained: boot.retained,
+        rtc_entries_kept: boot.kept,
+        boots: boot.boots,
+        pm_counter: boot.pm_counter,
+        reply,
+    })
 }
 
 #[derive(Default)]
@@ -102,28 +131,54 @@ struct RtcBoot {
 
 /// Re-attaches the RTC pool if its table and the demo's boot record are
 /// intact (counting this boot), else formats it with a new boot record.
-fn rtc_boot<C: CacheSync>(w: &Writer<C>, rtc: &Pool, out: &mut impl Write) -> Result<RtcBoot, DemoError> {
+fn rtc_boot<C: CacheSync>(
+    w: &Writer<C>,
+    rtc: &Pool,
+    out: &mut impl Write,
+) -> Result<RtcBoot, DemoError> {
     let cfg = rtc.config();
     let why = match w.attach(rtc.region(), PoolKind::Rtc) {
         Ok(kept) => match retained_state(w) {
             Ok((record, rec, pm_counter)) => {
                 let boots = rec.boots.wrapping_add(1);
-                write_typed(&record, &BootRecord { magic: BootRecord::MAGIC, boots }).map_err(DemoError::sysinfo("count this boot", Some(BOOT_RECORD)))?;
+                write_typed(
+                    &record,
+                    &BootRecord {
+                        magic: BootRecord::MAGIC,
+                        boots,
+                    },
+                )
+                .map_err(DemoError::sysinfo("count this boot", Some(BOOT_RECORD)))?;
                 let _ = writeln!(
                     out,
                     "RTC pool {:#010x}+{:#x}: re-attached, {} entries kept; boot #{}, PM counter {}",
                     cfg.bus_base, cfg.size, kept, boots, pm_counter
                 );
-                return Ok(RtcBoot { retained: true, kept, boots, pm_counter });
+                return Ok(RtcBoot {
+                    retained: true,
+                    kept,
+                    boots,
+                    pm_counter,
+                });
             }
             Err(e) => e,
         },
         Err(e) => e,
     };
-    let _ = writeln!(out, "RTC pool {:#010x}+{:#x}: nothing to keep ({}); formatting", cfg.bus_base, cfg.size, why);
-    w.init(rtc.region(), cfg).map_err(DemoError::sysinfo("format RTC pool", None))?;
-    let record = BootRecord { magic: BootRecord::MAGIC, boots: 1 };
-    let block = w.alloc_with(BOOT_RECORD, PoolKind::Rtc, &record).map_err(DemoError::sysinfo("publish boot record", Some(BOOT_RECORD)))?;
+    let _ = writeln!(
+        out,
+        "RTC pool {:#010x}+{:#x}: nothing to keep ({}); formatting",
+        cfg.bus_base, cfg.size, why
+    );
+    w.init(rtc.region(), cfg)
+        .map_err(DemoError::sysinfo("format RTC pool", None))?;
+    let record = BootRecord {
+        magic: BootRecord::MAGIC,
+        boots: 1,
+    };
+    let block = w
+        .alloc_with(BOOT_RECORD, PoolKind::Rtc, &record)
+        .map_err(DemoError::sysinfo("publish boot record", Some(BOOT_RECORD)))?;
     let _ = writeln!(
         out,
         "RTC pool {:#010x}+{:#x}: formatted, table of {} entries; boot record {:#06x} at {:#010x}, boot #1",
@@ -133,7 +188,12 @@ fn rtc_boot<C: CacheSync>(w: &Writer<C>, rtc: &Pool, out: &mut impl Write) -> Re
         BOOT_RECORD.raw(),
         block.block().bus_addr()
     );
-    Ok(RtcBoot { retained: false, kept: 0, boots: 1, pm_counter: 0 })
+    Ok(RtcBoot {
+        retained: false,
+        kept: 0,
+        boots: 1,
+        pm_counter: 0,
+    })
 }
 
 /// The boot record (block and value) and the PM counter of a re-attached
@@ -152,16 +212,29 @@ fn print_usage<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut impl Write)
     let _ = write!(out, "entries used:");
     for pool in pools.iter() {
         let kind = pool.kind();
-        let _ = write!(out, " {} {}/{}", kind.name(), w.count(kind).unwrap_or(0), pool.config().max_entries);
+        let _ = write!(
+            out,
+            " {} {}/{}",
+            kind.name(),
+            w.count(kind).unwrap_or(0),
+            pool.config().max_entries
+        );
     }
     let _ = writeln!(out, " ({} of them the reserved ids)", RESERVED_PLAN.len());
 }
 
 /// Waits until the sub core's reply reaches `want` (or [`ReplyState::Done`]),
 /// polling `patience.polls` times with `pause()` between, and returns it.
-pub fn main_wait_reply(reply: &Shared<Reply>, want: ReplyState, patience: Patience, pause: &mut impl FnMut()) -> Result<Reply, DemoError> {
+pub fn main_wait_reply(
+    reply: &Shared<Reply>,
+    want: ReplyState,
+    patience: Patience,
+    pause: &mut impl FnMut(),
+) -> Result<Reply, DemoError> {
     let block = reply.block();
-    let words = block.atomic_words().map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
+    let words = block
+        .atomic_words()
+        .map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
     for _ in 0..patience.polls {
         let state = words[0].load(Ordering::Acquire);
         if state == want as u32 || state == ReplyState::Done as u32 {
@@ -179,8 +252,13 @@ pub fn main_wait_reply(reply: &Shared<Reply>, want: ReplyState, patience: Patien
 
 /// Publication after the sub core booted: a second person and a 256-byte
 /// pattern, each complete before its entry appears.
-pub fn main_publish_more<C: CacheSync>(w: &Writer<C>, out: &mut impl Write) -> Result<(), DemoError> {
-    let person = w.alloc_with(LATE_PERSON, PoolKind::Hp, &SECOND_PERSON).map_err(DemoError::sysinfo("publish late person", Some(LATE_PERSON)))?;
+pub fn main_publish_more<C: CacheSync>(
+    w: &Writer<C>,
+    out: &mut impl Write,
+) -> Result<(), DemoError> {
+    let person = w
+        .alloc_with(LATE_PERSON, PoolKind::Hp, &SECOND_PERSON)
+        .map_err(DemoError::sysinfo("publish late person", Some(LATE_PERSON)))?;
     let _ = writeln!(
         out,
         "published late person {:#06x} \"{}\", age {}, HP at {:#010x}",
@@ -189,14 +267,28 @@ pub fn main_publish_more<C: CacheSync>(w: &Writer<C>, out: &mut impl Write) -> R
         SECOND_PERSON.age,
         person.block().bus_addr()
     );
-    let pattern = w.alloc_with(LATE_PATTERN, PoolKind::Hp, &late_pattern()).map_err(DemoError::sysinfo("publish late pattern", Some(LATE_PATTERN)))?;
-    let _ = writeln!(out, "published late pattern {:#06x}, 256 bytes, HP at {:#010x}", LATE_PATTERN.raw(), pattern.block().bus_addr());
+    let pattern = w
+        .alloc_with(LATE_PATTERN, PoolKind::Hp, &late_pattern())
+        .map_err(DemoError::sysinfo(
+            "publish late pattern",
+            Some(LATE_PATTERN),
+        ))?;
+    let _ = writeln!(
+        out,
+        "published late pattern {:#06x}, 256 bytes, HP at {:#010x}",
+        LATE_PATTERN.raw(),
+        pattern.block().bus_addr()
+    );
     Ok(())
 }
 
 /// Prints the sub core's findings; an error if it reported failed checks.
 pub fn main_report(reply: &Reply, out: &mut impl Write) -> Result<(), DemoError> {
-    let _ = writeln!(out, "reply (round {}): sub core checked {} entries, {} errors", reply.round, reply.entries_checked, reply.errors);
+    let _ = writeln!(
+        out,
+        "reply (round {}): sub core checked {} entries, {} errors",
+        reply.round, reply.entries_checked, reply.errors
+    );
     if reply.errors != 0 || reply.entries_checked == 0 {
         return Err(DemoError::SubReported {
             errors: reply.errors,

@@ -45,7 +45,8 @@ impl Pool {
     /// True if `size` bytes at bus address `bus` lie inside this pool's data
     /// area (after the header and table): the sub core's own bounds check.
     pub fn holds_block(&self, bus: u32, size: u16) -> bool {
-        let data = self.config.bus_base as u64 + format::table_bytes(self.config.max_entries) as u64;
+        let data =
+            self.config.bus_base as u64 + format::table_bytes(self.config.max_entries) as u64;
         let end = self.config.bus_base as u64 + self.config.size as u64;
         (bus as u64) >= data && bus as u64 + size as u64 <= end
     }

@@ -19,7 +19,12 @@ use crate::Patience;
 /// alternately in the HP and RTC pools until both tables (or pools) are full,
 /// calling `pause()` between two allocations; then tells the sub core how
 /// many it published. Returns that number.
-pub fn main_stress<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut impl Write, pause: &mut impl FnMut()) -> Result<u32, DemoError> {
+pub fn main_stress<C: CacheSync>(
+    w: &Writer<C>,
+    pools: &Pools,
+    out: &mut impl Write,
+    pause: &mut impl FnMut(),
+) -> Result<u32, DemoError> {
     publish_items(w, pools, out, pause, None)
 }
 
@@ -34,23 +39,38 @@ pub(crate) fn publish_items<C: CacheSync>(
     pause: &mut impl FnMut(),
     mut fill_gap: Option<&mut dyn FnMut()>,
 ) -> Result<u32, DemoError> {
-    let ctrl = w.alloc_with(STRESS_CTRL, PoolKind::Hp, &StressCtrl::default()).map_err(DemoError::sysinfo("publish stress control", Some(STRESS_CTRL)))?;
+    let ctrl = w
+        .alloc_with(STRESS_CTRL, PoolKind::Hp, &StressCtrl::default())
+        .map_err(DemoError::sysinfo(
+            "publish stress control",
+            Some(STRESS_CTRL),
+        ))?;
     let mut full = [false, pools.rtc.is_none()];
     let mut published = [0u32; 2];
     let mut seq: u16 = 0;
     while !(full[0] && full[1]) && seq < STRESS_IDS {
         // Alternate while both have room.
-        let preferred = if seq % 2 == 0 { PoolKind::Hp } else { PoolKind::Rtc };
-        let kind = if full[preferred as usize] { other(preferred) } else { preferred };
+        let preferred = if seq % 2 == 0 {
+            PoolKind::Hp
+        } else {
+            PoolKind::Rtc
+        };
+        let kind = if full[preferred as usize] {
+            other(preferred)
+        } else {
+            preferred
+        };
         let id = Id::new(STRESS_FIRST + seq).map_err(DemoError::sysinfo("stress id", None))?;
         let item = StressItem::new(seq, kind);
         let published_item = match fill_gap.as_mut() {
             None => w.alloc_with(id, kind, &item).map(|_| ()),
-            Some(gap) => w.alloc(id, core::mem::size_of::<StressItem>() as u16, kind).map(|block| {
-                gap();
-                // The block is exactly one item: this cannot fail.
-                let _ = block.write(0, item.as_bytes());
-            }),
+            Some(gap) => w
+                .alloc(id, core::mem::size_of::<StressItem>() as u16, kind)
+                .map(|block| {
+                    gap();
+                    // The block is exactly one item: this cannot fail.
+                    let _ = block.write(0, item.as_bytes());
+                }),
         };
         match published_item {
             Ok(()) => {
@@ -58,16 +78,30 @@ pub(crate) fn publish_items<C: CacheSync>(
                 seq += 1;
             }
             Err(Error::TableFull | Error::PoolFull) => full[kind as usize] = true,
-            Err(e) => return Err(DemoError::Sysinfo { step: "publish stress item", id: Some(id.raw()), error: e }),
+            Err(e) => {
+                return Err(DemoError::Sysinfo {
+                    step: "publish stress item",
+                    id: Some(id.raw()),
+                    error: e,
+                })
+            }
         }
         pause();
     }
     let total = published[0] + published[1];
     let block = ctrl.block();
-    block.write(4, &total.to_le_bytes()).map_err(DemoError::sysinfo("stress control", Some(STRESS_CTRL)))?;
-    let words = block.atomic_words().map_err(DemoError::sysinfo("stress control", Some(STRESS_CTRL)))?;
+    block
+        .write(4, &total.to_le_bytes())
+        .map_err(DemoError::sysinfo("stress control", Some(STRESS_CTRL)))?;
+    let words = block
+        .atomic_words()
+        .map_err(DemoError::sysinfo("stress control", Some(STRESS_CTRL)))?;
     words[0].store(StressCtrl::DONE, Ordering::Release);
-    let _ = writeln!(out, "stress: published {} items (HP {}, RTC {}) until the tables were full", total, published[0], published[1]);
+    let _ = writeln!(
+        out,
+        "stress: published {} items (HP {}, RTC {}) until the tables were full",
+        total, published[0], published[1]
+    );
     Ok(total)
 }
 
@@ -101,14 +135,29 @@ pub fn sub_stress<C: CacheSync>(
                 polls += 1;
                 pause();
             }
-            Err(Error::NotFound) => return Err(DemoError::Timeout { waiting_for: "the stress control block" }),
-            Err(e) => return Err(DemoError::Sysinfo { step: "find stress control", id: Some(STRESS_CTRL.raw()), error: e }),
+            Err(Error::NotFound) => {
+                return Err(DemoError::Timeout {
+                    waiting_for: "the stress control block",
+                })
+            }
+            Err(e) => {
+                return Err(DemoError::Sysinfo {
+                    step: "find stress control",
+                    id: Some(STRESS_CTRL.raw()),
+                    error: e,
+                })
+            }
         }
     };
     let ctrl_block = ctrl.block();
-    let done = &ctrl_block.atomic_words().map_err(DemoError::sysinfo("stress control", Some(STRESS_CTRL)))?[0];
+    let done = &ctrl_block
+        .atomic_words()
+        .map_err(DemoError::sysinfo("stress control", Some(STRESS_CTRL)))?[0];
 
-    let mut stats = Reply { round: 1, ..Reply::default() };
+    let mut stats = Reply {
+        round: 1,
+        ..Reply::default()
+    };
     // Where each id was first seen: (bus address, pool); 0 = not yet.
     let mut seen = [(0u32, PoolKind::Hp); STRESS_IDS as usize];
     let mut passes = 0;
@@ -149,7 +198,9 @@ pub fn sub_stress<C: CacheSync>(
             break;
         }
         if passes >= patience.polls {
-            return Err(DemoError::Timeout { waiting_for: "the main core to finish the stress run" });
+            return Err(DemoError::Timeout {
+                waiting_for: "the main core to finish the stress run",
+            });
         }
         pause();
     }
@@ -164,18 +215,30 @@ pub fn sub_stress<C: CacheSync>(
         passes, stats.lookups, stats.entries_seen, stats.published, stats.not_found, stats.inconsistencies
     );
     finish(&reply, &stats)?;
-    Ok(Reply { state: ReplyState::Done as u32, ..stats })
+    Ok(Reply {
+        state: ReplyState::Done as u32,
+        ..stats
+    })
 }
 
 /// Main core: the stress verdict from the sub core's reply.
-pub fn main_stress_report(reply: &Reply, published: u32, out: &mut impl Write) -> Result<(), DemoError> {
+pub fn main_stress_report(
+    reply: &Reply,
+    published: u32,
+    out: &mut impl Write,
+) -> Result<(), DemoError> {
     let _ = writeln!(
         out,
         "stress reply: lookups {}, entries seen {}/{}, not found yet {}, inconsistencies {}",
         reply.lookups, reply.entries_seen, published, reply.not_found, reply.inconsistencies
     );
-    if reply.inconsistencies != 0 || reply.entries_seen != published || reply.published != published {
-        return Err(DemoError::Stress { inconsistencies: reply.inconsistencies, entries_seen: reply.entries_seen, published });
+    if reply.inconsistencies != 0 || reply.entries_seen != published || reply.published != published
+    {
+        return Err(DemoError::Stress {
+            inconsistencies: reply.inconsistencies,
+            entries_seen: reply.entries_seen,
+            published,
+        });
     }
     Ok(())
 }

@@ -31,17 +31,38 @@ pub fn sub_wait_attach<C: CacheSync>(
             tries += 1;
             match r.attach(pool.region(), kind) {
                 Ok(count) => {
-                    let _ = writeln!(out, "attached {} pool: {} entries (attempt {})", kind.name(), count, tries);
+                    let _ = writeln!(
+                        out,
+                        "attached {} pool: {} entries (attempt {})",
+                        kind.name(),
+                        count,
+                        tries
+                    );
                     break;
                 }
-                Err(e @ (Error::NotReady | Error::Corrupt | Error::UnsupportedVersion)) if tries < patience.polls => {
+                Err(e @ (Error::NotReady | Error::Corrupt | Error::UnsupportedVersion))
+                    if tries < patience.polls =>
+                {
                     if tries == 1 {
-                        let _ = writeln!(out, "{} pool: {}; waiting for the main core", kind.name(), e);
+                        let _ = writeln!(
+                            out,
+                            "{} pool: {}; waiting for the main core",
+                            kind.name(),
+                            e
+                        );
                     }
                     pause();
                 }
                 Err(e) => {
-                    return Err(DemoError::Sysinfo { step: if kind == PoolKind::Hp { "attach HP pool" } else { "attach RTC pool" }, id: None, error: e })
+                    return Err(DemoError::Sysinfo {
+                        step: if kind == PoolKind::Hp {
+                            "attach HP pool"
+                        } else {
+                            "attach RTC pool"
+                        },
+                        id: None,
+                        error: e,
+                    })
                 }
             }
         }
@@ -68,33 +89,72 @@ pub fn sub_check<C: CacheSync>(
     pause: &mut impl FnMut(),
 ) -> Result<Reply, DemoError> {
     let reply = find_reply(r, out, patience, pause)?;
-    let mut f = Findings { reply: Reply { round, ..Reply::default() } };
+    let mut f = Findings {
+        reply: Reply {
+            round,
+            ..Reply::default()
+        },
+    };
     let has_rtc = pools.rtc.is_some();
 
     for plan in RESERVED_PLAN {
         let kind = plan.placed(has_rtc);
-        let Some(block) = f.lookup(r, pools, plan.id, kind, Some(plan.size), out) else { continue };
+        let Some(block) = f.lookup(r, pools, plan.id, kind, Some(plan.size), out) else {
+            continue;
+        };
         if plan.id == Id::PM {
             // The PM block is the sub core's counter (ESP-AMP: written by the sub core).
-            match read_typed::<u32>(&block).and_then(|n| write_typed(&block, &(n + 1)).map(|()| n)) {
+            match read_typed::<u32>(&block).and_then(|n| write_typed(&block, &(n + 1)).map(|()| n))
+            {
                 Ok(n) => {
-                    let _ = writeln!(out, "reserved {:#06x} in {}: PM counter {} -> {}", plan.id.raw(), kind.name(), n, n + 1);
+                    let _ = writeln!(
+                        out,
+                        "reserved {:#06x} in {}: PM counter {} -> {}",
+                        plan.id.raw(),
+                        kind.name(),
+                        n,
+                        n + 1
+                    );
                 }
                 Err(_) => f.fail(plan.id, Check::Content, "PM counter not writable", out),
             }
         } else if is_zeroed(&block) {
-            let _ = writeln!(out, "reserved {:#06x}: {} bytes in {} at {:#010x}, ok", plan.id.raw(), block.size(), kind.name(), block.bus_addr());
+            let _ = writeln!(
+                out,
+                "reserved {:#06x}: {} bytes in {} at {:#010x}, ok",
+                plan.id.raw(),
+                block.size(),
+                kind.name(),
+                block.bus_addr()
+            );
         } else {
-            f.fail(plan.id, Check::Content, "reserved block not zero-filled", out);
+            f.fail(
+                plan.id,
+                Check::Content,
+                "reserved block not zero-filled",
+                out,
+            );
         }
     }
 
     f.person(r, pools, PERSON, &FIRST_PERSON, out);
     if has_rtc {
-        if let Some(block) = f.lookup(r, pools, BOOT_RECORD, PoolKind::Rtc, Some(core::mem::size_of::<BootRecord>() as u16), out) {
+        if let Some(block) = f.lookup(
+            r,
+            pools,
+            BOOT_RECORD,
+            PoolKind::Rtc,
+            Some(core::mem::size_of::<BootRecord>() as u16),
+            out,
+        ) {
             match read_typed::<BootRecord>(&block) {
                 Ok(rec) if rec.magic == BootRecord::MAGIC && rec.boots >= 1 => {
-                    let _ = writeln!(out, "boot record {:#06x} in RTC: boot #{}, ok", BOOT_RECORD.raw(), rec.boots);
+                    let _ = writeln!(
+                        out,
+                        "boot record {:#06x} in RTC: boot #{}, ok",
+                        BOOT_RECORD.raw(),
+                        rec.boots
+                    );
                 }
                 _ => f.fail(BOOT_RECORD, Check::Content, "boot record damaged", out),
             }
@@ -117,13 +177,23 @@ pub fn sub_check<C: CacheSync>(
     if appeared {
         let _ = writeln!(out, "late entries appeared after {} polls", polls);
     } else {
-        f.fail(LATE_PATTERN, Check::Late, "late entries never appeared", out);
+        f.fail(
+            LATE_PATTERN,
+            Check::Late,
+            "late entries never appeared",
+            out,
+        );
     }
     f.person(r, pools, LATE_PERSON, &SECOND_PERSON, out);
     if let Some(block) = f.lookup(r, pools, LATE_PATTERN, PoolKind::Hp, Some(256), out) {
         let mut bytes = [0u8; 256];
         if block.read(0, &mut bytes).is_ok() && bytes == late_pattern() {
-            let _ = writeln!(out, "late pattern {:#06x}: 256 bytes at {:#010x}, ok", LATE_PATTERN.raw(), block.bus_addr());
+            let _ = writeln!(
+                out,
+                "late pattern {:#06x}: 256 bytes at {:#010x}, ok",
+                LATE_PATTERN.raw(),
+                block.bus_addr()
+            );
         } else {
             f.fail(LATE_PATTERN, Check::Content, "pattern differs", out);
         }
@@ -131,9 +201,16 @@ pub fn sub_check<C: CacheSync>(
     // The reply block itself was found through SysInfo: count it too.
     f.reply.entries_checked += 1;
 
-    let _ = writeln!(out, "checked {} entries: {} errors", f.reply.entries_checked, f.reply.errors);
+    let _ = writeln!(
+        out,
+        "checked {} entries: {} errors",
+        f.reply.entries_checked, f.reply.errors
+    );
     finish(&reply, &f.reply)?;
-    Ok(Reply { state: ReplyState::Done as u32, ..f.reply })
+    Ok(Reply {
+        state: ReplyState::Done as u32,
+        ..f.reply
+    })
 }
 
 /// Finds the reply block, waiting while it is not published yet (a sub core
@@ -152,13 +229,22 @@ pub(crate) fn find_reply<C: CacheSync>(
                 polls += 1;
                 pause();
             }
-            other => break other.map_err(DemoError::sysinfo("find the reply block", Some(REPLY)))?,
+            other => {
+                break other.map_err(DemoError::sysinfo("find the reply block", Some(REPLY)))?
+            }
         }
     };
     let block = reply.block();
-    let words = block.atomic_words().map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
+    let words = block
+        .atomic_words()
+        .map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
     words[0].store(ReplyState::Attached as u32, Ordering::Release);
-    let _ = writeln!(out, "found reply {:#06x} at {:#010x}; told the main core", REPLY.raw(), block.bus_addr());
+    let _ = writeln!(
+        out,
+        "found reply {:#06x} at {:#010x}; told the main core",
+        REPLY.raw(),
+        block.bus_addr()
+    );
     Ok(reply)
 }
 
@@ -166,8 +252,12 @@ pub(crate) fn find_reply<C: CacheSync>(
 /// Release store: the main core reads the findings after an Acquire load.
 pub(crate) fn finish(reply: &Shared<Reply>, findings: &Reply) -> Result<(), DemoError> {
     let block = reply.block();
-    block.write(4, &findings.as_bytes()[4..]).map_err(DemoError::sysinfo("write the reply", Some(REPLY)))?;
-    let words = block.atomic_words().map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
+    block
+        .write(4, &findings.as_bytes()[4..])
+        .map_err(DemoError::sysinfo("write the reply", Some(REPLY)))?;
+    let words = block
+        .atomic_words()
+        .map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
     words[0].store(ReplyState::Done as u32, Ordering::Release);
     Ok(())
 }
@@ -196,12 +286,26 @@ impl Findings {
             self.reply.first_error_check = check as u32;
         }
         self.reply.errors += 1;
-        let _ = writeln!(out, "FAIL id {:#06x}: {}: {}", id.raw(), check.as_str(), detail);
+        let _ = writeln!(
+            out,
+            "FAIL id {:#06x}: {}: {}",
+            id.raw(),
+            check.as_str(),
+            detail
+        );
     }
 
     /// Looks `id` up in `kind`, checks its size (if given) and that it lies
     /// inside the pool's data area; counts it.
-    fn lookup<C: CacheSync>(&mut self, r: &Reader<C>, pools: &Pools, id: Id, kind: PoolKind, size: Option<u16>, out: &mut impl Write) -> Option<Block> {
+    fn lookup<C: CacheSync>(
+        &mut self,
+        r: &Reader<C>,
+        pools: &Pools,
+        id: Id,
+        kind: PoolKind,
+        size: Option<u16>,
+        out: &mut impl Write,
+    ) -> Option<Block> {
         self.reply.entries_checked += 1;
         let block = match r.get(id, kind) {
             Ok(b) => b,
@@ -216,7 +320,9 @@ impl Findings {
             self.fail(id, Check::Size, "size differs from the plan", out);
             return None;
         }
-        let inside = pools.get(kind).is_some_and(|p| p.holds_block(block.bus_addr(), block.size()));
+        let inside = pools
+            .get(kind)
+            .is_some_and(|p| p.holds_block(block.bus_addr(), block.size()));
         if !inside || block.kind() != kind {
             self.fail(id, Check::Bounds, "block outside its pool's data area", out);
             return None;
@@ -224,11 +330,33 @@ impl Findings {
         Some(block)
     }
 
-    fn person<C: CacheSync>(&mut self, r: &Reader<C>, pools: &Pools, id: Id, want: &Person, out: &mut impl Write) {
-        let Some(block) = self.lookup(r, pools, id, PoolKind::Hp, Some(core::mem::size_of::<Person>() as u16), out) else { return };
+    fn person<C: CacheSync>(
+        &mut self,
+        r: &Reader<C>,
+        pools: &Pools,
+        id: Id,
+        want: &Person,
+        out: &mut impl Write,
+    ) {
+        let Some(block) = self.lookup(
+            r,
+            pools,
+            id,
+            PoolKind::Hp,
+            Some(core::mem::size_of::<Person>() as u16),
+            out,
+        ) else {
+            return;
+        };
         match read_typed::<Person>(&block) {
             Ok(p) if p == *want => {
-                let _ = writeln!(out, "person {:#06x}: \"{}\", age {}, ok", id.raw(), p.name(), p.age);
+                let _ = writeln!(
+                    out,
+                    "person {:#06x}: \"{}\", age {}, ok",
+                    id.raw(),
+                    p.name(),
+                    p.age
+                );
             }
             _ => self.fail(id, Check::Content, "person differs", out),
         }
@@ -237,7 +365,10 @@ impl Findings {
 
 /// A small stack string for error details.
 fn heapless_msg() -> Msg {
-    Msg { buf: [0; 48], len: 0 }
+    Msg {
+        buf: [0; 48],
+        len: 0,
+    }
 }
 
 struct Msg {

@@ -20,7 +20,10 @@ struct Board {
 
 impl Board {
     fn new() -> Board {
-        Board { hp: std::vec![Mem([0; 0x1000])], rtc: std::vec![Mem([0; 0x1000])] }
+        Board {
+            hp: std::vec![Mem([0; 0x1000])],
+            rtc: std::vec![Mem([0; 0x1000])],
+        }
     }
 
     fn pools(&mut self, with_rtc: bool) -> Pools {
@@ -28,8 +31,16 @@ impl Board {
         let rtc = PoolConfig::new(PoolKind::Rtc, 0x8031_0000, 0x1000);
         // SAFETY: the buffers live as long as the board, which outlives each test's use.
         unsafe {
-            let hp = Pool::new(Region::new(self.hp[0].0.as_mut_ptr(), hp.bus_base, hp.size).unwrap(), hp).unwrap();
-            let rtc = Pool::new(Region::new(self.rtc[0].0.as_mut_ptr(), rtc.bus_base, rtc.size).unwrap(), rtc).unwrap();
+            let hp = Pool::new(
+                Region::new(self.hp[0].0.as_mut_ptr(), hp.bus_base, hp.size).unwrap(),
+                hp,
+            )
+            .unwrap();
+            let rtc = Pool::new(
+                Region::new(self.rtc[0].0.as_mut_ptr(), rtc.bus_base, rtc.size).unwrap(),
+                rtc,
+            )
+            .unwrap();
             Pools::new(hp, with_rtc.then_some(rtc)).unwrap()
         }
     }
@@ -53,15 +64,26 @@ fn normal_run(pools: Pools, round: u32) -> (String, String, Reply) {
             let mut log = String::new();
             let mut reader = Reader::new();
             sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
-            let findings = sub_check(&reader, &pools, round, &mut log, PATIENT, &mut yield_now()).unwrap();
+            let findings =
+                sub_check(&reader, &pools, round, &mut log, PATIENT, &mut yield_now()).unwrap();
             (log, findings)
         });
-        main_wait_reply(&setup.reply, ReplyState::Attached, PATIENT, &mut yield_now()).unwrap();
+        main_wait_reply(
+            &setup.reply,
+            ReplyState::Attached,
+            PATIENT,
+            &mut yield_now(),
+        )
+        .unwrap();
         main_publish_more(&writer, &mut main_log).unwrap();
-        let reply = main_wait_reply(&setup.reply, ReplyState::Done, PATIENT, &mut yield_now()).unwrap();
+        let reply =
+            main_wait_reply(&setup.reply, ReplyState::Done, PATIENT, &mut yield_now()).unwrap();
         main_report(&reply, &mut main_log).unwrap();
         let (sub_log, findings) = sub.join().unwrap();
-        assert_eq!(reply, findings, "the main core reads what the sub core wrote");
+        assert_eq!(
+            reply, findings,
+            "the main core reads what the sub core wrote"
+        );
         (main_log, sub_log, findings)
     })
 }
@@ -74,9 +96,18 @@ fn normal_exchange_checks_every_entry() {
     assert_eq!(findings.entries_checked, 11, "{sub_log}");
     assert_eq!(findings.errors, 0, "{sub_log}");
     assert_eq!(findings.state, ReplyState::Done as u32);
-    assert!(main_log.contains("entries used: HP 7/16 RTC 2/16 (6 of them the reserved ids)"), "{main_log}");
-    assert!(sub_log.contains("person 0x0003: \"Grace Hopper\", age 85, ok"), "{sub_log}");
-    assert!(sub_log.contains("reserved 0xff05 in RTC: PM counter 0 -> 1"), "{sub_log}");
+    assert!(
+        main_log.contains("entries used: HP 7/16 RTC 2/16 (6 of them the reserved ids)"),
+        "{main_log}"
+    );
+    assert!(
+        sub_log.contains("person 0x0003: \"Grace Hopper\", age 85, ok"),
+        "{sub_log}"
+    );
+    assert!(
+        sub_log.contains("reserved 0xff05 in RTC: PM counter 0 -> 1"),
+        "{sub_log}"
+    );
 }
 
 #[test]
@@ -86,7 +117,10 @@ fn without_rtc_pool_pm_goes_to_hp() {
     assert_eq!(findings.errors, 0, "{sub_log}");
     // No boot record without an RTC pool.
     assert_eq!(findings.entries_checked, 10);
-    assert!(main_log.contains("reserved 0xff05: 4 bytes in HP"), "{main_log}");
+    assert!(
+        main_log.contains("reserved 0xff05: 4 bytes in HP"),
+        "{main_log}"
+    );
     assert!(!main_log.contains("RTC"), "{main_log}");
 }
 
@@ -102,13 +136,27 @@ fn retained_rtc_pool_survives_a_second_boot() {
     let mut log = String::new();
     let setup = main_setup(&writer, &pools, &mut log).unwrap();
     assert!(setup.rtc_retained, "{log}");
-    assert_eq!((setup.rtc_entries_kept, setup.boots, setup.pm_counter), (2, 2, 1), "{log}");
-    assert_eq!(writer.count(PoolKind::Rtc), Ok(2), "PM is not allocated twice");
-    assert!(log.contains("re-attached, 2 entries kept; boot #2, PM counter 1"), "{log}");
+    assert_eq!(
+        (setup.rtc_entries_kept, setup.boots, setup.pm_counter),
+        (2, 2, 1),
+        "{log}"
+    );
+    assert_eq!(
+        writer.count(PoolKind::Rtc),
+        Ok(2),
+        "PM is not allocated twice"
+    );
+    assert!(
+        log.contains("re-attached, 2 entries kept; boot #2, PM counter 1"),
+        "{log}"
+    );
     // And the second round checks out (the sub core bumps PM to 2).
     let (_, sub_log, findings) = normal_run(pools, 2);
     assert_eq!(findings.errors, 0, "{sub_log}");
-    assert!(sub_log.contains("boot record 0x0010 in RTC: boot #3, ok"), "{sub_log}");
+    assert!(
+        sub_log.contains("boot record 0x0010 in RTC: boot #3, ok"),
+        "{sub_log}"
+    );
 }
 
 #[test]
@@ -117,13 +165,21 @@ fn damaged_boot_record_means_format_anew() {
     let pools = board.pools(true);
     main_setup(&Writer::new(), &pools, &mut String::new()).unwrap();
     // The boot record's magic is the first word after the table (first block).
-    let record = pools.rtc.unwrap().region().local_base().wrapping_add(amp_sysinfo::table_bytes(16));
+    let record = pools
+        .rtc
+        .unwrap()
+        .region()
+        .local_base()
+        .wrapping_add(amp_sysinfo::table_bytes(16));
     // SAFETY: inside the RTC buffer; nothing else runs.
     unsafe { record.write_volatile(0) };
     let mut log = String::new();
     let setup = main_setup(&Writer::new(), &pools, &mut log).unwrap();
     assert!(!setup.rtc_retained);
-    assert!(log.contains("nothing to keep (table corrupt or for another pool); formatting"), "{log}");
+    assert!(
+        log.contains("nothing to keep (table corrupt or for another pool); formatting"),
+        "{log}"
+    );
 }
 
 #[test]
@@ -131,7 +187,11 @@ fn sub_core_before_main_core_sees_not_ready_then_succeeds() {
     let mut board = Board::new();
     let pools = board.pools(true);
     let mut reader = Reader::new();
-    for (what, garbage) in [("garbage", Some(false)), ("garbage with magic", Some(true)), ("zeroes", None)] {
+    for (what, garbage) in [
+        ("garbage", Some(false)),
+        ("garbage with magic", Some(true)),
+        ("zeroes", None),
+    ] {
         // SAFETY: nothing is attached to the pools.
         unsafe {
             for pool in pools.iter() {
@@ -142,13 +202,38 @@ fn sub_core_before_main_core_sees_not_ready_then_succeeds() {
             }
         }
         for pool in pools.iter() {
-            assert_eq!(reader.attach(pool.region(), pool.kind()), Err(Error::NotReady), "{what}");
+            assert_eq!(
+                reader.attach(pool.region(), pool.kind()),
+                Err(Error::NotReady),
+                "{what}"
+            );
         }
-        assert_eq!(reader.get(PERSON, PoolKind::Hp), Err(Error::PoolAbsent), "{what}");
+        assert_eq!(
+            reader.get(PERSON, PoolKind::Hp),
+            Err(Error::PoolAbsent),
+            "{what}"
+        );
         let mut log = String::new();
-        let r = sub_wait_attach(&mut reader, &pools, &mut log, Patience::polls(3), &mut || ());
-        assert_eq!(r, Err(DemoError::Sysinfo { step: "attach HP pool", id: None, error: Error::NotReady }), "{what}");
-        assert!(log.contains("HP pool: no valid table (not ready); waiting for the main core"), "{log}");
+        let r = sub_wait_attach(
+            &mut reader,
+            &pools,
+            &mut log,
+            Patience::polls(3),
+            &mut || (),
+        );
+        assert_eq!(
+            r,
+            Err(DemoError::Sysinfo {
+                step: "attach HP pool",
+                id: None,
+                error: Error::NotReady
+            }),
+            "{what}"
+        );
+        assert!(
+            log.contains("HP pool: no valid table (not ready); waiting for the main core"),
+            "{log}"
+        );
     }
     // The main core formats while the sub core waits.
     let writer = Writer::new();
@@ -156,7 +241,8 @@ fn sub_core_before_main_core_sees_not_ready_then_succeeds() {
         let sub = s.spawn(move || {
             let mut reader = Reader::new();
             let mut log = String::new();
-            let tries = sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
+            let tries =
+                sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
             // Attached as soon as the table is formatted; the person follows.
             let person = loop {
                 match reader.get(PERSON, PoolKind::Hp) {
@@ -187,10 +273,17 @@ fn stress_sees_only_complete_entries() {
             sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
             sub_stress(&reader, &pools, &mut log, PATIENT, &mut || ()).unwrap()
         });
-        main_wait_reply(&setup.reply, ReplyState::Attached, PATIENT, &mut yield_now()).unwrap();
+        main_wait_reply(
+            &setup.reply,
+            ReplyState::Attached,
+            PATIENT,
+            &mut yield_now(),
+        )
+        .unwrap();
         let mut log = String::new();
         let published = main_stress(&writer, &pools, &mut log, &mut yield_now()).unwrap();
-        let reply = main_wait_reply(&setup.reply, ReplyState::Done, PATIENT, &mut yield_now()).unwrap();
+        let reply =
+            main_wait_reply(&setup.reply, ReplyState::Done, PATIENT, &mut yield_now()).unwrap();
         main_stress_report(&reply, published, &mut log).unwrap();
         // HP: 16 - 5 reserved - person - reply - control = 8; RTC: 16 - PM - boot record = 14.
         assert_eq!(published, 22, "{log}");
@@ -214,30 +307,59 @@ fn stress_catches_publish_then_fill() {
             sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
             sub_stress(&reader, &pools, &mut log, PATIENT, &mut || ()).unwrap()
         });
-        main_wait_reply(&setup.reply, ReplyState::Attached, PATIENT, &mut yield_now()).unwrap();
+        main_wait_reply(
+            &setup.reply,
+            ReplyState::Attached,
+            PATIENT,
+            &mut yield_now(),
+        )
+        .unwrap();
         let mut log = String::new();
         // Each item sits published but zero-filled for 2 ms.
-        let published = testing::main_stress_publish_then_fill(&writer, &pools, &mut log, &mut || (), &mut || {
-            thread::sleep(std::time::Duration::from_millis(2))
-        })
+        let published = testing::main_stress_publish_then_fill(
+            &writer,
+            &pools,
+            &mut log,
+            &mut || (),
+            &mut || thread::sleep(std::time::Duration::from_millis(2)),
+        )
         .unwrap();
-        let reply = main_wait_reply(&setup.reply, ReplyState::Done, PATIENT, &mut yield_now()).unwrap();
+        let reply =
+            main_wait_reply(&setup.reply, ReplyState::Done, PATIENT, &mut yield_now()).unwrap();
         sub.join().unwrap();
         assert!(reply.inconsistencies > 0, "{reply:?}");
-        assert!(matches!(main_stress_report(&reply, published, &mut log), Err(DemoError::Stress { .. })));
+        assert!(matches!(
+            main_stress_report(&reply, published, &mut log),
+            Err(DemoError::Stress { .. })
+        ));
     });
 }
 
 #[test]
 fn stress_report_fails_on_inconsistency_or_missed_entries() {
-    let good = Reply { lookups: 100, entries_seen: 5, published: 5, ..Reply::default() };
+    let good = Reply {
+        lookups: 100,
+        entries_seen: 5,
+        published: 5,
+        ..Reply::default()
+    };
     assert!(main_stress_report(&good, 5, &mut String::new()).is_ok());
-    let torn = Reply { inconsistencies: 1, ..good };
+    let torn = Reply {
+        inconsistencies: 1,
+        ..good
+    };
     assert_eq!(
         main_stress_report(&torn, 5, &mut String::new()),
-        Err(DemoError::Stress { inconsistencies: 1, entries_seen: 5, published: 5 })
+        Err(DemoError::Stress {
+            inconsistencies: 1,
+            entries_seen: 5,
+            published: 5
+        })
     );
-    let missed = Reply { entries_seen: 4, ..good };
+    let missed = Reply {
+        entries_seen: 4,
+        ..good
+    };
     assert!(main_stress_report(&missed, 5, &mut String::new()).is_err());
 }
 
@@ -250,7 +372,10 @@ fn stress_items_detect_damage() {
     let mut torn = item;
     torn.words[4] = 0;
     assert!(!torn.is_valid(STRESS_FIRST + 3, PoolKind::Rtc));
-    assert!(!StressItem::new(0, PoolKind::Hp).is_valid(0x00ff, PoolKind::Hp), "below the stress range");
+    assert!(
+        !StressItem::new(0, PoolKind::Hp).is_valid(0x00ff, PoolKind::Hp),
+        "below the stress range"
+    );
 }
 
 #[test]
@@ -261,20 +386,55 @@ fn sub_core_reports_wrong_contents_and_main_core_fails() {
     let setup = main_setup(&writer, &pools, &mut String::new()).unwrap();
     main_publish_more(&writer, &mut String::new()).unwrap();
     // Someone scribbles over the person's age and a reserved block.
-    writer.get(PERSON, PoolKind::Hp).unwrap().write(16, &[99]).unwrap();
-    writer.get(Id::VQUEUE, PoolKind::Hp).unwrap().write(10, &[1]).unwrap();
+    writer
+        .get(PERSON, PoolKind::Hp)
+        .unwrap()
+        .write(16, &[99])
+        .unwrap();
+    writer
+        .get(Id::VQUEUE, PoolKind::Hp)
+        .unwrap()
+        .write(10, &[1])
+        .unwrap();
     let mut reader = Reader::new();
     let mut log = String::new();
-    sub_wait_attach(&mut reader, &pools, &mut log, Patience::polls(1), &mut || ()).unwrap();
+    sub_wait_attach(
+        &mut reader,
+        &pools,
+        &mut log,
+        Patience::polls(1),
+        &mut || (),
+    )
+    .unwrap();
     let findings = sub_check(&reader, &pools, 1, &mut log, Patience::polls(1), &mut || ()).unwrap();
     assert_eq!(findings.errors, 2, "{log}");
-    assert_eq!(findings.first_error_id, Id::VQUEUE.raw() as u32, "reserved ids are checked first");
-    assert_eq!(Check::from_u32(findings.first_error_check), Some(Check::Content));
-    assert!(log.contains("FAIL id 0x0001: wrong contents: person differs"), "{log}");
-    let reply = main_wait_reply(&setup.reply, ReplyState::Done, Patience::polls(1), &mut || ()).unwrap();
+    assert_eq!(
+        findings.first_error_id,
+        Id::VQUEUE.raw() as u32,
+        "reserved ids are checked first"
+    );
+    assert_eq!(
+        Check::from_u32(findings.first_error_check),
+        Some(Check::Content)
+    );
+    assert!(
+        log.contains("FAIL id 0x0001: wrong contents: person differs"),
+        "{log}"
+    );
+    let reply = main_wait_reply(
+        &setup.reply,
+        ReplyState::Done,
+        Patience::polls(1),
+        &mut || (),
+    )
+    .unwrap();
     assert_eq!(
         main_report(&reply, &mut String::new()),
-        Err(DemoError::SubReported { errors: 2, first_id: 0xff03, first_check: Some(Check::Content) })
+        Err(DemoError::SubReported {
+            errors: 2,
+            first_id: 0xff03,
+            first_check: Some(Check::Content)
+        })
     );
 }
 
@@ -284,15 +444,39 @@ fn missing_late_entries_and_silent_sub_core_time_out() {
     let pools = board.pools(true);
     let writer = Writer::new();
     let setup = main_setup(&writer, &pools, &mut String::new()).unwrap();
-    let err = main_wait_reply(&setup.reply, ReplyState::Attached, Patience::polls(5), &mut || ()).unwrap_err();
-    assert_eq!(err, DemoError::Timeout { waiting_for: "the sub core to attach" });
+    let err = main_wait_reply(
+        &setup.reply,
+        ReplyState::Attached,
+        Patience::polls(5),
+        &mut || (),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        DemoError::Timeout {
+            waiting_for: "the sub core to attach"
+        }
+    );
     let mut reader = Reader::new();
     let mut log = String::new();
-    sub_wait_attach(&mut reader, &pools, &mut log, Patience::polls(1), &mut || ()).unwrap();
+    sub_wait_attach(
+        &mut reader,
+        &pools,
+        &mut log,
+        Patience::polls(1),
+        &mut || (),
+    )
+    .unwrap();
     let findings = sub_check(&reader, &pools, 1, &mut log, Patience::polls(5), &mut || ()).unwrap();
     // The late pattern never came: the wait fails, then both lookups.
     assert_eq!(findings.errors, 3, "{log}");
-    assert_eq!((findings.first_error_id, Check::from_u32(findings.first_error_check)), (LATE_PATTERN.raw() as u32, Some(Check::Late)));
+    assert_eq!(
+        (
+            findings.first_error_id,
+            Check::from_u32(findings.first_error_check)
+        ),
+        (LATE_PATTERN.raw() as u32, Some(Check::Late))
+    );
 }
 
 #[test]
@@ -302,10 +486,35 @@ fn sub_core_without_reply_block_is_an_error() {
     let writer = Writer::new();
     writer.init(pools.hp.region(), pools.hp.config()).unwrap();
     let mut reader = Reader::new();
-    sub_wait_attach(&mut reader, &pools, &mut String::new(), Patience::polls(1), &mut || ()).unwrap();
-    let err = sub_check(&reader, &pools, 1, &mut String::new(), Patience::polls(1), &mut || ()).unwrap_err();
-    assert_eq!(err, DemoError::Sysinfo { step: "find the reply block", id: Some(2), error: Error::NotFound });
-    assert_eq!(std::format!("{err}"), "find the reply block (id 0x0002): id not found");
+    sub_wait_attach(
+        &mut reader,
+        &pools,
+        &mut String::new(),
+        Patience::polls(1),
+        &mut || (),
+    )
+    .unwrap();
+    let err = sub_check(
+        &reader,
+        &pools,
+        1,
+        &mut String::new(),
+        Patience::polls(1),
+        &mut || (),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        DemoError::Sysinfo {
+            step: "find the reply block",
+            id: Some(2),
+            error: Error::NotFound
+        }
+    );
+    assert_eq!(
+        std::format!("{err}"),
+        "find the reply block (id 0x0002): id not found"
+    );
 }
 
 #[test]
@@ -313,11 +522,25 @@ fn pools_must_match_their_configuration() {
     let mut board = Board::new();
     let pools = board.pools(true);
     let other = PoolConfig::new(PoolKind::Hp, 0x8030_0000, 0x800);
-    assert_eq!(Pool::new(pools.hp.region(), other), Err(Error::RegionMismatch));
-    assert_eq!(Pools::new(pools.rtc.unwrap(), None), Err(Error::RegionMismatch), "HP slot holds an RTC pool");
-    assert_eq!(Pools::new(pools.hp, Some(pools.hp)), Err(Error::RegionMismatch), "RTC slot holds an HP pool");
+    assert_eq!(
+        Pool::new(pools.hp.region(), other),
+        Err(Error::RegionMismatch)
+    );
+    assert_eq!(
+        Pools::new(pools.rtc.unwrap(), None),
+        Err(Error::RegionMismatch),
+        "HP slot holds an RTC pool"
+    );
+    assert_eq!(
+        Pools::new(pools.hp, Some(pools.hp)),
+        Err(Error::RegionMismatch),
+        "RTC slot holds an HP pool"
+    );
     assert!(pools.hp.holds_block(0x8030_0000 + 0xa0, 4));
-    assert!(!pools.hp.holds_block(0x8030_0000 + 0x9c, 4), "inside the table");
+    assert!(
+        !pools.hp.holds_block(0x8030_0000 + 0x9c, 4),
+        "inside the table"
+    );
     assert!(!pools.hp.holds_block(0x8030_0ffc, 8), "past the end");
 }
 

@@ -49,7 +49,6 @@ pub mod control {
     pub const GO_MAGIC: u32 = 0x5ab_c0de;
 }
 
-
 /// What one run shows, chosen by the scenario word QEMU puts in the control
 /// page (`cargo xtask demo [scenario]`, `cargo xtask twin-test`).
 pub mod scenario {

@@ -53,7 +53,13 @@ fn main() -> ! {
     };
     // SAFETY: the control page is reserved for these words.
     let wake = unsafe { read32(control::MAIN_WAKE) };
-    let _ = writeln!(out, "twin main image on hart 0: scenario {} ({}), boot {}", scenario, scenario::name(scenario), wake + 1);
+    let _ = writeln!(
+        out,
+        "twin main image on hart 0: scenario {} ({}), boot {}",
+        scenario,
+        scenario::name(scenario),
+        wake + 1
+    );
     let pools = twin_pools();
     let result = match scenario {
         scenario::STRESS => stress(&pools, &mut out, false),
@@ -82,7 +88,8 @@ fn twin_pools() -> Pools {
     // of both images' RAM (build.rs, `cargo xtask twin-test` checks the ELFs);
     // only SysInfo uses them, and QEMU's RAM is there.
     let pool = |cfg| unsafe { Pool::identity(cfg) }.unwrap_or_else(|e| panic!("pool {cfg:?}: {e}"));
-    Pools::new(pool(pools::HP_POOL), pools::RTC_POOL.map(pool)).unwrap_or_else(|e| panic!("pools: {e}"))
+    Pools::new(pool(pools::HP_POOL), pools::RTC_POOL.map(pool))
+        .unwrap_or_else(|e| panic!("pools: {e}"))
 }
 
 /// Publish, release the sub core, publish more, collect the reply.
@@ -103,7 +110,11 @@ fn normal(pools: &Pools, out: &mut Console, start_sub: bool) -> Result<(), Failu
 fn release_sub_core(out: &mut Console) {
     // Everything published must be visible before the release word.
     amp_sysinfo::fence_before_sub_core_start();
-    let _ = writeln!(out, "starting the sub core at {:#010x}", sub_image::SUB_ENTRY);
+    let _ = writeln!(
+        out,
+        "starting the sub core at {:#010x}",
+        sub_image::SUB_ENTRY
+    );
     start::start_sub_core();
 }
 
@@ -116,7 +127,9 @@ fn stress(pools: &Pools, out: &mut Console, torn: bool) -> Result<(), Failure> {
     // 500 µs between two allocations: the sub core makes many passes meanwhile.
     let gap = || twin_rt::time::delay_us(500);
     let published = if torn {
-        testing::main_stress_publish_then_fill(&WRITER, pools, out, &mut { gap }, &mut || twin_rt::time::delay_us(200))?
+        testing::main_stress_publish_then_fill(&WRITER, pools, out, &mut { gap }, &mut || {
+            twin_rt::time::delay_us(200)
+        })?
     } else {
         demo::main_stress(&WRITER, pools, out, &mut { gap })?
     };
@@ -129,7 +142,10 @@ fn stress(pools: &Pools, out: &mut Console, torn: bool) -> Result<(), Failure> {
 /// pool is kept) and start-up again.
 fn retained_first_boot(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
     normal(pools, out, true)?;
-    let _ = writeln!(out, "entering deep sleep: HP RAM is lost, the RTC pool is kept");
+    let _ = writeln!(
+        out,
+        "entering deep sleep: HP RAM is lost, the RTC pool is kept"
+    );
     // SAFETY: the sub core is done with this round and waits in the control
     // page; nobody uses the HP pool until it is formatted again.
     unsafe { testing::fill_garbage(&pools.hp, 0xdee9_5ee9, false) };
@@ -150,7 +166,10 @@ fn retained_wake(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
         );
         return Err(Failure::RetainedLost);
     }
-    let _ = writeln!(out, "RTC entries intact after deep sleep; waking the sub core for round 2");
+    let _ = writeln!(
+        out,
+        "RTC entries intact after deep sleep; waking the sub core for round 2"
+    );
     amp_sysinfo::fence_before_sub_core_start();
     // SAFETY: the control page's step word, read by the waiting sub core.
     unsafe { write32(control::MAIN_STEP, 2) };
@@ -169,10 +188,26 @@ fn retained_wake(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
 /// the run must fail.
 fn fault(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
     let setup = demo::main_setup(&WRITER, pools, out)?;
-    let person = WRITER.get(demo::PERSON, amp_sysinfo::PoolKind::Hp).map_err(|e| DemoError::Sysinfo { step: "find person", id: Some(demo::PERSON.raw()), error: e })?;
+    let person = WRITER
+        .get(demo::PERSON, amp_sysinfo::PoolKind::Hp)
+        .map_err(|e| DemoError::Sysinfo {
+            step: "find person",
+            id: Some(demo::PERSON.raw()),
+            error: e,
+        })?;
     // Bytes 16..20 are the age.
-    person.write(16, &99u32.to_le_bytes()).map_err(|e| DemoError::Sysinfo { step: "damage person", id: Some(demo::PERSON.raw()), error: e })?;
-    let _ = writeln!(out, "fault injected: person {:#06x} age overwritten with 99", demo::PERSON.raw());
+    person
+        .write(16, &99u32.to_le_bytes())
+        .map_err(|e| DemoError::Sysinfo {
+            step: "damage person",
+            id: Some(demo::PERSON.raw()),
+            error: e,
+        })?;
+    let _ = writeln!(
+        out,
+        "fault injected: person {:#06x} age overwritten with 99",
+        demo::PERSON.raw()
+    );
     release_sub_core(out);
     demo::main_wait_reply(&setup.reply, ReplyState::Attached, PATIENCE, &mut pause)?;
     demo::main_publish_more(&WRITER, out)?;
@@ -180,11 +215,14 @@ fn fault(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
     Ok(demo::main_report(&reply, out)?)
 }
 
+/// What the pools hold before formatting, one way.
+type FillPool = fn(&Pool);
+
 /// The sub core starts before the pools are formatted: it must see "not
 /// ready" on garbage, on garbage carrying the magic, and on zeroes, then
 /// attach once the table is there.
 fn start_order(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
-    let steps: [(&str, fn(&Pool)); 3] = [
+    let steps: [(&str, FillPool); 3] = [
         ("garbage", |p| {
             // SAFETY: no core is attached to the pools yet.
             unsafe { testing::fill_garbage(p, 0x1357_9bdf, false) }
@@ -223,7 +261,9 @@ fn wait_sub_step(step: u32) -> Result<(), DemoError> {
         }
         pause();
     }
-    Err(DemoError::Timeout { waiting_for: "the sub core's start-up step" })
+    Err(DemoError::Timeout {
+        waiting_for: "the sub core's start-up step",
+    })
 }
 
 /// Why a run failed.
@@ -245,7 +285,9 @@ impl core::fmt::Display for Failure {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Failure::Demo(e) => write!(f, "{e}"),
-            Failure::RetainedLost => f.write_str("the RTC pool's entries did not survive deep sleep"),
+            Failure::RetainedLost => {
+                f.write_str("the RTC pool's entries did not survive deep sleep")
+            }
             Failure::WrongRound(n) => write!(f, "expected the sub core's round 2, got round {n}"),
         }
     }

@@ -26,7 +26,11 @@ pub struct Console {
 
 impl Console {
     pub const fn new(tag: &'static str) -> Console {
-        Console { tag, buf: [0; LINE], len: 0 }
+        Console {
+            tag,
+            buf: [0; LINE],
+            len: 0,
+        }
     }
 
     fn flush_line(&mut self) {

@@ -16,7 +16,11 @@ pub const PANIC_EXIT_CODE: u16 = 101;
 
 /// Ends QEMU with exit status `code` (0: success).
 pub fn exit(code: u16) -> ! {
-    let word = if code == 0 { FINISHER_PASS } else { (code as u32) << 16 | FINISHER_FAIL };
+    let word = if code == 0 {
+        FINISHER_PASS
+    } else {
+        (code as u32) << 16 | FINISHER_FAIL
+    };
     // SAFETY: the test finisher's register; writing it ends the emulation.
     unsafe { core::ptr::write_volatile(mmio::TEST_FINISHER as *mut u32, word) };
     loop {

@@ -60,7 +60,8 @@ fn twin_pools() -> Pools {
     // SAFETY: the devicetree reserves both pools and the build cuts them out
     // of both images' RAM; only SysInfo uses them.
     let pool = |cfg| unsafe { Pool::identity(cfg) }.unwrap_or_else(|e| panic!("pool {cfg:?}: {e}"));
-    Pools::new(pool(pools::HP_POOL), pools::RTC_POOL.map(pool)).unwrap_or_else(|e| panic!("pools: {e}"))
+    Pools::new(pool(pools::HP_POOL), pools::RTC_POOL.map(pool))
+        .unwrap_or_else(|e| panic!("pools: {e}"))
 }
 
 fn check(pools: &Pools, out: &mut Console, round: u32) -> Result<(), DemoError> {
@@ -97,17 +98,35 @@ fn start_order(pools: &Pools, out: &mut Console) -> Result<(), DemoError> {
             let kind = pool.kind();
             match reader.attach(pool.region(), kind) {
                 Err(Error::NotReady) => {
-                    let _ = writeln!(out, "step {step}: {} pool: {}, ok", kind.name(), Error::NotReady);
+                    let _ = writeln!(
+                        out,
+                        "step {step}: {} pool: {}, ok",
+                        kind.name(),
+                        Error::NotReady
+                    );
                 }
                 other => {
-                    let _ = writeln!(out, "step {step}: {} pool: expected not ready, got {:?}", kind.name(), other);
-                    return Err(DemoError::Sysinfo { step: "attach before formatting", id: None, error: other.err().unwrap_or(Error::Corrupt) });
+                    let _ = writeln!(
+                        out,
+                        "step {step}: {} pool: expected not ready, got {:?}",
+                        kind.name(),
+                        other
+                    );
+                    return Err(DemoError::Sysinfo {
+                        step: "attach before formatting",
+                        id: None,
+                        error: other.err().unwrap_or(Error::Corrupt),
+                    });
                 }
             }
         }
         // Nothing attached: lookups say so instead of reading garbage.
         if reader.get(PERSON, PoolKind::Hp) != Err(Error::PoolAbsent) {
-            return Err(DemoError::Sysinfo { step: "lookup before formatting", id: Some(PERSON.raw()), error: Error::Corrupt });
+            return Err(DemoError::Sysinfo {
+                step: "lookup before formatting",
+                id: Some(PERSON.raw()),
+                error: Error::Corrupt,
+            });
         }
         // SAFETY: the control page's step word, read by the main core.
         unsafe { write32(control::SUB_STEP, step) };
@@ -124,7 +143,9 @@ fn wait_main_step(step: u32) -> Result<(), DemoError> {
         }
         pause();
     }
-    Err(DemoError::Timeout { waiting_for: "the main core's start-up step" })
+    Err(DemoError::Timeout {
+        waiting_for: "the main core's start-up step",
+    })
 }
 
 #[panic_handler]
