@@ -551,3 +551,50 @@ fn person_names_are_c_strings() {
     assert_eq!(p.name[15], 0);
     assert_eq!(core::mem::size_of::<Reply>(), 44);
 }
+
+#[test]
+fn stale_table_of_another_layout_is_refused_and_replaced() {
+    let mut board = Board::new();
+    let pools = board.pools(true);
+    // A well-formed table that records another bus address for each pool.
+    for pool in pools.iter() {
+        let stale = PoolConfig {
+            bus_base: pool.config().bus_base + 0x10_0000,
+            ..*pool.config()
+        };
+        // SAFETY: the pool's own buffer; nothing is attached.
+        let region =
+            unsafe { Region::new(pool.region().local_base(), stale.bus_base, stale.size) }.unwrap();
+        Writer::new().init(region, &stale).unwrap();
+    }
+    let mut reader = Reader::new();
+    let r = sub_wait_attach(
+        &mut reader,
+        &pools,
+        &mut String::new(),
+        Patience::polls(2),
+        &mut || (),
+    );
+    assert_eq!(
+        r,
+        Err(DemoError::Sysinfo {
+            step: "attach HP pool",
+            id: None,
+            error: Error::Corrupt
+        })
+    );
+    let mut log = String::new();
+    let setup = main_setup(&Writer::new(), &pools, &mut log).unwrap();
+    assert!(!setup.rtc_retained, "{log}");
+    assert!(log.contains("RTC pool 0x80310000+0x1000: nothing to keep (table corrupt or for another pool); formatting"), "{log}");
+    assert_eq!(
+        sub_wait_attach(
+            &mut reader,
+            &pools,
+            &mut String::new(),
+            Patience::polls(1),
+            &mut || ()
+        ),
+        Ok(1)
+    );
+}

@@ -20,7 +20,7 @@ mod sub_image {
 
 use core::fmt::Write;
 
-use amp_sysinfo::Writer;
+use amp_sysinfo::{PoolConfig, Region, Writer};
 use amp_sysinfo_demo::{self as demo, testing, DemoError, Patience, Pool, Pools, ReplyState};
 use twin_board::{control, scenario};
 use twin_rt::mmio::{read32, write32};
@@ -219,10 +219,11 @@ fn fault(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
 type FillPool = fn(&Pool);
 
 /// The sub core starts before the pools are formatted: it must see "not
-/// ready" on garbage, on garbage carrying the magic, and on zeroes, then
-/// attach once the table is there.
+/// ready" on garbage, on garbage carrying the magic and on zeroes, "corrupt"
+/// on a valid table for another pool layout, then attach once the table is
+/// there.
 fn start_order(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
-    let steps: [(&str, FillPool); 3] = [
+    let steps: [(&str, FillPool); 4] = [
         ("garbage", |p| {
             // SAFETY: no core is attached to the pools yet.
             unsafe { testing::fill_garbage(p, 0x1357_9bdf, false) }
@@ -231,8 +232,23 @@ fn start_order(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
             // SAFETY: as above.
             unsafe { testing::fill_garbage(p, 0x2468_ace0, true) }
         }),
+        ("a valid table of another layout (pool 1 MiB higher)", |p| {
+            // A stale table, as left by firmware with another devicetree:
+            // well-formed, but for a pool at another bus address.
+            let stale = PoolConfig {
+                bus_base: p.config().bus_base + 0x10_0000,
+                ..*p.config()
+            };
+            // SAFETY: the pool's own memory, which no core uses yet; only the
+            // bus address the table records differs.
+            let region =
+                unsafe { Region::new(p.region().local_base(), stale.bus_base, stale.size) };
+            region
+                .and_then(|r| Writer::new().init(r, &stale))
+                .unwrap_or_else(|e| panic!("stale table: {e}"));
+        }),
         ("zeroes", |p| {
-            // SAFETY: as above.
+            // SAFETY: no core is attached to the pools yet.
             unsafe { testing::zero(p) }
         }),
     ];
@@ -247,9 +263,13 @@ fn start_order(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
         unsafe { write32(control::MAIN_STEP, step) };
         wait_sub_step(step)?;
     }
-    let _ = writeln!(out, "step 4: formatting the pools while the sub core waits");
+    let last = steps.len() as u32 + 1;
+    let _ = writeln!(
+        out,
+        "step {last}: formatting the pools while the sub core waits"
+    );
     // SAFETY: as above.
-    unsafe { write32(control::MAIN_STEP, 4) };
+    unsafe { write32(control::MAIN_STEP, last) };
     normal(pools, out, false)
 }
 
