@@ -3,7 +3,8 @@
 # CMake helpers of the esp-amp-sysinfo Zephyr module: building the C API
 # static library with cargo, and the post-build pool check.
 
-set(ESP_AMP_SYS_INFO_DIR "${CMAKE_CURRENT_LIST_DIR}/.." CACHE INTERNAL "esp-amp-sysinfo module root")
+get_filename_component(ESP_AMP_SYS_INFO_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set(ESP_AMP_SYS_INFO_DIR "${ESP_AMP_SYS_INFO_DIR}" CACHE INTERNAL "esp-amp-sysinfo module root")
 
 find_program(ESP_AMP_SYS_INFO_CARGO cargo REQUIRED)
 
@@ -77,7 +78,11 @@ function(esp_amp_sys_info_check_pools)
       if(okay)
         dt_reg_addr(addr PATH ${path})
         dt_reg_size(size PATH ${path})
-        list(APPEND pools "${label}:${addr}:${size}")
+        # ',' between pools: a ';' would split the command's argument.
+        if(pools)
+          string(APPEND pools ",")
+        endif()
+        string(APPEND pools "${label}:${addr}:${size}")
       endif()
     endif()
   endforeach()

@@ -6,8 +6,8 @@
 # ELF's sections are checked by `amp-sysinfo-dt check-elf`; this covers the
 # memory the image uses without a section.
 #
-# Inputs (-D): ELF, NM (the toolchain's nm), POOLS (a list of
-# "name:0xaddr:0xsize" entries).
+# Inputs (-D): ELF, NM (the toolchain's nm), POOLS ("name:0xaddr:0xsize"
+# entries separated by ',').
 
 foreach(var ELF NM POOLS)
   if(NOT DEFINED ${var})
@@ -37,6 +37,7 @@ endif()
 math(EXPR heap_start "${heap_start}")
 math(EXPR heap_end "${heap_end}")
 
+string(REPLACE "," ";" POOLS "${POOLS}")
 foreach(pool IN LISTS POOLS)
   string(REPLACE ":" ";" fields "${pool}")
   list(GET fields 0 name)

@@ -50,7 +50,7 @@ def main(argv):
         cases = [
             ("pool above _heap_sentry", image, "sysinfo_hp:0x4087c610:0x1f50", 0, "clear of the heap"),
             ("pool in the heap range", image, "sysinfo_hp:0x40878000:0x4000", 1, "lies in the image's heap range"),
-            ("second pool in the heap range", image, "sysinfo_rtc:0x50003800:0x3f0;sysinfo_hp:0x40870000:0x100", 1, "sysinfo_hp"),
+            ("second pool in the heap range", image, "sysinfo_rtc:0x50003800:0x3f0,sysinfo_hp:0x40870000:0x100", 1, "sysinfo_hp"),
             ("no heap symbols", plain, "sysinfo_hp:0x40878000:0x4000", 0, "no _end/_heap_sentry"),
         ]
         for name, e, pools, want_rc, want_text in cases:

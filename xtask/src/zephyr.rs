@@ -85,6 +85,9 @@ pub fn check() -> Result<()> {
         .arg("riscv64-unknown-elf-nm")
         .arg(&root))?;
 
+    step("module CMake + the sample's lpcore.cmake in a stand-in harness");
+    cmake_harness(&root, &upstream, &cmake(&py)?)?;
+
     step("samples/sysinfo/app: host tests, riscv32i");
     let app = root.join("samples/sysinfo/app/Cargo.toml");
     let app_target = root.join("target/sample-app");
@@ -189,6 +192,60 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
     }
     eprintln!("zephyr-check: LP image with 4 KiB of RAM rejected by the linker, as expected");
     // Leave the tree built for the real overlay (the next cargo run relinks anyway).
+    Ok(())
+}
+
+/// Configures and builds tools/zephyr/cmake-harness: the module's CMake and
+/// lpcore.cmake with stand-ins for Zephyr's functions, on the LP-core view's
+/// final devicetree; building runs the real cargo/objcopy/check-elf
+/// commands. Then a CPU without a Rust mapping must fail to configure.
+fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
+    let work = root.join("target/zephyr-cmake-harness");
+    std::fs::create_dir_all(&work)?;
+    let dts = work.join("zephyr.dts");
+    let empty = work.join("empty.c");
+    std::fs::write(&empty, "")?;
+    let mut cpp = Command::new("cpp");
+    cpp.args(["-nostdinc", "-undef", "-D__DTS__", "-x", "assembler-with-cpp", "-P", "-E"]);
+    for d in dts_includes(root, upstream) {
+        cpp.arg("-isystem").arg(d);
+    }
+    cpp.arg("-include")
+        .arg(upstream.join("boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts"))
+        .arg("-include")
+        .arg(root.join("boards/esp32c6_devkitc_esp32c6_lpcore.overlay"))
+        .arg(&empty)
+        .arg("-o")
+        .arg(&dts);
+    run(&mut cpp)?;
+    let harness = root.join("tools/zephyr/cmake-harness");
+    let configure = |build: &Path, extra: &[&str]| {
+        let mut c = Command::new(cmake);
+        c.arg("-S")
+            .arg(&harness)
+            .arg("-B")
+            .arg(build)
+            .arg(format!("-DZEPHYR_DTS={}", dts.display()))
+            .arg("-DCMAKE_OBJCOPY=riscv64-unknown-elf-objcopy")
+            .arg("-DCMAKE_NM=riscv64-unknown-elf-nm")
+            .args(extra);
+        c
+    };
+    let build = work.join("build");
+    run(&mut configure(&build, &[]))?;
+    run(Command::new(cmake).arg("--build").arg(&build))?;
+    let bin = build.join("lpcore/sysinfo-lpcore.bin");
+    let len = std::fs::metadata(&bin).map_err(|e| format!("{}: {e}", bin.display()))?.len();
+    eprintln!("zephyr-check: harness built the C API library and the LP image ({len} bytes)");
+
+    let no_cpu = work.join("build-no-rust-target");
+    let _ = std::fs::remove_dir_all(&no_cpu);
+    let out = configure(&no_cpu, &["-DHARNESS_CPU=none"]).output()?;
+    let text = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() || !text.contains("no Rust target for this board's CPU") {
+        return Err(format!("harness without a RISC-V CPU: expected the module to refuse, got:\n{text}").into());
+    }
+    eprintln!("zephyr-check: harness without a Rust target refused, as expected");
     Ok(())
 }
 
