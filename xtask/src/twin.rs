@@ -245,6 +245,9 @@ fn control_page() -> Result<Span> {
 struct Elf {
     entry: u64,
     sections: Vec<(String, Span)>,
+    /// Allocated, writable sections with contents in the file (`.data`):
+    /// loaded once by QEMU, never restored by a re-entered start-up.
+    initialised_data: Vec<String>,
 }
 
 fn read_elf(path: &Path) -> Result<Elf> {
@@ -277,23 +280,35 @@ fn parse_elf(d: &[u8]) -> std::result::Result<Elf, String> {
         return Err("bad section header table".into());
     }
     let strtab = u32_at(shoff + shstrndx * shentsize + 16)?;
+    const SHF_WRITE: usize = 1;
     const SHF_ALLOC: usize = 2;
+    const SHT_PROGBITS: usize = 1;
     let mut sections = Vec::new();
+    let mut initialised_data = Vec::new();
     for i in 0..shnum {
         let h = shoff + i * shentsize;
-        let (name, flags, addr, size) =
-            (u32_at(h)?, u32_at(h + 8)?, u32_at(h + 12)?, u32_at(h + 20)?);
+        let (name, kind, flags, addr, size) = (
+            u32_at(h)?,
+            u32_at(h + 4)?,
+            u32_at(h + 8)?,
+            u32_at(h + 12)?,
+            u32_at(h + 20)?,
+        );
         if flags & SHF_ALLOC == 0 || size == 0 {
             continue;
         }
         let raw = d.get(strtab + name..).ok_or("bad section name")?;
         let name = String::from_utf8_lossy(&raw[..raw.iter().position(|&b| b == 0).unwrap_or(0)])
             .into_owned();
+        if flags & SHF_WRITE != 0 && kind == SHT_PROGBITS {
+            initialised_data.push(name.clone());
+        }
         sections.push((name, Span::new(addr as u64, size as u64)));
     }
     Ok(Elf {
         entry: entry as u64,
         sections,
+        initialised_data,
     })
 }
 
@@ -327,6 +342,15 @@ fn check_layout(images: &Images) -> Result<()> {
             return Err(
                 format!("{image} image {}:\n  {}", path.display(), errs.join("\n  ")).into(),
             );
+        }
+        // The retained scenario re-enters the main image's start-up, which
+        // zeroes `.bss` but cannot restore `.data` (QEMU loaded it once).
+        if image == "main" && !elf.initialised_data.is_empty() {
+            return Err(format!(
+                "main image has initialised writable data ({}): a re-entered start-up would not restore it",
+                elf.initialised_data.join(", ")
+            )
+            .into());
         }
         let first = own.iter().map(|(_, s)| s.start).min().unwrap_or(0);
         if elf.entry != first {
@@ -917,6 +941,11 @@ mod tests {
     /// A minimal ELF32 with `.text` (alloc) at `text`, `.comment` (not
     /// alloc), and the section-name table.
     fn elf(entry: u32, text: u32, text_len: u32) -> Vec<u8> {
+        elf_with_flags(entry, text, text_len, 6)
+    }
+
+    /// As [`elf`], with the first section's `sh_flags` given and type PROGBITS.
+    fn elf_with_flags(entry: u32, text: u32, text_len: u32, text_flags: u32) -> Vec<u8> {
         let names = b"\0.text\0.comment\0.shstrtab\0";
         let shoff = 52 + names.len() as u32;
         let mut d = vec![0u8; 52];
@@ -930,6 +959,7 @@ mod tests {
         let mut sh = |name: u32, flags: u32, addr: u32, offset: u32, size: u32| {
             let mut h = [0u8; 40];
             h[0..4].copy_from_slice(&name.to_le_bytes());
+            h[4..8].copy_from_slice(&1u32.to_le_bytes()); // SHT_PROGBITS
             h[8..12].copy_from_slice(&flags.to_le_bytes());
             h[12..16].copy_from_slice(&addr.to_le_bytes());
             h[16..20].copy_from_slice(&offset.to_le_bytes());
@@ -937,7 +967,7 @@ mod tests {
             d.extend_from_slice(&h);
         };
         sh(0, 0, 0, 0, 0);
-        sh(1, 6, text, 0, text_len);
+        sh(1, text_flags, text, 0, text_len);
         sh(7, 0, 0, 0, 10);
         sh(16, 0, 0, 52, names.len() as u32);
         d
@@ -951,6 +981,13 @@ mod tests {
             e.sections,
             vec![(".text".to_string(), Span::new(0x8020_0000, 0x100))],
             "only allocated sections"
+        );
+        assert!(e.initialised_data.is_empty(), "text is not writable");
+        let data = parse_elf(&elf_with_flags(0, 0x8000_1000, 8, 3)).unwrap();
+        assert_eq!(
+            data.initialised_data,
+            vec![".text".to_string()],
+            "alloc + write + PROGBITS"
         );
         assert!(parse_elf(b"\x7fELF\x02\x01").is_err(), "ELF64 refused");
         assert!(parse_elf(&elf(0, 0, 0)[..60]).is_err(), "truncated");

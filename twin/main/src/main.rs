@@ -118,17 +118,17 @@ fn release_sub_core(out: &mut Console) {
     start::start_sub_core();
 }
 
-/// `torn`: publish each item zero-filled and fill it 200 µs later (the
+/// `torn`: publish each item zero-filled and fill it 1 ms later (the
 /// mistake the stress check must catch).
 fn stress(pools: &Pools, out: &mut Console, torn: bool) -> Result<(), Failure> {
     let setup = demo::main_setup(&WRITER, pools, out)?;
     release_sub_core(out);
     demo::main_wait_reply(&setup.reply, ReplyState::Attached, PATIENCE, &mut pause)?;
-    // 500 µs between two allocations: the sub core makes many passes meanwhile.
-    let gap = || twin_rt::time::delay_us(500);
+    // 1 ms between two allocations: the sub core makes many passes meanwhile.
+    let gap = || twin_rt::time::delay_us(1000);
     let published = if torn {
         testing::main_stress_publish_then_fill(&WRITER, pools, out, &mut { gap }, &mut || {
-            twin_rt::time::delay_us(200)
+            twin_rt::time::delay_us(1000)
         })?
     } else {
         demo::main_stress(&WRITER, pools, out, &mut { gap })?
