@@ -65,9 +65,12 @@ const CROSS_CRATES: &[(&str, &[&str])] = &[
     ("amp-sysinfo-capi", &["--features", "sub-core,port-critical-section"]),
 ];
 
+/// A named step of `cargo xtask test`.
+type Step = (&'static str, fn() -> Result<()>);
+
 fn test_all() -> Result<()> {
     setup::all()?;
-    let steps: &[(&str, fn() -> Result<()>)] = &[
+    let steps: &[Step] = &[
         ("host tests", host_tests),
         ("cross-compile", cross),
         ("size report", size::report),

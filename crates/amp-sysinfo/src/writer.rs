@@ -223,6 +223,12 @@ impl<C: CacheSync> Writer<C> {
         table.block(id, entry, kind)
     }
 
+    /// The published block with `id` as a `T`, checked like
+    /// [`Reader::get_as`](crate::Reader::get_as).
+    pub fn get_as<T: FromBytes + IntoBytes + Immutable>(&self, id: Id, kind: PoolKind) -> Result<Shared<T>, Error> {
+        self.get(id, kind)?.typed()
+    }
+
     /// Entries published in the `kind` pool.
     pub fn count(&self, kind: PoolKind) -> Result<u16, Error> {
         self.with(|pools| pools[kind.index()].as_ref().map(|p| p.count).ok_or(Error::PoolAbsent))

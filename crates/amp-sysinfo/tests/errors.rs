@@ -163,7 +163,7 @@ fn attach_validates_the_header() {
     forged(|m| m.set_word(1, 1), PoolKind::Hp, Error::Corrupt); // zero entries
     forged(|m| m.set_word(3, 512), PoolKind::Hp, Error::Corrupt); // other size
     forged(|m| m.set_word(4, BUS + 0x1000), PoolKind::Hp, Error::Corrupt); // other base
-    forged(|m| m.set_word(2, 0 | 2 << 8), PoolKind::Hp, Error::Corrupt); // wrong flags for HP
+    forged(|m| m.set_word(2, 2 << 8), PoolKind::Hp, Error::Corrupt); // wrong flags for HP
     // The reserved word must stay zero (room for v1 readers to refuse extensions).
     let (mut mem, _w) = pool(256, 4, PoolKind::Hp);
     mem.set_word(7, 1);
@@ -208,7 +208,7 @@ fn get_checks_every_entry_lies_in_the_data_area() {
         assert_eq!(got.map(|_| ()), want, "entry {w0:#x} at {addr:#x}");
         if let Ok(b) = got {
             assert!(b.as_ptr() as usize >= mem.bytes().as_ptr() as usize + 64);
-            assert_eq!(b.atomic_words().map(|w| w.len()).unwrap_or(0) * 4 <= b.size() as usize, true);
+            assert!(b.atomic_words().map(|w| w.len()).unwrap_or(0) * 4 <= b.size() as usize);
         }
         assert!(mem.bytes() == &before[..]);
         unchanged(&mem, Error::Corrupt, || Writer::new().attach(region, PoolKind::Hp));
@@ -261,6 +261,9 @@ fn typed_views_check_size_and_alignment() {
     let v = w.alloc_with(id(4), PoolKind::Hp, &0x1122_3344_5566_7788u64).unwrap();
     assert_eq!(v.block().bus_addr() % 8, 0);
     assert_eq!(r.get_as::<u64>(id(4), PoolKind::Hp).unwrap().read(), 0x1122_3344_5566_7788);
+    assert_eq!(w.get_as::<u64>(id(4), PoolKind::Hp).unwrap().read(), 0x1122_3344_5566_7788);
+    assert_eq!(w.get_as::<u64>(id(2), PoolKind::Hp), Err(Error::Misaligned));
+    assert_eq!(w.get_as::<u32>(id(4), PoolKind::Hp), Err(Error::SizeMismatch));
 }
 
 /// The writer's HP region (through a lookup), to attach a reader to it.
