@@ -161,6 +161,27 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
     }
     run(check.arg("--elf").arg(&elf))?;
 
+    // The stack (no section, so not seen by check-elf) ends below every pool
+    // in LP SRAM.
+    let mut pools = cargo();
+    pools.args(["run", "--quiet", "--release", "-p", "amp-sysinfo-dt", "--", "pools", "--board"]);
+    pools.arg(&board).arg("--overlay").arg(&overlay);
+    for i in &includes {
+        pools.arg("-I").arg(i);
+    }
+    let listing = pools.output()?;
+    if !listing.status.success() {
+        return Err(format!("amp-sysinfo-dt pools: {}", String::from_utf8_lossy(&listing.stderr)).into());
+    }
+    let lp_pools: Vec<u64> = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1).and_then(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).ok()))
+        .filter(|a| (LP_SRAM_BASE..LP_SRAM_BASE + 0x4000).contains(a))
+        .collect();
+    if lp_pools.is_empty() {
+        return Err("the lpcore devicetree has no pool in LP SRAM (expected sysinfo_rtc)".into());
+    }
+
     // Start-up addresses, and the flat binary the main image embeds.
     let symbols = nm(&elf)?;
     let sym = |n: &str| symbols.iter().find(|(s, _)| s == n).map(|(_, v)| *v).ok_or(format!("{}: no symbol {n}", elf.display()));
@@ -171,6 +192,13 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
     }
     let image_end = sym("__image_end")?;
     let stack_top = sym("__stack_top")?;
+    for &pool in &lp_pools {
+        // The stack runs from __image_end up to __stack_top: a pool above
+        // the image must start at or after the stack top.
+        if image_end <= pool && stack_top > pool {
+            return Err(format!("LP image: stack top {stack_top:#x} is above the pool at {pool:#x}").into());
+        }
+    }
     let bin = target_dir.join("sysinfo-lpcore.bin");
     run(Command::new("riscv64-unknown-elf-objcopy")
         .args(["-O", "binary", "--set-section-flags", ".bss=alloc,load,contents"])
