@@ -2,7 +2,8 @@
 //! upstream tool that reads it, and every Rust crate of the samples that
 //! does not need the `zephyr` crate built for its target.
 //!
-//! 1. `west.yml`: west's Python API (`tools/zephyr/check_west.py`).
+//! 1. `west.yml`: west's Python API (`tools/zephyr/check_west.py`);
+//!    `zephyr/module.yml`: zephyr_module.py's schema and rules.
 //! 2. `Kconfig`: kconfiglib with stand-ins for Zephyr's symbols and
 //!    devicetree functions, on fixtures and on the real upstream ESP32-C6
 //!    DevKitC devicetrees with the module's overlays (`check_kconfig.py`).
@@ -45,6 +46,12 @@ pub fn check() -> Result<()> {
     run(python(&py, &tools.join("check_west.py")).arg(root.join("west.yml")))?;
     for f in files(&fixtures, |n| n.starts_with("west-") && n.ends_with(".yml"))? {
         run(python(&py, &tools.join("check_west.py")).arg(&f).arg("--expect-fail"))?;
+    }
+
+    step("zephyr/module.yml (zephyr_module.py's schema and rules)");
+    run(python(&py, &tools.join("check_module_yml.py")).arg(&root).args(["--expect-var", "ZEPHYR_ESP_AMP_SYSINFO_MODULE_DIR"]))?;
+    for f in files(&fixtures, |n| n.starts_with("module-"))? {
+        run(python(&py, &tools.join("check_module_yml.py")).arg(&f).arg("--expect-fail"))?;
     }
 
     step("Kconfig (kconfiglib)");
