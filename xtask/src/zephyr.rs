@@ -45,13 +45,19 @@ pub fn check() -> Result<()> {
     step("west.yml (west API)");
     run(python(&py, &tools.join("check_west.py")).arg(root.join("west.yml")))?;
     for f in files(&fixtures, |n| n.starts_with("west-") && n.ends_with(".yml"))? {
-        run(python(&py, &tools.join("check_west.py")).arg(&f).arg("--expect-fail"))?;
+        run(python(&py, &tools.join("check_west.py"))
+            .arg(&f)
+            .arg("--expect-fail"))?;
     }
 
     step("zephyr/module.yml (zephyr_module.py's schema and rules)");
-    run(python(&py, &tools.join("check_module_yml.py")).arg(&root).args(["--expect-var", "ZEPHYR_ESP_AMP_SYSINFO_MODULE_DIR"]))?;
+    run(python(&py, &tools.join("check_module_yml.py"))
+        .arg(&root)
+        .args(["--expect-var", "ZEPHYR_ESP_AMP_SYSINFO_MODULE_DIR"]))?;
     for f in files(&fixtures, |n| n.starts_with("module-"))? {
-        run(python(&py, &tools.join("check_module_yml.py")).arg(&f).arg("--expect-fail"))?;
+        run(python(&py, &tools.join("check_module_yml.py"))
+            .arg(&f)
+            .arg("--expect-fail"))?;
     }
 
     step("Kconfig (kconfiglib)");
@@ -69,21 +75,35 @@ pub fn check() -> Result<()> {
         .arg(root.join("tools/dt/stand-ins/bindings"));
     run(&mut kconfig)?;
     for f in files(&fixtures, |n| n.starts_with("Kconfig."))? {
-        run(python(&py, &tools.join("check_kconfig.py")).arg(&f).arg("--expect-fail"))?;
+        run(python(&py, &tools.join("check_kconfig.py"))
+            .arg(&f)
+            .arg("--expect-fail"))?;
     }
 
     step("sample.yaml / testcase.yaml (twister schema)");
     let mut suites = Vec::new();
     for dir in ["samples", "tests"] {
-        find(&root.join(dir), &mut |p| matches!(name(p), "sample.yaml" | "testcase.yaml"), &mut suites)?;
+        find(
+            &root.join(dir),
+            &mut |p| matches!(name(p), "sample.yaml" | "testcase.yaml"),
+            &mut suites,
+        )?;
     }
     if suites.len() < 4 {
-        return Err(format!("expected the samples' and tests' yaml files, found {suites:?}").into());
+        return Err(
+            format!("expected the samples' and tests' yaml files, found {suites:?}").into(),
+        );
     }
     run(python(&py, &tools.join("check_twister_yaml.py")).args(&suites))?;
     let mut bad = Vec::new();
-    find(&fixtures.join("twister"), &mut |p| p.extension().is_some_and(|e| e == "yaml"), &mut bad)?;
-    run(python(&py, &tools.join("check_twister_yaml.py")).arg("--expect-fail").args(&bad))?;
+    find(
+        &fixtures.join("twister"),
+        &mut |p| p.extension().is_some_and(|e| e == "yaml"),
+        &mut bad,
+    )?;
+    run(python(&py, &tools.join("check_twister_yaml.py"))
+        .arg("--expect-fail")
+        .args(&bad))?;
 
     step("post-build heap check (CMake script mode)");
     run(python(&py, &tools.join("check_cmake_heap.py"))
@@ -98,9 +118,18 @@ pub fn check() -> Result<()> {
     step("samples/sysinfo/app: host tests, riscv32i");
     let app = root.join("samples/sysinfo/app/Cargo.toml");
     let app_target = root.join("target/sample-app");
-    run(cargo().args(["test", "--manifest-path"]).arg(&app).env("CARGO_TARGET_DIR", &app_target))?;
     run(cargo()
-        .args(["build", "--release", "--target", ZEPHYR_RUST_TARGET, "--manifest-path"])
+        .args(["test", "--manifest-path"])
+        .arg(&app)
+        .env("CARGO_TARGET_DIR", &app_target))?;
+    run(cargo()
+        .args([
+            "build",
+            "--release",
+            "--target",
+            ZEPHYR_RUST_TARGET,
+            "--manifest-path",
+        ])
         .arg(&app)
         .env("CARGO_TARGET_DIR", &app_target))?;
     // What the module's CMake runs for a C application (cmake/esp_amp_sys_info.cmake).
@@ -114,7 +143,14 @@ pub fn check() -> Result<()> {
         "--target",
         ZEPHYR_RUST_TARGET,
     ]))?;
-    run(cargo().args(["build", "--release", "--package", "amp-sysinfo-demo", "--target", ZEPHYR_RUST_TARGET]))?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "amp-sysinfo-demo",
+        "--target",
+        ZEPHYR_RUST_TARGET,
+    ]))?;
 
     step("LP-core image (esp-lp-hal, riscv32imac)");
     lp_image(&root, &upstream)?;
@@ -122,18 +158,28 @@ pub fn check() -> Result<()> {
     step("C sample against include/esp_amp_sys_info.h; Rust app sources parse");
     // The host's C compiler: the cross gcc here has no C library headers,
     // and the check is about the API's types and signatures.
-    run(Command::new(if crate::setup::have("cc") { "cc" } else { "gcc" })
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"])
-        .arg("-I")
-        .arg(root.join("include"))
-        .arg("-I")
-        .arg(tools.join("standins/c"))
-        .arg(root.join("samples/sysinfo_c/src/main.c")))?;
+    run(Command::new(if crate::setup::have("cc") {
+        "cc"
+    } else {
+        "gcc"
+    })
+    .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"])
+    .arg("-I")
+    .arg(root.join("include"))
+    .arg("-I")
+    .arg(tools.join("standins/c"))
+    .arg(root.join("samples/sysinfo_c/src/main.c")))?;
     let mut rust_sources = Vec::new();
     for dir in ["samples/sysinfo/src", "tests/sysinfo/src"] {
-        find(&root.join(dir), &mut |p| p.extension().is_some_and(|e| e == "rs"), &mut rust_sources)?;
+        find(
+            &root.join(dir),
+            &mut |p| p.extension().is_some_and(|e| e == "rs"),
+            &mut rust_sources,
+        )?;
     }
-    run(Command::new("rustfmt").args(["--check", "--edition", "2021"]).args(&rust_sources))?;
+    run(Command::new("rustfmt")
+        .args(["--check", "--edition", "2021"])
+        .args(&rust_sources))?;
     Ok(())
 }
 
@@ -147,13 +193,19 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
     let target_dir = root.join("target/lpcore");
     let build = |overlays: &[&Path]| {
         let mut c = cargo();
-        c.args(["build", "--release", "--target", LP_TARGET, "--manifest-path"])
-            .arg(&manifest)
-            .env("CARGO_TARGET_DIR", &target_dir)
-            .env("SYSINFO_BOARD", &board)
-            .env("SYSINFO_OVERLAYS", std::env::join_paths(overlays)?)
-            .env("SYSINFO_DTS_INCLUDES", std::env::join_paths(&includes)?)
-            .env_remove("SYSINFO_DTS");
+        c.args([
+            "build",
+            "--release",
+            "--target",
+            LP_TARGET,
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("SYSINFO_BOARD", &board)
+        .env("SYSINFO_OVERLAYS", std::env::join_paths(overlays)?)
+        .env("SYSINFO_DTS_INCLUDES", std::env::join_paths(&includes)?)
+        .env_remove("SYSINFO_DTS");
         Ok::<_, Box<dyn std::error::Error>>(c)
     };
     run(&mut build(&[&overlay])?)?;
@@ -161,7 +213,16 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
 
     // The generator's check: no allocated section in a pool.
     let mut check = cargo();
-    check.args(["run", "--quiet", "--release", "-p", "amp-sysinfo-dt", "--", "check-elf", "--board"]);
+    check.args([
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "amp-sysinfo-dt",
+        "--",
+        "check-elf",
+        "--board",
+    ]);
     check.arg(&board).arg("--overlay").arg(&overlay);
     for i in &includes {
         check.arg("-I").arg(i);
@@ -171,18 +232,35 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
     // The stack (no section, so not seen by check-elf) ends below every pool
     // in LP SRAM.
     let mut pools = cargo();
-    pools.args(["run", "--quiet", "--release", "-p", "amp-sysinfo-dt", "--", "pools", "--board"]);
+    pools.args([
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "amp-sysinfo-dt",
+        "--",
+        "pools",
+        "--board",
+    ]);
     pools.arg(&board).arg("--overlay").arg(&overlay);
     for i in &includes {
         pools.arg("-I").arg(i);
     }
     let listing = pools.output()?;
     if !listing.status.success() {
-        return Err(format!("amp-sysinfo-dt pools: {}", String::from_utf8_lossy(&listing.stderr)).into());
+        return Err(format!(
+            "amp-sysinfo-dt pools: {}",
+            String::from_utf8_lossy(&listing.stderr)
+        )
+        .into());
     }
     let lp_pools: Vec<u64> = String::from_utf8_lossy(&listing.stdout)
         .lines()
-        .filter_map(|l| l.split_whitespace().nth(1).and_then(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).ok()))
+        .filter_map(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .and_then(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).ok())
+        })
         .filter(|a| (LP_SRAM_BASE..LP_SRAM_BASE + 0x4000).contains(a))
         .collect();
     if lp_pools.is_empty() {
@@ -191,7 +269,13 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
 
     // Start-up addresses, and the flat binary the main image embeds.
     let symbols = nm(&elf)?;
-    let sym = |n: &str| symbols.iter().find(|(s, _)| s == n).map(|(_, v)| *v).ok_or(format!("{}: no symbol {n}", elf.display()));
+    let sym = |n: &str| {
+        symbols
+            .iter()
+            .find(|(s, _)| s == n)
+            .map(|(_, v)| *v)
+            .ok_or(format!("{}: no symbol {n}", elf.display()))
+    };
     expect_eq("_vector_table", sym("_vector_table")?, LP_SRAM_BASE)?;
     expect_eq("reset_vector", sym("reset_vector")?, LP_SRAM_BASE + 0x80)?;
     if symbols.iter().all(|(s, _)| !s.starts_with("__ULP_MAGIC_")) {
@@ -203,16 +287,28 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
         // The stack runs from __image_end up to __stack_top: a pool above
         // the image must start at or after the stack top.
         if image_end <= pool && stack_top > pool {
-            return Err(format!("LP image: stack top {stack_top:#x} is above the pool at {pool:#x}").into());
+            return Err(format!(
+                "LP image: stack top {stack_top:#x} is above the pool at {pool:#x}"
+            )
+            .into());
         }
     }
     let bin = target_dir.join("sysinfo-lpcore.bin");
     run(Command::new("riscv64-unknown-elf-objcopy")
-        .args(["-O", "binary", "--set-section-flags", ".bss=alloc,load,contents"])
+        .args([
+            "-O",
+            "binary",
+            "--set-section-flags",
+            ".bss=alloc,load,contents",
+        ])
         .arg(&elf)
         .arg(&bin))?;
     let len = std::fs::metadata(&bin)?.len();
-    expect_eq("flat binary length (incl. .bss)", len, image_end - LP_SRAM_BASE)?;
+    expect_eq(
+        "flat binary length (incl. .bss)",
+        len,
+        image_end - LP_SRAM_BASE,
+    )?;
     eprintln!(
         "zephyr-check: LP image {len} bytes at {LP_SRAM_BASE:#x}..{image_end:#x}, stack top {stack_top:#x}, reset vector {:#x}",
         LP_SRAM_BASE + 0x80
@@ -223,7 +319,10 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
     let out = build(&[&overlay, &small])?.output()?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     if out.status.success() || !stderr.contains("RAM") {
-        return Err(format!("LP image with 4 KiB of RAM: expected a link error about region RAM, got:\n{stderr}").into());
+        return Err(format!(
+            "LP image with 4 KiB of RAM: expected a link error about region RAM, got:\n{stderr}"
+        )
+        .into());
     }
     eprintln!("zephyr-check: LP image with 4 KiB of RAM rejected by the linker, as expected");
     // Leave the tree built for the real overlay (the next cargo run relinks anyway).
@@ -241,7 +340,15 @@ fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
     let empty = work.join("empty.c");
     std::fs::write(&empty, "")?;
     let mut cpp = Command::new("cpp");
-    cpp.args(["-nostdinc", "-undef", "-D__DTS__", "-x", "assembler-with-cpp", "-P", "-E"]);
+    cpp.args([
+        "-nostdinc",
+        "-undef",
+        "-D__DTS__",
+        "-x",
+        "assembler-with-cpp",
+        "-P",
+        "-E",
+    ]);
     for d in dts_includes(root, upstream) {
         cpp.arg("-isystem").arg(d);
     }
@@ -270,7 +377,9 @@ fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
     run(&mut configure(&build, &[]))?;
     run(Command::new(cmake).arg("--build").arg(&build))?;
     let bin = build.join("lpcore/sysinfo-lpcore.bin");
-    let len = std::fs::metadata(&bin).map_err(|e| format!("{}: {e}", bin.display()))?.len();
+    let len = std::fs::metadata(&bin)
+        .map_err(|e| format!("{}: {e}", bin.display()))?
+        .len();
     eprintln!("zephyr-check: harness built the C API library and the LP image ({len} bytes)");
 
     let no_cpu = work.join("build-no-rust-target");
@@ -278,7 +387,10 @@ fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
     let out = configure(&no_cpu, &["-DHARNESS_CPU=none"]).output()?;
     let text = String::from_utf8_lossy(&out.stderr);
     if out.status.success() || !text.contains("no Rust target for this board's CPU") {
-        return Err(format!("harness without a RISC-V CPU: expected the module to refuse, got:\n{text}").into());
+        return Err(format!(
+            "harness without a RISC-V CPU: expected the module to refuse, got:\n{text}"
+        )
+        .into());
     }
     eprintln!("zephyr-check: harness without a Rust target refused, as expected");
     Ok(())
@@ -287,8 +399,16 @@ fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
 /// Include directories for the upstream ESP32-C6 devicetrees, as Zephyr's
 /// dts.cmake orders them, then the devicetree check's header stand-ins.
 fn dts_includes(root: &Path, upstream: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> =
-        ["include", "include/zephyr", "dts/common", "dts/riscv", "dts"].iter().map(|d| upstream.join(d)).collect();
+    let mut v: Vec<PathBuf> = [
+        "include",
+        "include/zephyr",
+        "dts/common",
+        "dts/riscv",
+        "dts",
+    ]
+    .iter()
+    .map(|d| upstream.join(d))
+    .collect();
     let standins = root.join("tools/dt/stand-ins/include");
     v.push(standins.join("zephyr"));
     v.push(standins);
@@ -313,7 +433,10 @@ fn cmake(py: &Path) -> Result<PathBuf> {
     match venv {
         Some(p) if p.is_file() => Ok(p),
         _ if crate::setup::have("cmake") => Ok(PathBuf::from("cmake")),
-        _ => Err("cmake not found: it comes with the venv (setup::PYTHON has `cmake`) or install it".into()),
+        _ => Err(
+            "cmake not found: it comes with the venv (setup::PYTHON has `cmake`) or install it"
+                .into(),
+        ),
     }
 }
 
@@ -356,8 +479,10 @@ fn name(p: &Path) -> &str {
 
 /// Files directly in `dir` whose name passes `pick`, sorted.
 fn files(dir: &Path, pick: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
-    let mut v: Vec<PathBuf> =
-        std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| pick(name(p))).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| pick(name(p)))
+        .collect();
     v.sort();
     if v.is_empty() {
         return Err(format!("no fixtures in {}", dir.display()).into());
@@ -367,7 +492,9 @@ fn files(dir: &Path, pick: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
 
 /// Every file under `dir` (skipping `target/`) that passes `pick`.
 fn find(dir: &Path, pick: &mut impl FnMut(&Path) -> bool, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
