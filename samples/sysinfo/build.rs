@@ -15,17 +15,25 @@ fn main() {
     zephyr_build::export_kconfig_bool_options();
 
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let dts = env::var_os("ZEPHYR_DTS").expect("ZEPHYR_DTS is not set: build this application with west / CMake");
-    let dt = Devicetree::from_dts(Path::new(&dts)).unwrap_or_else(|e| panic!("devicetree pools: {e}"));
+    let dts = env::var_os("ZEPHYR_DTS")
+        .expect("ZEPHYR_DTS is not set: build this application with west / CMake");
+    let dt =
+        Devicetree::from_dts(Path::new(&dts)).unwrap_or_else(|e| panic!("devicetree pools: {e}"));
     for input in dt.inputs() {
         println!("cargo:rerun-if-changed={}", input.display());
     }
-    dt.write_rust(&out.join("pools.rs")).unwrap_or_else(|e| panic!("pools.rs: {e}"));
+    dt.write_rust(&out.join("pools.rs"))
+        .unwrap_or_else(|e| panic!("pools.rs: {e}"));
 
-    let build_dir = PathBuf::from(env::var_os("BUILD_DIR").expect("BUILD_DIR is set by rust_cargo_application()"));
+    let build_dir = PathBuf::from(
+        env::var_os("BUILD_DIR").expect("BUILD_DIR is set by rust_cargo_application()"),
+    );
     let image = build_dir.join("lpcore").join("sysinfo-lpcore.bin");
     if !image.is_file() {
-        panic!("{}: the LP-core image is missing; lpcore/lpcore.cmake builds it before this crate", image.display());
+        panic!(
+            "{}: the LP-core image is missing; lpcore/lpcore.cmake builds it before this crate",
+            image.display()
+        );
     }
     println!("cargo:rerun-if-changed={}", image.display());
     println!("cargo:rustc-env=SYSINFO_LP_IMAGE={}", image.display());

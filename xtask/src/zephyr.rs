@@ -122,6 +122,18 @@ pub fn check() -> Result<()> {
         .args(["test", "--manifest-path"])
         .arg(&app)
         .env("CARGO_TARGET_DIR", &app_target))?;
+    // zephyr-lang-rust's CI lints applications with these flags.
+    run(cargo()
+        .args(["clippy", "--all-targets", "--manifest-path"])
+        .arg(&app)
+        .args([
+            "--",
+            "-D",
+            "warnings",
+            "-D",
+            "clippy::undocumented_unsafe_blocks",
+        ])
+        .env("CARGO_TARGET_DIR", &app_target))?;
     run(cargo()
         .args([
             "build",
@@ -191,10 +203,10 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
     let includes = dts_includes(root, upstream);
     let manifest = root.join("samples/sysinfo/lpcore/Cargo.toml");
     let target_dir = root.join("target/lpcore");
-    let build = |overlays: &[&Path]| {
+    let build = |subcommand: &str, overlays: &[&Path]| {
         let mut c = cargo();
         c.args([
-            "build",
+            subcommand,
             "--release",
             "--target",
             LP_TARGET,
@@ -208,7 +220,15 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
         .env_remove("SYSINFO_DTS");
         Ok::<_, Box<dyn std::error::Error>>(c)
     };
-    run(&mut build(&[&overlay])?)?;
+    run(&mut build("build", &[&overlay])?)?;
+    // zephyr-lang-rust's CI lints with these flags; the LP image follows suit.
+    run(build("clippy", &[&overlay])?.args([
+        "--",
+        "-D",
+        "warnings",
+        "-D",
+        "clippy::undocumented_unsafe_blocks",
+    ]))?;
     let elf = target_dir.join(LP_TARGET).join("release/sysinfo-lpcore");
 
     // The generator's check: no allocated section in a pool.
@@ -316,7 +336,7 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
 
     // Negative: too little RAM for the image must fail the link.
     let small = root.join("tools/zephyr/fixtures/lpcore-ram-too-small.overlay");
-    let out = build(&[&overlay, &small])?.output()?;
+    let out = build("build", &[&overlay, &small])?.output()?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     if out.status.success() || !stderr.contains("RAM") {
         return Err(format!(

@@ -17,11 +17,23 @@ use std::path::{Path, PathBuf};
 use amp_sysinfo_dt::Devicetree;
 
 fn split(var: &str) -> Vec<PathBuf> {
-    env::var_os(var).map(|v| env::split_paths(&v).filter(|p| !p.as_os_str().is_empty()).collect()).unwrap_or_default()
+    env::var_os(var)
+        .map(|v| {
+            env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn main() {
-    for var in ["SYSINFO_DTS", "SYSINFO_LP_RAM", "SYSINFO_BOARD", "SYSINFO_OVERLAYS", "SYSINFO_DTS_INCLUDES"] {
+    for var in [
+        "SYSINFO_DTS",
+        "SYSINFO_LP_RAM",
+        "SYSINFO_BOARD",
+        "SYSINFO_OVERLAYS",
+        "SYSINFO_DTS_INCLUDES",
+    ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     println!("cargo:rerun-if-changed=lpcore.x");
@@ -31,7 +43,14 @@ fn main() {
         let ram = env::var("SYSINFO_LP_RAM").unwrap_or_else(|_| "ulp_ram".into());
         (Devicetree::from_dts(Path::new(&dts)), Some(ram))
     } else if let Some(board) = env::var_os("SYSINFO_BOARD") {
-        (Devicetree::from_board(Path::new(&board), &split("SYSINFO_OVERLAYS"), &split("SYSINFO_DTS_INCLUDES")), None)
+        (
+            Devicetree::from_board(
+                Path::new(&board),
+                &split("SYSINFO_OVERLAYS"),
+                &split("SYSINFO_DTS_INCLUDES"),
+            ),
+            None,
+        )
     } else {
         panic!(
             "sysinfo-lpcore: no devicetree. Set SYSINFO_DTS to the main image's zephyr.dts \
@@ -43,7 +62,8 @@ fn main() {
     for input in dt.inputs() {
         println!("cargo:rerun-if-changed={}", input.display());
     }
-    dt.write_rust(&out.join("pools.rs")).unwrap_or_else(|e| panic!("sysinfo-lpcore: pools.rs: {e}"));
+    dt.write_rust(&out.join("pools.rs"))
+        .unwrap_or_else(|e| panic!("sysinfo-lpcore: pools.rs: {e}"));
     dt.write_memory_x(&out.join("memory.x"), ram.as_deref())
         .unwrap_or_else(|e| panic!("sysinfo-lpcore: memory.x: {e}"));
     std::fs::copy("lpcore.x", out.join("lpcore.x")).expect("copy lpcore.x");

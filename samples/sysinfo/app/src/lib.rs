@@ -13,10 +13,12 @@
 
 use core::fmt::{self, Write};
 
-use amp_sysinfo::{fence_before_sub_core_start, CacheSync, Error, Id, PoolConfig, PoolKind, Writer};
+use amp_sysinfo::{
+    fence_before_sub_core_start, CacheSync, Error, Id, PoolConfig, PoolKind, Writer,
+};
 use amp_sysinfo_demo::{
-    main_publish_more, main_report, main_setup, main_wait_reply, DemoError, Patience, Pool, Pools, ReplyState, Setup,
-    PERSON,
+    main_publish_more, main_report, main_setup, main_wait_reply, DemoError, Patience, Pool, Pools,
+    ReplyState, Setup, PERSON,
 };
 
 /// What the application needs from the system it runs on.
@@ -42,7 +44,11 @@ pub enum AppError {
     /// The platform could not start the sub core (its error code).
     StartSubCore(i32),
     /// An error path gave the wrong result.
-    ErrorPath { case: &'static str, expected: Error, got: Result<(), Error> },
+    ErrorPath {
+        case: &'static str,
+        expected: Error,
+        got: Result<(), Error>,
+    },
 }
 
 impl fmt::Display for AppError {
@@ -51,8 +57,16 @@ impl fmt::Display for AppError {
             AppError::Pools(e) => write!(f, "pools: {e}"),
             AppError::Demo(e) => write!(f, "{e}"),
             AppError::StartSubCore(code) => write!(f, "starting the sub core failed ({code})"),
-            AppError::ErrorPath { case, expected, got: Ok(()) } => write!(f, "{case}: succeeded, expected {expected}"),
-            AppError::ErrorPath { case, expected, got: Err(e) } => write!(f, "{case}: {e}, expected {expected}"),
+            AppError::ErrorPath {
+                case,
+                expected,
+                got: Ok(()),
+            } => write!(f, "{case}: succeeded, expected {expected}"),
+            AppError::ErrorPath {
+                case,
+                expected,
+                got: Err(e),
+            } => write!(f, "{case}: {e}, expected {expected}"),
         }
     }
 }
@@ -83,22 +97,35 @@ pub unsafe fn devicetree_pools(hp: PoolConfig, rtc: Option<PoolConfig>) -> Resul
 
 /// The sample: see the crate documentation. Returns what the set-up found
 /// (whether the RTC pool was retained, the boot count).
-pub fn run_demo<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut impl Write, platform: &mut impl Platform) -> Result<Setup, AppError> {
+pub fn run_demo<C: CacheSync>(
+    w: &Writer<C>,
+    pools: &Pools,
+    out: &mut impl Write,
+    platform: &mut impl Platform,
+) -> Result<Setup, AppError> {
     let setup = main_setup(w, pools, out)?;
     if setup.rtc_retained {
-        let _ = writeln!(out, "RTC pool retained: {} entries kept, boot #{}", setup.rtc_entries_kept, setup.boots);
+        let _ = writeln!(
+            out,
+            "RTC pool retained: {} entries kept, boot #{}",
+            setup.rtc_entries_kept, setup.boots
+        );
     }
     // Everything above is published: order it before the start of the sub core.
     fence_before_sub_core_start();
     platform.start_sub_core().map_err(AppError::StartSubCore)?;
     let _ = writeln!(out, "sub core started");
 
-    let attached = main_wait_reply(&setup.reply, ReplyState::Attached, PATIENCE, &mut || platform.pause())?;
+    let attached = main_wait_reply(&setup.reply, ReplyState::Attached, PATIENCE, &mut || {
+        platform.pause()
+    })?;
     if attached.state == ReplyState::Attached as u32 {
         let _ = writeln!(out, "sub core attached; publishing after its boot");
     }
     main_publish_more(w, out)?;
-    let reply = main_wait_reply(&setup.reply, ReplyState::Done, PATIENCE, &mut || platform.pause())?;
+    let reply = main_wait_reply(&setup.reply, ReplyState::Done, PATIENCE, &mut || {
+        platform.pause()
+    })?;
     main_report(&reply, out)?;
     let _ = w.dump(out);
     Ok(setup)
@@ -107,30 +134,73 @@ pub fn run_demo<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut impl Write
 /// Bad requests on the formatted pools: each must fail with its error and
 /// change nothing a later lookup sees. Run after [`run_demo`] (the person
 /// exists). Returns the number of cases checked.
-pub fn run_error_paths<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut impl Write) -> Result<u32, AppError> {
+pub fn run_error_paths<C: CacheSync>(
+    w: &Writer<C>,
+    pools: &Pools,
+    out: &mut impl Write,
+) -> Result<u32, AppError> {
     let mut cases = 0;
-    let mut expect = |case: &'static str, expected: Error, got: Result<(), Error>, out: &mut dyn Write| {
-        cases += 1;
-        if got == Err(expected) {
-            let _ = writeln!(out, "error path {case}: {expected}, ok");
-            Ok(())
-        } else {
-            Err(AppError::ErrorPath { case, expected, got })
-        }
-    };
+    let mut expect =
+        |case: &'static str, expected: Error, got: Result<(), Error>, out: &mut dyn Write| {
+            cases += 1;
+            if got == Err(expected) {
+                let _ = writeln!(out, "error path {case}: {expected}, ok");
+                Ok(())
+            } else {
+                Err(AppError::ErrorPath {
+                    case,
+                    expected,
+                    got,
+                })
+            }
+        };
     let count_before = w.count(PoolKind::Hp).map_err(AppError::Pools)?;
 
-    expect("reserved id", Error::ReservedId, Id::new(0xff10).map(|_| ()), out)?;
-    expect("duplicate id", Error::DuplicateId, w.alloc(PERSON, 4, PoolKind::Hp).map(|_| ()), out)?;
-    expect("zero size", Error::ZeroSize, w.alloc(user_id(0x0a00), 0, PoolKind::Hp).map(|_| ()), out)?;
-    expect("larger than the pool", Error::PoolFull, w.alloc(user_id(0x0a01), u16::MAX, PoolKind::Hp).map(|_| ()), out)?;
-    expect("unknown id", Error::NotFound, w.get(user_id(0x0a02), PoolKind::Hp).map(|_| ()), out)?;
+    expect(
+        "reserved id",
+        Error::ReservedId,
+        Id::new(0xff10).map(|_| ()),
+        out,
+    )?;
+    expect(
+        "duplicate id",
+        Error::DuplicateId,
+        w.alloc(PERSON, 4, PoolKind::Hp).map(|_| ()),
+        out,
+    )?;
+    expect(
+        "zero size",
+        Error::ZeroSize,
+        w.alloc(user_id(0x0a00), 0, PoolKind::Hp).map(|_| ()),
+        out,
+    )?;
+    expect(
+        "larger than the pool",
+        Error::PoolFull,
+        w.alloc(user_id(0x0a01), u16::MAX, PoolKind::Hp).map(|_| ()),
+        out,
+    )?;
+    expect(
+        "unknown id",
+        Error::NotFound,
+        w.get(user_id(0x0a02), PoolKind::Hp).map(|_| ()),
+        out,
+    )?;
     if pools.rtc.is_none() {
-        expect("absent RTC pool", Error::PoolAbsent, w.alloc(user_id(0x0a03), 4, PoolKind::Rtc).map(|_| ()), out)?;
+        expect(
+            "absent RTC pool",
+            Error::PoolAbsent,
+            w.alloc(user_id(0x0a03), 4, PoolKind::Rtc).map(|_| ()),
+            out,
+        )?;
     }
     let count_after = w.count(PoolKind::Hp).map_err(AppError::Pools)?;
     if count_after != count_before {
-        return Err(AppError::ErrorPath { case: "failed calls changed the table", expected: Error::Corrupt, got: Ok(()) });
+        return Err(AppError::ErrorPath {
+            case: "failed calls changed the table",
+            expected: Error::Corrupt,
+            got: Ok(()),
+        });
     }
 
     // Fill the HP table with small blocks: the first id that does not fit
@@ -148,12 +218,28 @@ pub fn run_error_paths<C: CacheSync>(w: &Writer<C>, pools: &Pools, out: &mut imp
     cases += 1;
     match last {
         Error::TableFull | Error::PoolFull => {
-            let _ = writeln!(out, "error path full table: {} after {} more entries, ok", last, next - 0x0b00);
+            let _ = writeln!(
+                out,
+                "error path full table: {} after {} more entries, ok",
+                last,
+                next - 0x0b00
+            );
         }
-        e => return Err(AppError::ErrorPath { case: "full table", expected: Error::TableFull, got: Err(e) }),
+        e => {
+            return Err(AppError::ErrorPath {
+                case: "full table",
+                expected: Error::TableFull,
+                got: Err(e),
+            })
+        }
     }
     // The earlier entries are still found.
-    w.get(PERSON, PoolKind::Hp).map_err(|e| AppError::ErrorPath { case: "person after errors", expected: e, got: Err(e) })?;
+    w.get(PERSON, PoolKind::Hp)
+        .map_err(|e| AppError::ErrorPath {
+            case: "person after errors",
+            expected: e,
+            got: Err(e),
+        })?;
     let _ = writeln!(out, "error paths: {cases} cases ok");
     Ok(cases)
 }

@@ -25,8 +25,16 @@ fn pools(with_rtc: bool) -> Pools {
     let rtc = PoolConfig::new(PoolKind::Rtc, 0x5000_3800, 0x3f0);
     // SAFETY: leaked buffers of the configured sizes, used only through SysInfo.
     unsafe {
-        let hp = Pool::new(Region::new(hp_mem.0.as_mut_ptr(), hp.bus_base, hp.size).unwrap(), hp).unwrap();
-        let rtc = Pool::new(Region::new(rtc_mem.0.as_mut_ptr(), rtc.bus_base, rtc.size).unwrap(), rtc).unwrap();
+        let hp = Pool::new(
+            Region::new(hp_mem.0.as_mut_ptr(), hp.bus_base, hp.size).unwrap(),
+            hp,
+        )
+        .unwrap();
+        let rtc = Pool::new(
+            Region::new(rtc_mem.0.as_mut_ptr(), rtc.bus_base, rtc.size).unwrap(),
+            rtc,
+        )
+        .unwrap();
         Pools::new(hp, with_rtc.then_some(rtc)).unwrap()
     }
 }
@@ -47,8 +55,23 @@ impl Platform for ThreadSubCore {
             let mut out = String::new();
             let mut reader: Reader = Reader::new();
             let mut pause = || thread::yield_now();
-            sub_wait_attach(&mut reader, &pools.0, &mut out, Patience::polls(100_000), &mut pause).unwrap();
-            sub_check(&reader, &pools.0, 1, &mut out, Patience::polls(1_000_000), &mut pause).unwrap();
+            sub_wait_attach(
+                &mut reader,
+                &pools.0,
+                &mut out,
+                Patience::polls(100_000),
+                &mut pause,
+            )
+            .unwrap();
+            sub_check(
+                &reader,
+                &pools.0,
+                1,
+                &mut out,
+                Patience::polls(1_000_000),
+                &mut pause,
+            )
+            .unwrap();
             log.lock().unwrap().push_str(&out);
         });
         Ok(())
@@ -68,19 +91,36 @@ fn demo_then_error_paths_with_rtc_pool() {
     let pools = pools(true);
     let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
     let sub_log = leak_log();
-    let mut platform = ThreadSubCore { pools: SendPools(pools), log: sub_log, started: false };
+    let mut platform = ThreadSubCore {
+        pools: SendPools(pools),
+        log: sub_log,
+        started: false,
+    };
     let mut out = String::new();
-    let setup = run_demo(writer, &pools, &mut out, &mut platform).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let setup =
+        run_demo(writer, &pools, &mut out, &mut platform).unwrap_or_else(|e| panic!("{e}\n{out}"));
     assert!(platform.started);
     assert!(!setup.rtc_retained);
-    assert!(out.contains("published person 0x0001 \"Ada Lovelace\""), "{out}");
-    assert!(out.contains("sub core attached; publishing after its boot"), "{out}");
+    assert!(
+        out.contains("published person 0x0001 \"Ada Lovelace\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("sub core attached; publishing after its boot"),
+        "{out}"
+    );
     assert!(out.contains("published late person 0x0003"), "{out}");
-    assert!(out.contains("sub core checked") && out.contains(", 0 errors"), "{out}");
+    assert!(
+        out.contains("sub core checked") && out.contains(", 0 errors"),
+        "{out}"
+    );
 
     let cases = run_error_paths(writer, &pools, &mut out).unwrap_or_else(|e| panic!("{e}\n{out}"));
     assert_eq!(cases, 6);
-    assert!(out.contains("error path duplicate id: duplicate id in this pool, ok"), "{out}");
+    assert!(
+        out.contains("error path duplicate id: duplicate id in this pool, ok"),
+        "{out}"
+    );
     assert!(out.contains("error path full table: table full"), "{out}");
 }
 
@@ -88,7 +128,11 @@ fn demo_then_error_paths_with_rtc_pool() {
 fn error_paths_without_rtc_pool_include_pool_absent() {
     let pools = pools(false);
     let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
-    let mut platform = ThreadSubCore { pools: SendPools(pools), log: leak_log(), started: false };
+    let mut platform = ThreadSubCore {
+        pools: SendPools(pools),
+        log: leak_log(),
+        started: false,
+    };
     let mut out = String::new();
     run_demo(writer, &pools, &mut out, &mut platform).unwrap_or_else(|e| panic!("{e}\n{out}"));
     let cases = run_error_paths(writer, &pools, &mut out).unwrap_or_else(|e| panic!("{e}\n{out}"));
@@ -132,5 +176,8 @@ fn a_failed_start_is_reported_with_its_code() {
     let pools = pools(true);
     let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
     let mut out = String::new();
-    assert_eq!(run_demo(writer, &pools, &mut out, &mut FailingStart).unwrap_err(), AppError::StartSubCore(-22));
+    assert_eq!(
+        run_demo(writer, &pools, &mut out, &mut FailingStart).unwrap_err(),
+        AppError::StartSubCore(-22)
+    );
 }
