@@ -14,6 +14,7 @@
 #include <zephyr/irq.h>
 #include <zephyr/logging/log.h>
 #include <zephyr/sys/printk.h>
+#include <zephyr/toolchain.h>
 
 #include <esp_amp_sys_info.h>
 

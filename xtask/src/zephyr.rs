@@ -170,7 +170,7 @@ pub fn check() -> Result<()> {
     step("LP-core image (esp-lp-hal, riscv32imac)");
     lp_image(&root, &upstream)?;
 
-    step("C sample against include/esp_amp_sys_info.h; Rust app sources parse");
+    step("C sample and C API glue against include/esp_amp_sys_info.h; Rust app sources");
     // The host's C compiler: the cross gcc here has no C library headers,
     // and the check is about the API's types and signatures.
     run(Command::new(if crate::setup::have("cc") {
@@ -184,6 +184,27 @@ pub fn check() -> Result<()> {
     .arg("-I")
     .arg(tools.join("standins/c"))
     .arg(root.join("samples/sysinfo_c/src/main.c")))?;
+    // The C API glue, with and without an RTC pool, against stand-ins of the
+    // Zephyr headers it includes (tools/zephyr/standins/c) and the real header.
+    for variant in [None, Some("-DSTANDIN_NO_RTC_POOL")] {
+        run(Command::new(if crate::setup::have("cc") {
+            "cc"
+        } else {
+            "gcc"
+        })
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"])
+        .args([
+            "-DCONFIG_ESP_AMP_SYS_INFO_LOG_LEVEL=3",
+            "-DCONFIG_ESP_AMP_SYS_INFO_MAX_ENTRIES=16",
+            "-DCONFIG_APPLICATION_INIT_PRIORITY=90",
+        ])
+        .args(variant)
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg("-I")
+        .arg(tools.join("standins/c"))
+        .arg(root.join("zephyr/esp_amp_sys_info_zephyr.c")))?;
+    }
     let mut rust_sources = Vec::new();
     for dir in ["samples/sysinfo/src", "tests/sysinfo/src"] {
         find(
