@@ -37,7 +37,7 @@ function(sysinfo_lpcore_image target)
         --manifest-path ${SYSINFO_LPCORE_DIR}/Cargo.toml
         --target ${rust_target}
         --target-dir ${target_dir}
-    # .bss goes into the binary as zeros: the loader zeroes only what it copies.
+    # .bss goes into the binary as zeros (no reliance on the loader clearing it).
     COMMAND ${CMAKE_OBJCOPY} -O binary --set-section-flags .bss=alloc,load,contents ${elf} ${bin}
     COMMAND ${SYSINFO_CARGO} run --quiet --release
       --manifest-path ${ZEPHYR_ESP_AMP_SYSINFO_MODULE_DIR}/Cargo.toml

@@ -16,10 +16,11 @@
 #include "ulp_lp_core.h"
 
 /*
- * Stops the LP core, zeroes and copies `len` bytes of `image` to the start
- * of LP SRAM, and starts the LP core (wake-up source: the HP core). The
- * image is linked to end below the RTC pool, and `len` covers its .bss, so
- * the copy never touches a pool.
+ * Stops the LP core, zeroes its reservation (the devicetree's ulp_ram:
+ * CONFIG_ESP32_ULP_COPROC_RESERVE_MEM bytes from the start of LP SRAM),
+ * copies the `len` bytes of `image` there, and starts the LP core (wake-up
+ * source: the HP core). The overlay shrinks ulp_ram to end where the RTC
+ * pool begins, so neither the clearing nor the copy touches a pool.
  */
 int sysinfo_lp_core_start(const uint8_t *image, size_t len)
 {
