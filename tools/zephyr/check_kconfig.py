@@ -118,13 +118,22 @@ def check_dts(module_kconfig, dts, bindings):
     return report
 
 
+HPCORE = "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_hpcore.dts"
+LPCORE = "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts"
+# name -> (upstream board file, overlays relative to the repository root)
 C6_TARGETS = {
-    "esp32c6_devkitc_esp32c6_hpcore": "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_hpcore.dts",
-    "esp32c6_devkitc_esp32c6_lpcore": "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts",
+    "esp32c6_devkitc_esp32c6_hpcore": (HPCORE, ["boards/esp32c6_devkitc_esp32c6_hpcore.overlay"]),
+    "esp32c6_devkitc_esp32c6_lpcore": (LPCORE, ["boards/esp32c6_devkitc_esp32c6_lpcore.overlay"]),
+    # The samples' HP view: the module's overlay, then the HP pool moved above
+    # the image's heap (the samples' ulp_ram line needs a newer hpcore tree).
+    "esp32c6_devkitc_esp32c6_hpcore+samples": (
+        HPCORE,
+        ["boards/esp32c6_devkitc_esp32c6_hpcore.overlay", "samples/common/esp32c6_sysinfo_hp_pool_top.dtsi"],
+    ),
 }
 
 
-def final_devicetree(upstream: Path, name: str, board: str, out_dir: Path) -> Path:
+def final_devicetree(upstream: Path, name: str, board: str, overlays, out_dir: Path) -> Path:
     """Board DTS + the module's overlay through cpp, as Zephyr's dts.cmake."""
     root = HERE.parent.parent
     standins = root / "tools" / "dt" / "stand-ins" / "include"
@@ -136,7 +145,10 @@ def final_devicetree(upstream: Path, name: str, board: str, out_dir: Path) -> Pa
     cmd = ["cpp", "-nostdinc", "-undef", "-D__DTS__", "-x", "assembler-with-cpp", "-P", "-E"]
     for d in includes:
         cmd += ["-isystem", str(d)]
-    cmd += ["-include", str(upstream / board), "-include", str(root / "boards" / f"{name}.overlay"), str(empty), "-o", str(out)]
+    cmd += ["-include", str(upstream / board)]
+    for overlay in overlays:
+        cmd += ["-include", str(root / overlay)]
+    cmd += [str(empty), "-o", str(out)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         raise CheckError(f"cpp {name}: {p.stderr.strip()}")
@@ -154,8 +166,8 @@ def main():
     tmp = tempfile.TemporaryDirectory(prefix="sysinfo-kconfig-")
     if args.upstream:
         try:
-            for name, board in C6_TARGETS.items():
-                args.dts.append(final_devicetree(args.upstream.resolve(), name, board, Path(tmp.name)))
+            for name, (board, overlays) in C6_TARGETS.items():
+                args.dts.append(final_devicetree(args.upstream.resolve(), name, board, overlays, Path(tmp.name)))
         except CheckError as e:
             print(f"kconfig: {e}", file=sys.stderr)
             return 1

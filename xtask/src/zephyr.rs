@@ -167,6 +167,39 @@ pub fn check() -> Result<()> {
     step("Zephyr Rust applications against stand-in zephyr crates (riscv32i)");
     zephyr_rust_apps(&root)?;
 
+    step("the samples' HP pool placement on the upstream hpcore devicetree (generator)");
+    let hpcore = upstream.join("boards/espressif/esp32c6_devkitc/esp32c6_devkitc_hpcore.dts");
+    let mut pools = cargo();
+    pools
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "amp-sysinfo-dt",
+            "--",
+            "pools",
+            "--board",
+        ])
+        .arg(&hpcore)
+        .arg("--overlay")
+        .arg(root.join("boards/esp32c6_devkitc_esp32c6_hpcore.overlay"))
+        .arg("--overlay")
+        .arg(root.join("samples/common/esp32c6_sysinfo_hp_pool_top.dtsi"));
+    for i in dts_includes(&root, &upstream) {
+        pools.arg("-I").arg(i);
+    }
+    let out = pools.output()?;
+    let listing = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() || !listing.contains("hp  0x4087c610 size 0x1f50") {
+        return Err(format!(
+            "samples' HP pool: expected 0x4087c610+0x1f50 accepted by the generator, got:\n{listing}{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    eprint!("{listing}");
+
     step("LP-core image (esp-lp-hal, riscv32imac)");
     lp_image(&root, &upstream)?;
 
