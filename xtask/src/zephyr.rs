@@ -413,8 +413,99 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
 fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
     let work = root.join("target/zephyr-cmake-harness");
     std::fs::create_dir_all(&work)?;
-    let dts = work.join("zephyr.dts");
-    let empty = work.join("empty.c");
+    let module_overlay = root.join("boards/esp32c6_devkitc_esp32c6_lpcore.overlay");
+    let top = root.join("samples/common/esp32c6_sysinfo_hp_pool_top.dtsi");
+    // The module's pools, and the samples' (HP pool above _heap_sentry).
+    let dts = final_dts(root, upstream, &work.join("zephyr.dts"), &[&module_overlay])?;
+    let dts_top = final_dts(
+        root,
+        upstream,
+        &work.join("zephyr-top.dts"),
+        &[&module_overlay, &top],
+    )?;
+
+    let harness = root.join("tools/zephyr/cmake-harness");
+    let configure = |build: &Path, dts: &Path, extra: &[&str]| {
+        let mut c = Command::new(cmake);
+        c.arg("-S")
+            .arg(&harness)
+            .arg("-B")
+            .arg(build)
+            .arg(format!("-DZEPHYR_DTS={}", dts.display()))
+            .arg("-DCMAKE_OBJCOPY=riscv64-unknown-elf-objcopy")
+            .arg("-DCMAKE_NM=riscv64-unknown-elf-nm")
+            .args(extra);
+        c
+    };
+    let build = work.join("build");
+    run(&mut configure(&build, &dts, &[]))?;
+    run(Command::new(cmake).arg("--build").arg(&build))?;
+    let bin = build.join("lpcore/sysinfo-lpcore.bin");
+    let len = std::fs::metadata(&bin)
+        .map_err(|e| format!("{}: {e}", bin.display()))?
+        .len();
+    eprintln!("zephyr-check: harness built the C API library and the LP image ({len} bytes)");
+
+    // The post-build commands on a zephyr.elf shaped like an ESP32-C6 image
+    // (code from 0x4080_0000, _end at 0x4086_0000, _heap_sentry at
+    // DRAM_USER_END 0x4087_c610): the module's default HP pool lies in the
+    // heap range and must fail; the samples' placement must pass.
+    fake_zephyr_elf(&build.join("zephyr/zephyr.elf"))?;
+    let post = |build: &Path| {
+        Command::new(cmake)
+            .arg("--build")
+            .arg(build)
+            .args(["--target", "harness_post_build"])
+            .output()
+    };
+    let out = post(&build)?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success()
+        || !text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("lies in the image's heap range")
+    {
+        return Err(format!("post-build with the HP pool at 0x4087_8000: expected the heap check to fail, got:\n{text}").into());
+    }
+    eprintln!("zephyr-check: post-build commands reject a pool in the heap range, as expected");
+    let build_top = work.join("build-top");
+    run(&mut configure(&build_top, &dts_top, &[]))?;
+    fake_zephyr_elf(&build_top.join("zephyr/zephyr.elf"))?;
+    let out = post(&build_top)?;
+    if !out.status.success() {
+        return Err(format!(
+            "post-build with the samples' HP pool: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    eprintln!("zephyr-check: post-build commands pass with the samples' HP pool (0x4087c610)");
+
+    let no_cpu = work.join("build-no-rust-target");
+    let _ = std::fs::remove_dir_all(&no_cpu);
+    let out = configure(&no_cpu, &dts, &["-DHARNESS_CPU=none"]).output()?;
+    let text = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() || !text.contains("no Rust target for this board's CPU") {
+        return Err(format!(
+            "harness without a RISC-V CPU: expected the module to refuse, got:\n{text}"
+        )
+        .into());
+    }
+    eprintln!("zephyr-check: harness without a Rust target refused, as expected");
+    Ok(())
+}
+
+/// The LP-core view's final devicetree (upstream lpcore board + overlays),
+/// preprocessed and compiled as Zephyr's dts.cmake does.
+fn final_dts(root: &Path, upstream: &Path, out: &Path, overlays: &[&Path]) -> Result<PathBuf> {
+    let empty = out.with_extension("empty.c");
     std::fs::write(&empty, "")?;
     let mut cpp = Command::new("cpp");
     cpp.args([
@@ -430,47 +521,53 @@ fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
         cpp.arg("-isystem").arg(d);
     }
     cpp.arg("-include")
-        .arg(upstream.join("boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts"))
-        .arg("-include")
-        .arg(root.join("boards/esp32c6_devkitc_esp32c6_lpcore.overlay"))
-        .arg(&empty)
-        .arg("-o")
-        .arg(&dts);
-    run(&mut cpp)?;
-    let harness = root.join("tools/zephyr/cmake-harness");
-    let configure = |build: &Path, extra: &[&str]| {
-        let mut c = Command::new(cmake);
-        c.arg("-S")
-            .arg(&harness)
-            .arg("-B")
-            .arg(build)
-            .arg(format!("-DZEPHYR_DTS={}", dts.display()))
-            .arg("-DCMAKE_OBJCOPY=riscv64-unknown-elf-objcopy")
-            .arg("-DCMAKE_NM=riscv64-unknown-elf-nm")
-            .args(extra);
-        c
-    };
-    let build = work.join("build");
-    run(&mut configure(&build, &[]))?;
-    run(Command::new(cmake).arg("--build").arg(&build))?;
-    let bin = build.join("lpcore/sysinfo-lpcore.bin");
-    let len = std::fs::metadata(&bin)
-        .map_err(|e| format!("{}: {e}", bin.display()))?
-        .len();
-    eprintln!("zephyr-check: harness built the C API library and the LP image ({len} bytes)");
-
-    let no_cpu = work.join("build-no-rust-target");
-    let _ = std::fs::remove_dir_all(&no_cpu);
-    let out = configure(&no_cpu, &["-DHARNESS_CPU=none"]).output()?;
-    let text = String::from_utf8_lossy(&out.stderr);
-    if out.status.success() || !text.contains("no Rust target for this board's CPU") {
-        return Err(format!(
-            "harness without a RISC-V CPU: expected the module to refuse, got:\n{text}"
-        )
-        .into());
+        .arg(upstream.join("boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts"));
+    for o in overlays {
+        cpp.arg("-include").arg(o);
     }
-    eprintln!("zephyr-check: harness without a Rust target refused, as expected");
-    Ok(())
+    let preprocessed = out.with_extension("pre.dts");
+    run(cpp.arg(&empty).arg("-o").arg(&preprocessed))?;
+    // dtc merges overlays and applies /delete-node/, as the zephyr.dts of a
+    // build shows the final tree (the harness's dt_* stand-ins read it).
+    run(Command::new("dtc")
+        .args([
+            "-I",
+            "dts",
+            "-O",
+            "dts",
+            "-b",
+            "0",
+            "-E",
+            "unit_address_vs_reg",
+        ])
+        .args([
+            "-Wno-unique_unit_address",
+            "-Wunique_unit_address_if_enabled",
+            "-q",
+        ])
+        .arg("-o")
+        .arg(out)
+        .arg(&preprocessed))?;
+    Ok(out.to_path_buf())
+}
+
+/// A small rv32 ELF with the ESP32-C6 image's RAM symbols (see cmake_harness).
+fn fake_zephyr_elf(elf: &Path) -> Result<()> {
+    let dir = elf.parent().ok_or("no parent")?;
+    std::fs::create_dir_all(dir)?;
+    let src = dir.join("fake.s");
+    let ld = dir.join("fake.ld");
+    std::fs::write(&src, ".text\n.globl _start\n_start:\n  j _start\n")?;
+    std::fs::write(
+        &ld,
+        "SECTIONS { .text 0x40800000 : { *(.text) } }\n_end = 0x40860000;\n_heap_sentry = 0x4087c610;\n",
+    )?;
+    run(Command::new("riscv64-unknown-elf-gcc")
+        .args(["-march=rv32i", "-mabi=ilp32", "-nostdlib", "-T"])
+        .arg(&ld)
+        .arg("-o")
+        .arg(elf)
+        .arg(&src))
 }
 
 /// Type-checks samples/sysinfo and tests/sysinfo (both deep-sleep cfgs) for

@@ -3,7 +3,8 @@
 # Stand-ins for the Zephyr CMake functions the module and the sample call,
 # with the signatures of zephyrproject-rtos/zephyr cmake/modules/extensions.cmake
 # (read at 0080ad1e4b2da73968c0491005dad4a9e3a75380). Devicetree queries
-# answer from a final devicetree file (ZEPHYR_DTS) for node labels.
+# answer for node labels from a final devicetree (ZEPHYR_DTS) as dtc writes
+# it (overlays merged, deleted nodes gone, numbers in hex).
 
 set(ZEPHYR_CURRENT_LIBRARY "")
 
