@@ -26,8 +26,9 @@ function(zephyr_library_sources)
   endforeach()
 endfunction()
 
+# Records the link items in order; a plain name must be a target.
 function(zephyr_library_link_libraries item)
-  if(NOT TARGET ${item})
+  if(NOT item MATCHES "^(-|\\$<)" AND NOT TARGET ${item})
     message(FATAL_ERROR "zephyr_library_link_libraries: ${item} is not a target")
   endif()
   set_property(GLOBAL APPEND PROPERTY harness_linked "${ZEPHYR_CURRENT_LIBRARY}:${item}")
