@@ -80,6 +80,16 @@ pub fn check() -> Result<()> {
             .arg("--expect-fail"))?;
     }
 
+    // Application Kconfig files (tests/sysinfo), on a stand-in Kconfig.zephyr.
+    run(python(&py, &tools.join("check_kconfig.py"))
+        .arg(root.join("tests/sysinfo/Kconfig"))
+        .arg("--app"))?;
+    for f in files(&fixtures, |n| n.starts_with("app-Kconfig."))? {
+        run(python(&py, &tools.join("check_kconfig.py"))
+            .arg(&f)
+            .args(["--app", "--expect-fail"]))?;
+    }
+
     step("sample.yaml / testcase.yaml (twister schema)");
     let mut suites = Vec::new();
     for dir in ["samples", "tests"] {
