@@ -90,6 +90,18 @@ pub fn check() -> Result<()> {
             .args(["--app", "--expect-fail"]))?;
     }
 
+    let mut confs = Vec::new();
+    for dir in ["samples", "tests"] {
+        find(&root.join(dir), &mut |p| name(p) == "prj.conf", &mut confs)?;
+    }
+    run(python(&py, &tools.join("check_prj_conf.py"))
+        .arg(&root)
+        .args(&confs))?;
+    run(python(&py, &tools.join("check_prj_conf.py"))
+        .arg(&root)
+        .arg(fixtures.join("prj-typo.conf"))
+        .arg("--expect-fail"))?;
+
     step("sample.yaml / testcase.yaml (twister schema)");
     let mut suites = Vec::new();
     for dir in ["samples", "tests"] {
