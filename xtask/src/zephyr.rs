@@ -140,10 +140,51 @@ pub fn check() -> Result<()> {
     step("samples/sysinfo/app: host tests, riscv32i");
     let app = root.join("samples/sysinfo/app/Cargo.toml");
     let app_target = root.join("target/sample-app");
+    let transcripts = app_target.join("transcripts");
+    let _ = std::fs::remove_dir_all(&transcripts);
     run(cargo()
         .args(["test", "--manifest-path"])
         .arg(&app)
-        .env("CARGO_TARGET_DIR", &app_target))?;
+        .env("CARGO_TARGET_DIR", &app_target)
+        .env("SYSINFO_TRANSCRIPT_DIR", &transcripts))?;
+    // The twister console regexes against the host runs of the same code.
+    let matches: [(&str, &str, &str, bool); 4] = [
+        (
+            "samples/sysinfo/sample.yaml",
+            "sample.sysinfo.rust_lp_core",
+            "sample.txt",
+            true,
+        ),
+        (
+            "tests/sysinfo/testcase.yaml",
+            "sysinfo.lp_core.publish_and_lookup",
+            "test.txt",
+            true,
+        ),
+        (
+            "tests/sysinfo/testcase.yaml",
+            "sysinfo.lp_core.rtc_pool_survives_deep_sleep",
+            "test-deep-sleep.txt",
+            true,
+        ),
+        // A run without deep sleep must not pass the deep-sleep scenario.
+        (
+            "tests/sysinfo/testcase.yaml",
+            "sysinfo.lp_core.rtc_pool_survives_deep_sleep",
+            "test.txt",
+            false,
+        ),
+    ];
+    for (yaml, scenario, transcript, pass) in matches {
+        let mut c = python(&py, &tools.join("check_transcript.py"));
+        c.arg(root.join(yaml))
+            .arg(scenario)
+            .arg(transcripts.join(transcript));
+        if !pass {
+            c.arg("--expect-fail");
+        }
+        run(&mut c)?;
+    }
     // zephyr-lang-rust's CI lints applications with these flags.
     run(cargo()
         .args(["clippy", "--all-targets", "--manifest-path"])

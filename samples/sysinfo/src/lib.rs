@@ -7,10 +7,8 @@
 //! cores are `amp-sysinfo-demo`'s, shared with the QEMU twin.
 #![no_std]
 
-use core::fmt::Write;
-
 use amp_sysinfo::Writer;
-use sysinfo_sample_app::{devicetree_pools, run_demo, AppError};
+use sysinfo_sample_app::{devicetree_pools, sample_main};
 
 mod platform;
 
@@ -22,23 +20,15 @@ static WRITER: Writer = Writer::new();
 
 #[no_mangle]
 extern "C" fn rust_main() {
-    let mut out = Console;
-    let _ = writeln!(out, "sysinfo sample on {}", zephyr::kconfig::CONFIG_BOARD);
-    match run(&mut out) {
-        Ok(()) => {
-            let _ = writeln!(out, "sysinfo sample: PASS");
-        }
-        Err(e) => {
-            let _ = writeln!(out, "sysinfo sample: FAIL: {e}");
-        }
-    }
-}
-
-fn run(out: &mut Console) -> Result<(), AppError> {
     // SAFETY: the pools are the devicetree's esp-amp-sysinfo,pool nodes; the
     // module's build checks keep this image, its heap and the LP image out
     // of them, and only SysInfo uses them.
-    let pools = unsafe { devicetree_pools(pools::HP_POOL, pools::RTC_POOL) }?;
-    run_demo(&WRITER, &pools, out, &mut LpCore)?;
-    Ok(())
+    let pools = unsafe { devicetree_pools(pools::HP_POOL, pools::RTC_POOL) };
+    sample_main(
+        &WRITER,
+        pools,
+        zephyr::kconfig::CONFIG_BOARD,
+        &mut Console,
+        &mut LpCore,
+    );
 }

@@ -50,13 +50,12 @@ impl Platform for LpCore {
     fn pause(&mut self) {
         sleep(Duration::millis_at_least(1));
     }
-}
 
-/// Deep sleep of the HP core; the chip wakes through a reset, so this
-/// returns only if powering off failed.
-#[allow(dead_code)] // Used by tests/sysinfo's deep-sleep scenario.
-pub fn deep_sleep_ms(ms: u32) {
-    // SAFETY: plain C function taking an integer; it does not return on
-    // success (the HP core restarts after the wake-up).
-    unsafe { sysinfo_deep_sleep_ms(ms) };
+    fn deep_sleep_ms(&mut self, ms: u32) -> Result<(), i32> {
+        // SAFETY: plain C function taking an integer; on success it does not
+        // return (the HP core restarts after the wake-up).
+        unsafe { sysinfo_deep_sleep_ms(ms) };
+        // Only reached if powering off failed.
+        Err(-1)
+    }
 }

@@ -29,6 +29,14 @@ pub trait Platform {
     fn start_sub_core(&mut self) -> Result<(), i32>;
     /// Waits a little (about a millisecond) before polling the sub core again.
     fn pause(&mut self);
+    /// Puts the main core into deep sleep for `ms` milliseconds; it wakes
+    /// through a reset. On hardware this does not return unless it failed
+    /// (`Err(code)`). `Ok(())` means the platform simulates the reset (host
+    /// tests): the caller returns and the platform runs the next boot.
+    fn deep_sleep_ms(&mut self, ms: u32) -> Result<(), i32> {
+        let _ = ms;
+        Err(-1)
+    }
 }
 
 /// How many [`Platform::pause`]s to wait for the sub core at each step.
@@ -49,6 +57,10 @@ pub enum AppError {
         expected: Error,
         got: Result<(), Error>,
     },
+    /// Deep sleep failed (the platform's code).
+    DeepSleep(i32),
+    /// After the wake-up from deep sleep the RTC pool was not retained.
+    RtcPoolLost { boots: u32 },
 }
 
 impl fmt::Display for AppError {
@@ -67,6 +79,10 @@ impl fmt::Display for AppError {
                 expected,
                 got: Err(e),
             } => write!(f, "{case}: {e}, expected {expected}"),
+            AppError::DeepSleep(code) => write!(f, "deep sleep failed ({code})"),
+            AppError::RtcPoolLost { boots } => {
+                write!(f, "RTC pool not retained after deep sleep (boot #{boots})")
+            }
         }
     }
 }
@@ -249,4 +265,86 @@ const fn user_id(raw: u16) -> Id {
         Ok(id) => id,
         Err(_) => panic!("not a user id"),
     }
+}
+
+/// How a run of [`test_main`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Finished; the verdict line was printed.
+    Done,
+    /// Went into deep sleep (host simulation only: hardware resets instead).
+    Sleeping,
+}
+
+/// The sample's `rust_main`: [`run_demo`], then the verdict line
+/// `sysinfo sample: PASS` or `sysinfo sample: FAIL: <why>`.
+pub fn sample_main<C: CacheSync>(
+    w: &Writer<C>,
+    pools: Result<Pools, AppError>,
+    board: &str,
+    out: &mut impl Write,
+    platform: &mut impl Platform,
+) -> bool {
+    let _ = writeln!(out, "sysinfo sample on {board}");
+    match pools.and_then(|pools| run_demo(w, &pools, out, platform)) {
+        Ok(_) => {
+            let _ = writeln!(out, "sysinfo sample: PASS");
+            true
+        }
+        Err(e) => {
+            let _ = writeln!(out, "sysinfo sample: FAIL: {e}");
+            false
+        }
+    }
+}
+
+/// The on-target tests' `rust_main` (tests/sysinfo): [`run_demo`] and
+/// [`run_error_paths`]; with `deep_sleep`, the first boot then sleeps 2 s and
+/// the second must find the RTC pool retained. Prints `sysinfo test: PASS`
+/// or `sysinfo test: FAIL: <why>`.
+pub fn test_main<C: CacheSync>(
+    w: &Writer<C>,
+    pools: Result<Pools, AppError>,
+    deep_sleep: bool,
+    out: &mut impl Write,
+    platform: &mut impl Platform,
+) -> Ended {
+    match run_tests(w, pools, deep_sleep, out, platform) {
+        Ok(Ended::Sleeping) => Ended::Sleeping,
+        Ok(Ended::Done) => {
+            let _ = writeln!(out, "sysinfo test: PASS");
+            Ended::Done
+        }
+        Err(e) => {
+            let _ = writeln!(out, "sysinfo test: FAIL: {e}");
+            Ended::Done
+        }
+    }
+}
+
+fn run_tests<C: CacheSync>(
+    w: &Writer<C>,
+    pools: Result<Pools, AppError>,
+    deep_sleep: bool,
+    out: &mut impl Write,
+    platform: &mut impl Platform,
+) -> Result<Ended, AppError> {
+    let pools = pools?;
+    let setup = run_demo(w, &pools, out, platform)?;
+    run_error_paths(w, &pools, out)?;
+    if !deep_sleep {
+        return Ok(Ended::Done);
+    }
+    if setup.boots <= 1 {
+        let _ = writeln!(out, "deep sleep: boot #{}, sleeping 2000 ms", setup.boots);
+        return match platform.deep_sleep_ms(2000) {
+            Ok(()) => Ok(Ended::Sleeping),
+            Err(code) => Err(AppError::DeepSleep(code)),
+        };
+    }
+    if !setup.rtc_retained {
+        return Err(AppError::RtcPoolLost { boots: setup.boots });
+    }
+    let _ = writeln!(out, "deep sleep: RTC pool survived, boot #{}", setup.boots);
+    Ok(Ended::Done)
 }

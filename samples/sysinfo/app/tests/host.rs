@@ -181,3 +181,165 @@ fn a_failed_start_is_reported_with_its_code() {
         AppError::StartSubCore(-22)
     );
 }
+
+/// A whole run as on the board, with the console captured: the sample's and
+/// the on-target tests' entry points with a thread as the LP core. With
+/// `SYSINFO_TRANSCRIPT_DIR` set, the transcripts are written there, and
+/// `cargo xtask zephyr-check` matches them against the twister harness
+/// regexes of samples/sysinfo/sample.yaml and tests/sysinfo/testcase.yaml.
+mod transcripts {
+    use super::*;
+    use amp_sysinfo_demo::testing::fill_garbage;
+    use sysinfo_sample_app::{sample_main, test_main, Ended};
+
+    /// The LP core as a thread; deep sleep is simulated by returning, and
+    /// the caller then runs the next boot.
+    struct Board {
+        inner: ThreadSubCore,
+        lp_thread: Option<thread::JoinHandle<()>>,
+        slept: bool,
+    }
+
+    impl Platform for Board {
+        fn start_sub_core(&mut self) -> Result<(), i32> {
+            let pools = self.inner.pools;
+            self.lp_thread = Some(thread::spawn(move || {
+                let pools = pools;
+                let mut reader: Reader = Reader::new();
+                let mut out = String::new();
+                let mut pause = || thread::yield_now();
+                if sub_wait_attach(
+                    &mut reader,
+                    &pools.0,
+                    &mut out,
+                    Patience::polls(1_000_000),
+                    &mut pause,
+                )
+                .is_ok()
+                {
+                    let _ = sub_check(
+                        &reader,
+                        &pools.0,
+                        1,
+                        &mut out,
+                        Patience::polls(1_000_000),
+                        &mut pause,
+                    );
+                }
+            }));
+            Ok(())
+        }
+
+        fn pause(&mut self) {
+            self.inner.pause();
+        }
+
+        fn deep_sleep_ms(&mut self, _ms: u32) -> Result<(), i32> {
+            if let Some(t) = self.lp_thread.take() {
+                t.join().unwrap();
+            }
+            self.slept = true;
+            Ok(())
+        }
+    }
+
+    fn board(pools: Pools) -> Board {
+        Board {
+            inner: ThreadSubCore {
+                pools: SendPools(pools),
+                log: leak_log(),
+                started: false,
+            },
+            lp_thread: None,
+            slept: false,
+        }
+    }
+
+    fn save(name: &str, text: &str) {
+        if let Some(dir) = std::env::var_os("SYSINFO_TRANSCRIPT_DIR") {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(std::path::Path::new(&dir).join(name), text).unwrap();
+        }
+    }
+
+    #[test]
+    fn sample_transcript() {
+        let pools = pools(true);
+        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
+        let mut out = String::new();
+        assert!(
+            sample_main(writer, Ok(pools), "host", &mut out, &mut board(pools)),
+            "{out}"
+        );
+        assert!(out.ends_with("sysinfo sample: PASS\n"), "{out}");
+        save("sample.txt", &out);
+    }
+
+    #[test]
+    fn test_transcript() {
+        let pools = pools(true);
+        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
+        let mut out = String::new();
+        assert_eq!(
+            test_main(writer, Ok(pools), false, &mut out, &mut board(pools)),
+            Ended::Done
+        );
+        assert!(out.ends_with("sysinfo test: PASS\n"), "{out}");
+        save("test.txt", &out);
+    }
+
+    #[test]
+    fn deep_sleep_transcript() {
+        let pools = pools(true);
+        let mut out = String::new();
+        // Boot #1 formats both pools and goes to sleep.
+        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
+        let mut b = board(pools);
+        assert_eq!(
+            test_main(writer, Ok(pools), true, &mut out, &mut b),
+            Ended::Sleeping,
+            "{out}"
+        );
+        assert!(b.slept);
+        // The wake-up is a reset: HP SRAM holds garbage, LP SRAM is retained,
+        // the main core's registry starts empty.
+        // SAFETY: the LP thread was joined; nothing uses the pool now.
+        unsafe { fill_garbage(&pools.hp, 0x5eed, false) };
+        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
+        assert_eq!(
+            test_main(writer, Ok(pools), true, &mut out, &mut board(pools)),
+            Ended::Done
+        );
+        assert!(
+            out.contains("deep sleep: RTC pool survived, boot #2"),
+            "{out}"
+        );
+        assert!(out.ends_with("sysinfo test: PASS\n"), "{out}");
+        save("test-deep-sleep.txt", &out);
+    }
+
+    #[test]
+    fn a_lost_rtc_pool_fails_the_deep_sleep_test() {
+        let pools = pools(true);
+        let mut out = String::new();
+        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
+        let mut b = board(pools);
+        assert_eq!(
+            test_main(writer, Ok(pools), true, &mut out, &mut b),
+            Ended::Sleeping
+        );
+        // This time LP SRAM is lost too.
+        // SAFETY: as above.
+        unsafe {
+            fill_garbage(&pools.hp, 1, false);
+            fill_garbage(pools.rtc.as_ref().unwrap(), 2, false);
+        }
+        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
+        let mut out2 = String::new();
+        assert_eq!(
+            test_main(writer, Ok(pools), true, &mut out2, &mut board(pools)),
+            Ended::Sleeping
+        );
+        assert!(out2.contains("deep sleep: boot #1, sleeping"), "{out2}");
+    }
+}
