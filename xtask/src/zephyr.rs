@@ -301,6 +301,7 @@ pub fn check() -> Result<()> {
         .arg(tools.join("standins/c"))
         .arg(root.join("zephyr/esp_amp_sys_info_zephyr.c")))?;
     }
+    c_sample_on_host(&root, &py, &tools)?;
     let mut rust_sources = Vec::new();
     for dir in ["samples/sysinfo/src", "tests/sysinfo/src"] {
         find(
@@ -704,6 +705,63 @@ fn zephyr_rust_apps(root: &Path) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Runs samples/sysinfo_c's main() on the host against the C API built for
+/// the host (tools/zephyr/host/sysinfo_c_host.c does what the Zephyr glue does
+/// before main()), and matches its output against sample.yaml's regexes.
+fn c_sample_on_host(root: &Path, py: &Path, tools: &Path) -> Result<()> {
+    run(cargo().args(["build", "--quiet", "-p", "amp-sysinfo-capi"]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|t| if t.is_absolute() { t } else { root.join(t) })
+        .unwrap_or_else(|| root.join("target"));
+    let lib = target.join("debug/libamp_sysinfo_capi.a");
+    let work = root.join("target/zephyr-c-host");
+    std::fs::create_dir_all(&work)?;
+    let cc = if crate::setup::have("cc") {
+        "cc"
+    } else {
+        "gcc"
+    };
+    let flags = ["-std=c11", "-Wall", "-Wextra", "-Werror"];
+    run(Command::new(cc)
+        .args(flags)
+        .args(["-Dmain=sysinfo_c_main", "-c", "-o"])
+        .arg(work.join("main.o"))
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg("-I")
+        .arg(tools.join("standins/c"))
+        .arg(root.join("samples/sysinfo_c/src/main.c")))?;
+    run(Command::new(cc)
+        .args(flags)
+        .args(["-c", "-o"])
+        .arg(work.join("host.o"))
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg(tools.join("host/sysinfo_c_host.c")))?;
+    let exe = work.join("sysinfo_c_host");
+    run(Command::new(cc)
+        .arg(work.join("main.o"))
+        .arg(work.join("host.o"))
+        .arg(&lib)
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe))?;
+    let out = Command::new(&exe).output()?;
+    let transcript = work.join("sample_c.txt");
+    std::fs::write(&transcript, &out.stdout)?;
+    if !out.status.success() {
+        return Err(format!(
+            "samples/sysinfo_c on the host failed:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+        .into());
+    }
+    run(python(py, &tools.join("check_transcript.py"))
+        .arg(root.join("samples/sysinfo_c/sample.yaml"))
+        .arg("sample.sysinfo.c_api")
+        .arg(&transcript))
 }
 
 /// Include directories for the upstream ESP32-C6 devicetrees, as Zephyr's
