@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Matches a console transcript against the console-harness regexes of one
 scenario of a sample.yaml / testcase.yaml, the way twister's Console harness
-does: `one_line` passes when a line matches the (first) regex; `multi_line`
+does (zephyr scripts/pylib/twister/twisterlib/harness.py, read in the index,
+ids 54712715 and 21468865): `one_line` passes when a line matches the (first) regex; `multi_line`
 when every regex matches a line, in order if `ordered: true`. The transcripts
 come from the host runs of the same code the board runs
 (samples/sysinfo/app/tests/host.rs), so a regex that the code can no longer
@@ -35,7 +36,9 @@ def match(cfg, lines):
     kind = cfg.get("type", "one_line")
     if kind == "one_line":
         regexes = regexes[:1]
-    if cfg.get("ordered", False) or kind == "one_line":
+    # twister's Harness.configure: ordered defaults to True; an ordered
+    # multi_line harness advances by at most one pattern per line.
+    if cfg.get("ordered", True) or kind == "one_line":
         i = 0
         for line in lines:
             if i < len(regexes) and regexes[i].search(line):
