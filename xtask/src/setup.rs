@@ -40,6 +40,7 @@ pub const PYTHON: &[&str] = &[
     "kconfiglib==14.1.0",
     "pykwalify>=1.8",
     "cmake>=3.20",
+    "check-jsonschema>=0.29",
 ];
 
 pub fn rustup_targets() -> Result<()> {

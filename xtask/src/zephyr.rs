@@ -127,6 +127,29 @@ pub fn check() -> Result<()> {
         .arg("--expect-fail")
         .args(&bad))?;
 
+    step(".github/workflows (GitHub's workflow schema, check-jsonschema)");
+    let checker = py
+        .parent()
+        .map(|d| d.join("check-jsonschema"))
+        .ok_or("no venv bin dir")?;
+    let mut workflows = Vec::new();
+    find(
+        &root.join(".github/workflows"),
+        &mut |p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"),
+        &mut workflows,
+    )?;
+    run(Command::new(&checker)
+        .args(["--builtin-schema", "vendor.github-workflows"])
+        .args(&workflows))?;
+    let bad = Command::new(&checker)
+        .args(["--builtin-schema", "vendor.github-workflows"])
+        .arg(fixtures.join("workflow-typo.yml"))
+        .output()?;
+    if bad.status.success() {
+        return Err("the misspelt workflow fixture was accepted".into());
+    }
+    eprintln!("zephyr-check: misspelt workflow rejected, as expected");
+
     step("post-build heap check (CMake script mode)");
     run(python(&py, &tools.join("check_cmake_heap.py"))
         .arg(cmake(&py)?)
