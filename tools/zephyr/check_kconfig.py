@@ -124,12 +124,6 @@ LPCORE = "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts"
 C6_TARGETS = {
     "esp32c6_devkitc_esp32c6_hpcore": (HPCORE, ["boards/esp32c6_devkitc_esp32c6_hpcore.overlay"]),
     "esp32c6_devkitc_esp32c6_lpcore": (LPCORE, ["boards/esp32c6_devkitc_esp32c6_lpcore.overlay"]),
-    # The samples' HP view: the module's overlay, then the HP pool moved above
-    # the image's heap (the samples' ulp_ram line needs a newer hpcore tree).
-    "esp32c6_devkitc_esp32c6_hpcore+samples": (
-        HPCORE,
-        ["boards/esp32c6_devkitc_esp32c6_hpcore.overlay", "samples/common/esp32c6_sysinfo_hp_pool_top.dtsi"],
-    ),
 }
 
 

@@ -253,7 +253,7 @@ pub fn check() -> Result<()> {
     step("Zephyr Rust applications against stand-in zephyr crates (riscv32i)");
     zephyr_rust_apps(&root)?;
 
-    step("the samples' HP pool placement on the upstream hpcore devicetree (generator)");
+    step("the module's HP pool placement on the upstream hpcore devicetree (generator)");
     let hpcore = upstream.join("boards/espressif/esp32c6_devkitc/esp32c6_devkitc_hpcore.dts");
     let mut pools = cargo();
     pools
@@ -269,9 +269,7 @@ pub fn check() -> Result<()> {
         ])
         .arg(&hpcore)
         .arg("--overlay")
-        .arg(root.join("boards/esp32c6_devkitc_esp32c6_hpcore.overlay"))
-        .arg("--overlay")
-        .arg(root.join("samples/common/esp32c6_sysinfo_hp_pool_top.dtsi"));
+        .arg(root.join("boards/esp32c6_devkitc_esp32c6_hpcore.overlay"));
     for i in dts_includes(&root, &upstream) {
         pools.arg("-I").arg(i);
     }
@@ -279,7 +277,7 @@ pub fn check() -> Result<()> {
     let listing = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() || !listing.contains("hp  0x4087c610 size 0x1f50") {
         return Err(format!(
-            "samples' HP pool: expected 0x4087c610+0x1f50 accepted by the generator, got:\n{listing}{}",
+            "the module's HP pool: expected 0x4087c610+0x1f50 accepted by the generator, got:\n{listing}{}",
             String::from_utf8_lossy(&out.stderr)
         )
         .into());
@@ -501,15 +499,8 @@ fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
     let work = root.join("target/zephyr-cmake-harness");
     std::fs::create_dir_all(&work)?;
     let module_overlay = root.join("boards/esp32c6_devkitc_esp32c6_lpcore.overlay");
-    let top = root.join("samples/common/esp32c6_sysinfo_hp_pool_top.dtsi");
-    // The module's pools, and the samples' (HP pool above _heap_sentry).
+    // The module's pools (HP pool above _heap_sentry).
     let dts = final_dts(root, upstream, &work.join("zephyr.dts"), &[&module_overlay])?;
-    let dts_top = final_dts(
-        root,
-        upstream,
-        &work.join("zephyr-top.dts"),
-        &[&module_overlay, &top],
-    )?;
     let in_heap = root.join("tools/zephyr/fixtures/hp-pool-in-heap.dtsi");
     let dts_bad = final_dts(
         root,
@@ -542,8 +533,8 @@ fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
 
     // The post-build commands on a zephyr.elf shaped like an ESP32-C6 image
     // (code from 0x4080_0000, _end at 0x4086_0000, _heap_sentry at
-    // DRAM_USER_END 0x4087_c610): the module's default HP pool lies in the
-    // heap range and must fail; the samples' placement must pass.
+    // DRAM_USER_END 0x4087_c610): a pool in the heap range must fail; the
+    // module's placement must pass.
     let post = |build: &Path| {
         Command::new(cmake)
             .arg("--build")
@@ -568,27 +559,19 @@ fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
         .into());
     }
     eprintln!("zephyr-check: post-build commands reject a pool in the heap range, as expected");
-    // The module's own default placement, for information (issue 3 owns it).
+    // The module's own placement (boards/esp32c6_devkitc_sysinfo_pools.dtsi)
+    // must pass.
     fake_zephyr_elf(&build.join("zephyr/zephyr.elf"))?;
-    let verdict = if post(&build)?.status.success() {
-        "passes"
-    } else {
-        "FAILS (pool below _heap_sentry)"
-    };
-    eprintln!("zephyr-check: note: the module's default HP pool {verdict} the post-build checks");
-    let build_top = work.join("build-top");
-    run(&mut configure(&build_top, &dts_top, &[]))?;
-    fake_zephyr_elf(&build_top.join("zephyr/zephyr.elf"))?;
-    let out = post(&build_top)?;
+    let out = post(&build)?;
     if !out.status.success() {
         return Err(format!(
-            "post-build with the samples' HP pool: {}{}",
+            "post-build with the module's HP pool: {}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         )
         .into());
     }
-    eprintln!("zephyr-check: post-build commands pass with the samples' HP pool (0x4087c610)");
+    eprintln!("zephyr-check: post-build commands pass with the module's HP pool (0x4087c610)");
 
     let no_cpu = work.join("build-no-rust-target");
     let _ = std::fs::remove_dir_all(&no_cpu);

@@ -18,9 +18,9 @@
 //!     #address-cells = <1>;
 //!     #size-cells = <1>;
 //!     ranges;
-//!     sysinfo_hp: memory@40878000 {
+//!     sysinfo_hp: memory@4087c610 {
 //!         compatible = "esp-amp-sysinfo,pool";
-//!         reg = <0x40878000 0x4000>;
+//!         reg = <0x4087c610 0x1f50>;
 //!         pool-kind = "hp";
 //!         sub-core = "lp";    /* the LP core runs the sub image: RTC pool allowed */
 //!     };
