@@ -141,54 +141,24 @@ c_functions! {
 
 /// Every enum constant of the header, with the value the Rust side uses.
 pub const CONSTANTS: &[CConstant] = &[
-    CConstant {
-        enum_name: "esp_amp_sys_info_id_t",
-        name: "SYS_INFO_RESERVED_ID",
-        value: Id::RESERVED_START as u32,
-    },
-    CConstant {
-        enum_name: "esp_amp_sys_info_id_t",
-        name: "SYS_INFO_RESERVED_ID_SW_INTR",
-        value: Id::SW_INTR.raw() as u32,
-    },
-    CConstant {
-        enum_name: "esp_amp_sys_info_id_t",
-        name: "SYS_INFO_RESERVED_ID_EVENT_MAIN",
-        value: Id::EVENT_MAIN.raw() as u32,
-    },
-    CConstant {
-        enum_name: "esp_amp_sys_info_id_t",
-        name: "SYS_INFO_RESERVED_ID_EVENT_SUB",
-        value: Id::EVENT_SUB.raw() as u32,
-    },
-    CConstant {
-        enum_name: "esp_amp_sys_info_id_t",
-        name: "SYS_INFO_RESERVED_ID_VQUEUE",
-        value: Id::VQUEUE.raw() as u32,
-    },
-    CConstant {
-        enum_name: "esp_amp_sys_info_id_t",
-        name: "SYS_INFO_RESERVED_ID_SYSTEM",
-        value: Id::SYSTEM.raw() as u32,
-    },
-    CConstant {
-        enum_name: "esp_amp_sys_info_id_t",
-        name: "SYS_INFO_RESERVED_ID_PM",
-        value: Id::PM.raw() as u32,
-    },
-    CConstant {
-        enum_name: "esp_amp_sys_info_id_t",
-        name: "SYS_INFO_ID_MAX",
-        value: Id::INVALID as u32,
-    },
-    CConstant {
-        enum_name: "esp_amp_sys_info_cap_t",
-        name: "SYS_INFO_CAP_HP",
-        value: SYS_INFO_CAP_HP.0,
-    },
-    CConstant {
-        enum_name: "esp_amp_sys_info_cap_t",
-        name: "SYS_INFO_CAP_RTC",
-        value: SYS_INFO_CAP_RTC.0,
-    },
+    id("SYS_INFO_RESERVED_ID", Id::RESERVED_START as u32),
+    id("SYS_INFO_RESERVED_ID_SW_INTR", Id::SW_INTR.raw() as u32),
+    id("SYS_INFO_RESERVED_ID_EVENT_MAIN", Id::EVENT_MAIN.raw() as u32),
+    id("SYS_INFO_RESERVED_ID_EVENT_SUB", Id::EVENT_SUB.raw() as u32),
+    id("SYS_INFO_RESERVED_ID_VQUEUE", Id::VQUEUE.raw() as u32),
+    id("SYS_INFO_RESERVED_ID_SYSTEM", Id::SYSTEM.raw() as u32),
+    id("SYS_INFO_RESERVED_ID_PM", Id::PM.raw() as u32),
+    id("SYS_INFO_ID_MAX", Id::INVALID as u32),
+    cap("SYS_INFO_CAP_HP", SYS_INFO_CAP_HP.0),
+    cap("SYS_INFO_CAP_RTC", SYS_INFO_CAP_RTC.0),
 ];
+
+/// A constant of `esp_amp_sys_info_id_t`.
+const fn id(name: &'static str, value: u32) -> CConstant {
+    CConstant { enum_name: "esp_amp_sys_info_id_t", name, value }
+}
+
+/// A constant of `esp_amp_sys_info_cap_t`.
+const fn cap(name: &'static str, value: u32) -> CConstant {
+    CConstant { enum_name: "esp_amp_sys_info_cap_t", name, value }
+}

@@ -388,47 +388,30 @@ fn header_is_pedantic_c99_and_cpp() {
     let dir = common::scratch("header-dialects");
     let c = dir.join("use.c");
     std::fs::write(&c, "#include \"esp_amp_sys_info.h\"\nint use(void) { return esp_amp_sys_info_get(1, 0, SYS_INFO_CAP_HP) == 0; }\n").unwrap();
-    let out = Command::new(common::cc())
-        .args([
-            "-std=c99",
-            "-pedantic",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-fsyntax-only",
-            "-I",
-        ])
-        .arg(common::include_dir())
-        .arg(&c)
-        .output()
-        .expect("run the C compiler");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = syntax_check(std::ffi::OsStr::new(&common::cc()), "-std=c99", &["-pedantic"], &c).expect("run the C compiler");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let cpp = dir.join("use.cpp");
     std::fs::write(&cpp, "#include \"esp_amp_sys_info.h\"\nint use() { return esp_amp_sys_info_get(1, nullptr, SYS_INFO_CAP_HP) == nullptr; }\n").unwrap();
     let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
-    match Command::new(&cxx)
-        .args([
-            "-std=c++17",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-fsyntax-only",
-            "-I",
-        ])
-        .arg(common::include_dir())
-        .arg(&cpp)
-        .output()
-    {
-        Ok(out) => assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        ),
+    match syntax_check(std::ffi::OsStr::new(&cxx), "-std=c++17", &[], &cpp) {
+        Ok(out) => assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr)),
         Err(_) => eprintln!("note: {cxx} not found; C++ use not checked"),
     }
+}
+
+/// `compiler -fsyntax-only` of `file` against the header, warnings as errors.
+fn syntax_check(
+    compiler: &std::ffi::OsStr,
+    std: &str,
+    extra: &[&str],
+    file: &std::path::Path,
+) -> std::io::Result<std::process::Output> {
+    Command::new(compiler)
+        .arg(std)
+        .args(extra)
+        .args(["-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-I"])
+        .arg(common::include_dir())
+        .arg(file)
+        .output()
 }
