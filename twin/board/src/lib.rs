@@ -6,8 +6,12 @@
 //! `boards/qemu/twin/twin.dts` with `twin_main.overlay` / `twin_sub.overlay`,
 //! through the `amp-sysinfo-dt` generator. This crate holds what the
 //! devicetree does not describe: the twin's control page and the devices the
-//! runtime drives.
+//! runtime drives. With the feature `build` (host only, for the images' build
+//! scripts) it also links an image from that devicetree (module `build`).
 #![no_std]
+
+#[cfg(feature = "build")]
+pub mod build;
 
 /// Memory-mapped devices of QEMU's `virt` machine.
 pub mod mmio {

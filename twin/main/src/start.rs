@@ -8,38 +8,29 @@ use twin_board::control;
 
 use crate::sub_image::SUB_ENTRY;
 
-core::arch::global_asm!(
-    ".section .text.start, \"ax\"",
-    ".global _start",
-    "_start:",
-    "    csrr t0, mhartid",
-    "    bnez t0, 3f",
-    "    la sp, _stack_top",
-    "    la t0, __bss_start",
-    "    la t1, __bss_end",
-    "1:  bgeu t0, t1, 2f",
-    "    sw zero, 0(t0)",
-    "    addi t0, t0, 4",
-    "    j 1b",
-    "2:  call {main}",
+// Hart 0 runs the shared start-up ([`twin_rt::start!`]); hart 1 branches
+// past it.
+twin_rt::start! {
+    main = crate::main,
+    before = [
+        "    csrr t0, mhartid",
+        "    bnez t0, 3f",
+    ],
     // Hart 1: wait for the release word, then start the sub image.
-    "3:  li t0, {go}",
-    "    li t2, {magic}",
-    "4:  lw t1, 0(t0)",
-    "    bne t1, t2, 4b",
-    "    fence r, rw",
-    "    fence.i",
-    "    li t0, {entry}",
-    "    csrr a0, mhartid",
-    "    jr t0",
-    main = sym main_entry,
+    after = [
+        "3:  li t0, {go}",
+        "    li t2, {magic}",
+        "4:  lw t1, 0(t0)",
+        "    bne t1, t2, 4b",
+        "    fence r, rw",
+        "    fence.i",
+        "    li t0, {entry}",
+        "    csrr a0, mhartid",
+        "    jr t0",
+    ],
     go = const control::SUB_GO,
     magic = const control::GO_MAGIC,
     entry = const SUB_ENTRY,
-);
-
-extern "C" fn main_entry() -> ! {
-    crate::main()
 }
 
 /// Releases hart 1 into the sub image. Everything the sub core should see at

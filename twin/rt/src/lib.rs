@@ -2,14 +2,17 @@
 //! lines never mix between harts, an exit through QEMU's test finisher, a
 //! critical section for one hart, and a panic report.
 //!
-//! Start-up code (`_start`, stack, `.bss`) and linker scripts live beside each
-//! image (`main/`, `sub/`): the two differ in entry and layout.
+//! The core of the start-up code (stack, `.bss`, the call of `main`) is the
+//! macro [`start!`]; each image's `_start` (`main/`, `sub/`) wraps it in what
+//! only that image does (which hart goes where), and its linker script lives
+//! beside it: the two differ in entry and layout.
 #![no_std]
 
 pub mod console;
 mod critical_section;
 pub mod exit;
 pub mod mmio;
+mod start;
 pub mod time;
 
 pub use console::Console;
