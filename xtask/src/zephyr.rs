@@ -255,25 +255,13 @@ pub fn check() -> Result<()> {
 
     step("the module's HP pool placement on the upstream hpcore devicetree (generator)");
     let hpcore = upstream.join("boards/espressif/esp32c6_devkitc/esp32c6_devkitc_hpcore.dts");
-    let mut pools = cargo();
-    pools
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "-p",
-            "amp-sysinfo-dt",
-            "--",
-            "pools",
-            "--board",
-        ])
-        .arg(&hpcore)
-        .arg("--overlay")
-        .arg(root.join("boards/esp32c6_devkitc_esp32c6_hpcore.overlay"));
-    for i in dts_includes(&root, &upstream) {
-        pools.arg("-I").arg(i);
-    }
-    let out = pools.output()?;
+    let out = generator(
+        "pools",
+        &hpcore,
+        &[&root.join("boards/esp32c6_devkitc_esp32c6_hpcore.overlay")],
+        &dts_includes(&root, &upstream),
+    )
+    .output()?;
     let listing = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() || !listing.contains("hp  0x4087c610 size 0x1f50") {
         return Err(format!(
@@ -374,41 +362,13 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
     let elf = target_dir.join(LP_TARGET).join("release/sysinfo-lpcore");
 
     // The generator's check: no allocated section in a pool.
-    let mut check = cargo();
-    check.args([
-        "run",
-        "--quiet",
-        "--release",
-        "-p",
-        "amp-sysinfo-dt",
-        "--",
-        "check-elf",
-        "--board",
-    ]);
-    check.arg(&board).arg("--overlay").arg(&overlay);
-    for i in &includes {
-        check.arg("-I").arg(i);
-    }
-    run(check.arg("--elf").arg(&elf))?;
+    run(generator("check-elf", &board, &[&overlay], &includes)
+        .arg("--elf")
+        .arg(&elf))?;
 
     // The stack (no section, so not seen by check-elf) ends below every pool
     // in LP SRAM.
-    let mut pools = cargo();
-    pools.args([
-        "run",
-        "--quiet",
-        "--release",
-        "-p",
-        "amp-sysinfo-dt",
-        "--",
-        "pools",
-        "--board",
-    ]);
-    pools.arg(&board).arg("--overlay").arg(&overlay);
-    for i in &includes {
-        pools.arg("-I").arg(i);
-    }
-    let listing = pools.output()?;
+    let listing = generator("pools", &board, &[&overlay], &includes).output()?;
     if !listing.status.success() {
         return Err(format!(
             "amp-sysinfo-dt pools: {}",
@@ -478,14 +438,11 @@ fn lp_image(root: &Path, upstream: &Path) -> Result<()> {
 
     // Negative: too little RAM for the image must fail the link.
     let small = root.join("tools/zephyr/fixtures/lpcore-ram-too-small.overlay");
-    let out = build("build", &[&overlay, &small])?.output()?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.success() || !stderr.contains("RAM") {
-        return Err(format!(
-            "LP image with 4 KiB of RAM: expected a link error about region RAM, got:\n{stderr}"
-        )
-        .into());
-    }
+    expect_failure(
+        &build("build", &[&overlay, &small])?.output()?,
+        "RAM",
+        "LP image with 4 KiB of RAM: expected a link error about region RAM",
+    )?;
     eprintln!("zephyr-check: LP image with 4 KiB of RAM rejected by the linker, as expected");
     // Leave the tree built for the real overlay (the next cargo run relinks anyway).
     Ok(())
@@ -575,65 +532,51 @@ fn cmake_harness(root: &Path, upstream: &Path, cmake: &Path) -> Result<()> {
 
     let no_cpu = work.join("build-no-rust-target");
     let _ = std::fs::remove_dir_all(&no_cpu);
-    let out = configure(&no_cpu, &dts, &["-DHARNESS_CPU=none"]).output()?;
-    let text = String::from_utf8_lossy(&out.stderr);
-    if out.status.success() || !text.contains("no Rust target for this board's CPU") {
-        return Err(format!(
-            "harness without a RISC-V CPU: expected the module to refuse, got:\n{text}"
-        )
-        .into());
-    }
+    expect_failure(
+        &configure(&no_cpu, &dts, &["-DHARNESS_CPU=none"]).output()?,
+        "no Rust target for this board's CPU",
+        "harness without a RISC-V CPU: expected the module to refuse",
+    )?;
     eprintln!("zephyr-check: harness without a Rust target refused, as expected");
     Ok(())
 }
 
 /// The LP-core view's final devicetree (upstream lpcore board + overlays),
-/// preprocessed and compiled as Zephyr's dts.cmake does.
+/// preprocessed as Zephyr's dts.cmake does and merged by `dtc -O dts`, as the
+/// zephyr.dts of a build shows the final tree (the harness's dt_* stand-ins
+/// read it): the generator's `dts` command.
 fn final_dts(root: &Path, upstream: &Path, out: &Path, overlays: &[&Path]) -> Result<PathBuf> {
-    let empty = out.with_extension("empty.c");
-    std::fs::write(&empty, "")?;
-    let mut cpp = Command::new("cpp");
-    cpp.args([
-        "-nostdinc",
-        "-undef",
-        "-D__DTS__",
-        "-x",
-        "assembler-with-cpp",
-        "-P",
-        "-E",
-    ]);
-    for d in dts_includes(root, upstream) {
-        cpp.arg("-isystem").arg(d);
-    }
-    cpp.arg("-include")
-        .arg(upstream.join("boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts"));
-    for o in overlays {
-        cpp.arg("-include").arg(o);
-    }
-    let preprocessed = out.with_extension("pre.dts");
-    run(cpp.arg(&empty).arg("-o").arg(&preprocessed))?;
-    // dtc merges overlays and applies /delete-node/, as the zephyr.dts of a
-    // build shows the final tree (the harness's dt_* stand-ins read it).
-    run(Command::new("dtc")
-        .args([
-            "-I",
-            "dts",
-            "-O",
-            "dts",
-            "-b",
-            "0",
-            "-E",
-            "unit_address_vs_reg",
-        ])
-        .args([
-            "-Wno-unique_unit_address",
-            "-Wunique_unit_address_if_enabled",
-            "-q",
-        ])
-        .arg("-o")
-        .arg(out)
-        .arg(&preprocessed))?;
+    let board = upstream.join("boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts");
+    run(
+        generator("dts", &board, overlays, &dts_includes(root, upstream))
+            .arg("-o")
+            .arg(out),
+    )?;
     Ok(out.to_path_buf())
+}
+
+/// `amp-sysinfo-dt SUBCOMMAND --board BOARD [--overlay O]... [-I DIR]...`,
+/// the workspace's generator run through cargo.
+fn generator(subcommand: &str, board: &Path, overlays: &[&Path], includes: &[PathBuf]) -> Command {
+    let mut c = cargo();
+    c.args([
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "amp-sysinfo-dt",
+        "--",
+        subcommand,
+        "--board",
+    ])
+    .arg(board);
+    for o in overlays {
+        c.arg("--overlay").arg(o);
+    }
+    for i in includes {
+        c.arg("-I").arg(i);
+    }
+    c
 }
 
 /// A small rv32 ELF with the ESP32-C6 image's RAM symbols (see cmake_harness).
@@ -848,6 +791,16 @@ fn nm(elf: &Path) -> Result<Vec<(String, u64)>> {
 fn expect_eq(what: &str, got: u64, want: u64) -> Result<()> {
     if got != want {
         return Err(format!("LP image: {what} is {got:#x}, expected {want:#x}").into());
+    }
+    Ok(())
+}
+
+/// An error unless `out` is of a command that failed with `needle` in its
+/// stderr; the error reads "`expected`, got:" and the stderr.
+fn expect_failure(out: &std::process::Output, needle: &str, expected: &str) -> Result<()> {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() || !stderr.contains(needle) {
+        return Err(format!("{expected}, got:\n{stderr}").into());
     }
     Ok(())
 }

@@ -100,7 +100,9 @@
 //! amp-sysinfo-dt rust      INPUT [-o FILE]    # the Rust constants
 //! amp-sysinfo-dt memory-x  INPUT [--ram NODE] [-o FILE]
 //! amp-sysinfo-dt check-elf INPUT --elf IMAGE.elf
-//! INPUT = --dts zephyr.dts | --board BOARD.dts [--overlay X.overlay]... [-I DIR]...
+//! amp-sysinfo-dt dts       BOARD_INPUT [-o FILE]  # the final tree as DTS (see final_dts)
+//! INPUT = --dts zephyr.dts | BOARD_INPUT
+//! BOARD_INPUT = --board BOARD.dts [--overlay X.overlay]... [-I DIR]...
 //! ```
 
 // A host build tool: an error ends the build, so its size does not matter,
@@ -258,6 +260,19 @@ impl Devicetree {
     pub fn check_elf(&self, elf: &Path) -> Result<usize, Error> {
         elf::check(elf, &self.pools()?)
     }
+}
+
+/// The final devicetree of a board DTS plus overlays as DTS text, the way a
+/// Zephyr build's `zephyr.dts` shows it: preprocessed as
+/// [`Devicetree::from_board`] does, then `dtc -O dts` (overlays merged,
+/// `/delete-node/` applied, no `__symbols__`). For tools that read a final
+/// DTS, such as a stand-in for a build's `zephyr.dts`.
+pub fn final_dts(
+    board: &Path,
+    overlays: &[PathBuf],
+    include_dirs: &[PathBuf],
+) -> Result<String, Error> {
+    source::final_dts(board, overlays, include_dirs)
 }
 
 fn write_if_changed(path: &Path, text: &str) -> Result<(), Error> {

@@ -7,12 +7,13 @@ use std::process::ExitCode;
 
 use amp_sysinfo_dt::{Devicetree, Error};
 
-const USAGE: &str = "usage: amp-sysinfo-dt <pools|rust|memory-x|check-elf> INPUT [options]
+const USAGE: &str = "usage: amp-sysinfo-dt <pools|rust|memory-x|check-elf|dts> INPUT [options]
   INPUT:     --dts FILE (a final zephyr.dts)
            | --board FILE [--overlay FILE]... [-I DIR]...
   rust:      [-o FILE]
   memory-x:  [--ram NODE (label or path; default /chosen zephyr,sram)] [-o FILE]
-  check-elf: --elf FILE";
+  check-elf: --elf FILE
+  dts:       --board input only; [-o FILE] (the final tree as DTS, like a build's zephyr.dts)";
 
 #[derive(Default)]
 struct Args {
@@ -102,6 +103,13 @@ fn run(args: &[String]) -> Result<(), Error> {
             println!("{}: {n} allocated sections, none in a pool", elf.display());
             Ok(())
         }
+        "dts" => match (&a.dts, &a.board) {
+            (None, Some(board)) => emit(
+                &a,
+                amp_sysinfo_dt::final_dts(board, &a.overlays, &a.includes)?,
+            ),
+            _ => Err(Error::Usage(format!("dts needs --board\n{USAGE}"))),
+        },
         other => Err(Error::Usage(format!("unknown command `{other}`\n{USAGE}"))),
     }
 }

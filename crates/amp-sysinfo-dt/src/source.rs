@@ -62,44 +62,53 @@ impl Drop for Scratch {
     }
 }
 
+/// What `dtc` writes: a blob with labels kept (`-@`) so messages can name
+/// nodes by label, or the final tree as DTS text (overlays merged,
+/// `/delete-node/` applied), like the `zephyr.dts` of a build.
+#[derive(Clone, Copy)]
+enum Output {
+    Blob,
+    Dts,
+}
+
+/// Runs `dtc` on `dts` with the flags of Zephyr's dts.cmake; returns `out`'s
+/// contents.
+fn dtc_to(dts: &Path, output: Output, out: &Path) -> Result<Vec<u8>, Error> {
+    let mut cmd = Command::new(dtc());
+    cmd.args(["-I", "dts", "-O"]);
+    match output {
+        Output::Blob => cmd.args(["dtb", "-@"]),
+        Output::Dts => cmd.arg("dts"),
+    };
+    // `-b 0` and the warning flags are those of Zephyr's dts.cmake.
+    cmd.args(["-b", "0", "-E", "unit_address_vs_reg"])
+        .args([
+            "-Wno-unique_unit_address",
+            "-Wunique_unit_address_if_enabled",
+            "-q",
+            "-o",
+        ])
+        .arg(out)
+        .arg(dts);
+    run(&mut cmd, "dtc")?;
+    std::fs::read(out).map_err(io(out))
+}
+
 /// Compiles a complete DTS (e.g. a build's `zephyr.dts`) to a blob, with
 /// labels kept (`-@`) so messages can name nodes by label.
 pub fn compile(dts: &Path) -> Result<Vec<u8>, Error> {
     let scratch = Scratch::new()?;
-    let out = scratch.0.join("out.dtb");
-    let mut cmd = Command::new(dtc());
-    // `-b 0` and the warning flags are those of Zephyr's dts.cmake.
-    cmd.args([
-        "-I",
-        "dts",
-        "-O",
-        "dtb",
-        "-@",
-        "-b",
-        "0",
-        "-E",
-        "unit_address_vs_reg",
-    ])
-    .args([
-        "-Wno-unique_unit_address",
-        "-Wunique_unit_address_if_enabled",
-        "-q",
-        "-o",
-    ])
-    .arg(&out)
-    .arg(dts);
-    run(&mut cmd, "dtc")?;
-    std::fs::read(&out).map_err(io(&out))
+    dtc_to(dts, Output::Blob, &scratch.0.join("out.dtb"))
 }
 
-/// Preprocesses a board DTS and its overlays as Zephyr does, then compiles.
-/// Returns the blob, the preprocessed DTS text and every file `cpp` read.
-pub fn preprocess_and_compile(
+/// Preprocesses a board DTS and its overlays as Zephyr does, in `scratch`.
+/// Returns the preprocessed DTS file and every file `cpp` read.
+fn preprocess(
+    scratch: &Scratch,
     board: &Path,
     overlays: &[PathBuf],
     include_dirs: &[PathBuf],
-) -> Result<(Vec<u8>, String, Vec<PathBuf>), Error> {
-    let scratch = Scratch::new()?;
+) -> Result<(PathBuf, Vec<PathBuf>), Error> {
     let empty = scratch.0.join("empty.c");
     std::fs::write(&empty, b"").map_err(io(&empty))?;
     let dts = scratch.0.join("preprocessed.dts");
@@ -128,9 +137,40 @@ pub fn preprocess_and_compile(
         .arg(&dts)
         .arg(&empty);
     run(&mut cmd, "cpp")?;
-    let text = std::fs::read_to_string(&dts).map_err(io(&dts))?;
     let inputs = read_deps(&deps, &empty)?;
+    Ok((dts, inputs))
+}
+
+/// Preprocesses a board DTS and its overlays as Zephyr does, then compiles.
+/// Returns the blob, the preprocessed DTS text and every file `cpp` read.
+pub fn preprocess_and_compile(
+    board: &Path,
+    overlays: &[PathBuf],
+    include_dirs: &[PathBuf],
+) -> Result<(Vec<u8>, String, Vec<PathBuf>), Error> {
+    let scratch = Scratch::new()?;
+    let (dts, inputs) = preprocess(&scratch, board, overlays, include_dirs)?;
+    let text = std::fs::read_to_string(&dts).map_err(io(&dts))?;
     Ok((compile(&dts)?, text, inputs))
+}
+
+/// The final devicetree of a board DTS and its overlays as DTS text:
+/// preprocessed as Zephyr does, then put through `dtc -O dts`, which merges
+/// the overlays and applies `/delete-node/` (what a build's `zephyr.dts`
+/// shows). No `-@`: the text has no `__symbols__` node.
+pub fn final_dts(
+    board: &Path,
+    overlays: &[PathBuf],
+    include_dirs: &[PathBuf],
+) -> Result<String, Error> {
+    let scratch = Scratch::new()?;
+    let (dts, _inputs) = preprocess(&scratch, board, overlays, include_dirs)?;
+    let out = scratch.0.join("final.dts");
+    let text = dtc_to(&dts, Output::Dts, &out)?;
+    String::from_utf8(text).map_err(|e| Error::Io {
+        path: out,
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })
 }
 
 /// Parses the make rule `cpp -MD` writes: every prerequisite but the source.

@@ -21,6 +21,20 @@ fn twin_main() -> Devicetree {
     .unwrap()
 }
 
+/// 256 bytes of code at the start of the main image's RAM.
+const TEXT: Section<'static> = (
+    ".text",
+    SHT_PROGBITS,
+    SHF_ALLOC | SHF_EXECINSTR,
+    0x8000_0000,
+    0x100,
+);
+
+/// An allocated, writable section without file contents (`.bss`, `.noinit`).
+fn nobits(name: &str, addr: u32, size: u32) -> Section<'_> {
+    (name, SHT_NOBITS, SHF_ALLOC | SHF_WRITE, addr, size)
+}
+
 fn write(sections: &[Section<'_>]) -> PathBuf {
     let path = common::scratch("image.elf");
     std::fs::write(&path, elf32(sections)).unwrap();
@@ -30,20 +44,8 @@ fn write(sections: &[Section<'_>]) -> PathBuf {
 #[test]
 fn an_image_in_its_own_ram_passes() {
     let elf = write(&[
-        (
-            ".text",
-            SHT_PROGBITS,
-            SHF_ALLOC | SHF_EXECINSTR,
-            0x8000_0000,
-            0x100,
-        ),
-        (
-            ".bss",
-            SHT_NOBITS,
-            SHF_ALLOC | SHF_WRITE,
-            0x8000_1000,
-            0x200,
-        ),
+        TEXT,
+        nobits(".bss", 0x8000_1000, 0x200),
         // Not allocated: its address means nothing, even inside a pool.
         (".comment", SHT_PROGBITS, 0, 0x8030_0000, 0x10),
         // Allocated but empty: occupies nothing.
@@ -54,22 +56,7 @@ fn an_image_in_its_own_ram_passes() {
 
 #[test]
 fn a_nobits_section_reaching_into_the_hp_pool_fails() {
-    let elf = write(&[
-        (
-            ".text",
-            SHT_PROGBITS,
-            SHF_ALLOC | SHF_EXECINSTR,
-            0x8000_0000,
-            0x100,
-        ),
-        (
-            ".noinit",
-            SHT_NOBITS,
-            SHF_ALLOC | SHF_WRITE,
-            0x802f_ff00,
-            0x200,
-        ),
-    ]);
+    let elf = write(&[TEXT, nobits(".noinit", 0x802f_ff00, 0x200)]);
     let err = twin_main().check_elf(&elf).unwrap_err();
     match &err {
         Error::ElfOverlap {
@@ -109,13 +96,7 @@ fn a_section_in_the_rtc_pool_fails() {
 
 #[test]
 fn a_section_ending_exactly_at_the_pool_passes() {
-    let elf = write(&[(
-        ".bss",
-        SHT_NOBITS,
-        SHF_ALLOC | SHF_WRITE,
-        0x802f_f000,
-        0x1000,
-    )]);
+    let elf = write(&[nobits(".bss", 0x802f_f000, 0x1000)]);
     assert_eq!(twin_main().check_elf(&elf).unwrap(), 1);
 }
 

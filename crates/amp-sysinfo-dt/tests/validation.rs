@@ -3,49 +3,69 @@
 mod common;
 
 use amp_sysinfo::PoolKind;
-use amp_sysinfo_dt::Error;
+use amp_sysinfo_dt::{Error, Pool};
 use common::*;
+
+/// The pools of a tree with [`RAM`] and a `/reserved-memory` of `nodes`.
+#[allow(clippy::result_large_err)] // see lib.rs
+fn pools_in_ram(nodes: &str) -> Result<Vec<Pool>, Error> {
+    pools(&tree(&format!("{RAM}{}", reserved(nodes))))
+}
+
+/// As [`pools_in_ram`], with LP SRAM and its claimed children ([`SRAMLP`]).
+#[allow(clippy::result_large_err)] // see lib.rs
+fn pools_with_lp_sram(nodes: &str) -> Result<Vec<Pool>, Error> {
+    pools(&tree(&format!("{RAM}{SRAMLP}{}", reserved(nodes))))
+}
+
+/// A pool labelled `sysinfo_hp`.
+fn hp_at(addr: u32, size: u32, extra: &str) -> String {
+    pool("sysinfo_hp", addr, size, "hp", extra)
+}
+
+/// A pool labelled `sysinfo_rtc`.
+fn rtc_at(addr: u32, size: u32, extra: &str) -> String {
+    pool("sysinfo_rtc", addr, size, "rtc", extra)
+}
+
+/// Asserts that `err` is an overlap with the node labelled `other_label`.
+#[track_caller]
+fn assert_overlaps(err: &Error, other_label: &str) {
+    assert!(
+        matches!(err, Error::Overlap { other, .. } if other.label.as_deref() == Some(other_label)),
+        "{err}"
+    );
+}
+
+/// Asserts that `err` is about the pool property `property`.
+#[track_caller]
+fn assert_property(err: &Error, property: &str) {
+    assert!(
+        matches!(err, Error::Property { property: p, .. } if *p == property),
+        "{err}"
+    );
+}
 
 #[test]
 fn accepts_an_hp_and_an_rtc_pool_hp_first() {
-    let rtc = pool(
-        "sysinfo_rtc",
-        0x4000_2000,
-        0x400,
-        "rtc",
-        "max-entries = <4>;",
-    );
-    let pools = pools(&tree(&format!("{RAM}{}", reserved(&(rtc + &hp_pool()))))).unwrap();
+    let rtc = rtc_at(0x4000_2000, 0x400, "max-entries = <4>;");
+    let pools = pools_in_ram(&(rtc + &hp_pool())).unwrap();
     assert_eq!(pools.len(), 2);
-    assert_eq!(pools[0].config.kind, PoolKind::Hp);
-    assert_eq!(
-        (
-            pools[0].config.bus_base,
-            pools[0].config.size,
-            pools[0].config.max_entries
-        ),
-        (0x4000_8000, 0x1000, 16)
-    );
-    assert_eq!(pools[1].config.kind, PoolKind::Rtc);
-    assert_eq!(
-        (
-            pools[1].config.bus_base,
-            pools[1].config.size,
-            pools[1].config.max_entries
-        ),
-        (0x4000_2000, 0x400, 4)
-    );
+    // (kind, base, size, max entries) of pool `i`.
+    let config = |i: usize| {
+        let c = &pools[i].config;
+        (c.kind, c.bus_base, c.size, c.max_entries)
+    };
+    assert_eq!(config(0), (PoolKind::Hp, 0x4000_8000, 0x1000, 16));
+    assert_eq!(config(1), (PoolKind::Rtc, 0x4000_2000, 0x400, 4));
     assert_eq!(pools[0].node.label.as_deref(), Some("sysinfo_hp"));
     assert_eq!(pools[0].node.path, "/reserved-memory/memory@40008000");
 }
 
 #[test]
 fn missing_hp_pool() {
-    let rtc = pool("sysinfo_rtc", 0x4000_2000, 0x400, "rtc", "");
-    assert!(matches!(
-        pools(&tree(&format!("{RAM}{}", reserved(&rtc)))),
-        Err(Error::MissingHpPool)
-    ));
+    let rtc = rtc_at(0x4000_2000, 0x400, "");
+    assert!(matches!(pools_in_ram(&rtc), Err(Error::MissingHpPool)));
     // No pool at all is the same error.
     assert!(matches!(pools(&tree(RAM)), Err(Error::MissingHpPool)));
 }
@@ -53,7 +73,7 @@ fn missing_hp_pool() {
 #[test]
 fn two_pools_of_one_kind() {
     let second = pool("second_hp", 0x4000_2000, 0x400, "hp", "sub-core = \"lp\";");
-    let err = pools(&tree(&format!("{RAM}{}", reserved(&(second + &hp_pool()))))).unwrap_err();
+    let err = pools_in_ram(&(second + &hp_pool())).unwrap_err();
     match &err {
         Error::DuplicateKind {
             kind,
@@ -78,43 +98,26 @@ fn a_disabled_pool_is_ignored() {
         "hp",
         "sub-core = \"lp\"; status = \"disabled\";",
     );
-    assert_eq!(
-        pools(&tree(&format!("{RAM}{}", reserved(&(off + &hp_pool())))))
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(pools_in_ram(&(off + &hp_pool())).unwrap().len(), 1);
 }
 
 #[test]
 fn rtc_pool_without_an_lp_sub_core() {
-    let hp = pool(
-        "sysinfo_hp",
-        0x4000_8000,
-        0x1000,
-        "hp",
-        "sub-core = \"hp\";",
-    );
-    let rtc = pool("sysinfo_rtc", 0x4000_2000, 0x400, "rtc", "");
-    let err = pools(&tree(&format!("{RAM}{}", reserved(&(hp.clone() + &rtc))))).unwrap_err();
+    let hp = hp_at(0x4000_8000, 0x1000, "sub-core = \"hp\";");
+    let rtc = rtc_at(0x4000_2000, 0x400, "");
+    let err = pools_in_ram(&(hp.clone() + &rtc)).unwrap_err();
     assert!(
         matches!(&err, Error::RtcWithoutLpCore { node, .. } if node.label.as_deref() == Some("sysinfo_rtc")),
         "{err}"
     );
     // The same HP pool alone is fine (ESP32-P4: HP sub core, no RTC pool).
-    assert!(pools(&tree(&format!("{RAM}{}", reserved(&hp)))).is_ok());
+    assert!(pools_in_ram(&hp).is_ok());
 }
 
 #[test]
 fn pool_outside_any_memory_node() {
-    let hp = pool(
-        "sysinfo_hp",
-        0x5000_0000,
-        0x1000,
-        "hp",
-        "sub-core = \"lp\";",
-    );
-    let err = pools(&tree(&format!("{RAM}{}", reserved(&hp)))).unwrap_err();
+    let hp = hp_at(0x5000_0000, 0x1000, "sub-core = \"lp\";");
+    let err = pools_in_ram(&hp).unwrap_err();
     assert!(
         matches!(&err, Error::OutsideMemory { node, .. } if node.label.as_deref() == Some("sysinfo_hp")),
         "{err}"
@@ -124,23 +127,17 @@ fn pool_outside_any_memory_node() {
 
 #[test]
 fn pool_straddling_the_end_of_memory() {
-    let hp = pool(
-        "sysinfo_hp",
-        0x4000_f800,
-        0x1000,
-        "hp",
-        "sub-core = \"lp\";",
-    );
+    let hp = hp_at(0x4000_f800, 0x1000, "sub-core = \"lp\";");
     assert!(matches!(
-        pools(&tree(&format!("{RAM}{}", reserved(&hp)))),
+        pools_in_ram(&hp),
         Err(Error::OutsideMemory { .. })
     ));
 }
 
 #[test]
 fn pool_overlapping_another_pool() {
-    let rtc = pool("sysinfo_rtc", 0x4000_8800, 0x1000, "rtc", "");
-    let err = pools(&tree(&format!("{RAM}{}", reserved(&(hp_pool() + &rtc))))).unwrap_err();
+    let rtc = rtc_at(0x4000_8800, 0x1000, "");
+    let err = pools_in_ram(&(hp_pool() + &rtc)).unwrap_err();
     match &err {
         Error::Overlap { node, other, .. } => {
             assert_eq!(node.label.as_deref(), Some("sysinfo_hp"));
@@ -153,11 +150,8 @@ fn pool_overlapping_another_pool() {
 #[test]
 fn pool_overlapping_another_reserved_memory_node() {
     let other = "\t\tfw_log: memory@40008f00 { reg = <0x40008f00 0x200>; };\n";
-    let err = pools(&tree(&format!("{RAM}{}", reserved(&(hp_pool() + other))))).unwrap_err();
-    assert!(
-        matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("fw_log")),
-        "{err}"
-    );
+    let err = pools_in_ram(&(hp_pool() + other)).unwrap_err();
+    assert_overlaps(&err, "fw_log");
 }
 
 /// LP SRAM as Zephyr's ESP32-C6 devicetree describes it: children at
@@ -182,23 +176,15 @@ const SRAMLP: &str = "\tsoc {
 
 #[test]
 fn rtc_pool_clear_of_the_lp_sram_children_is_accepted() {
-    let rtc = pool("sysinfo_rtc", 0x5000_3800, 0x3f0, "rtc", "");
-    let pools = pools(&tree(&format!(
-        "{RAM}{SRAMLP}{}",
-        reserved(&(hp_pool() + &rtc))
-    )))
-    .unwrap();
+    let rtc = rtc_at(0x5000_3800, 0x3f0, "");
+    let pools = pools_with_lp_sram(&(hp_pool() + &rtc)).unwrap();
     assert_eq!(pools[1].config.bus_base, 0x5000_3800);
 }
 
 #[test]
 fn pool_overlapping_a_claimed_part_of_memory_translated_through_ranges() {
-    let rtc = pool("sysinfo_rtc", 0x5000_3a00, 0x400, "rtc", "");
-    let err = pools(&tree(&format!(
-        "{RAM}{SRAMLP}{}",
-        reserved(&(hp_pool() + &rtc))
-    )))
-    .unwrap_err();
+    let rtc = rtc_at(0x5000_3a00, 0x400, "");
+    let err = pools_with_lp_sram(&(hp_pool() + &rtc)).unwrap_err();
     match &err {
         Error::Overlap {
             other, other_range, ..
@@ -215,67 +201,38 @@ fn pool_overlapping_a_claimed_part_of_memory_translated_through_ranges() {
 
 #[test]
 fn pool_overlapping_a_device_inside_memory() {
-    let rtc = pool(
-        "sysinfo_rtc",
-        0x5000_3f00,
-        0x100,
-        "rtc",
-        "max-entries = <4>;",
-    );
-    let err = pools(&tree(&format!(
-        "{RAM}{SRAMLP}{}",
-        reserved(&(hp_pool() + &rtc))
-    )))
-    .unwrap_err();
-    assert!(
-        matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("mbox0")),
-        "{err}"
-    );
+    let rtc = rtc_at(0x5000_3f00, 0x100, "max-entries = <4>;");
+    let err = pools_with_lp_sram(&(hp_pool() + &rtc)).unwrap_err();
+    assert_overlaps(&err, "mbox0");
 }
 
 #[test]
 fn pool_inside_the_sub_cores_ram_node_is_a_collision() {
     // ulp_ram is the LP core's image RAM: a pool inside it must be carved
     // out in the devicetree (shrink ulp_ram), not overlapped.
-    let rtc = pool("sysinfo_rtc", 0x5000_3000, 0x400, "rtc", "");
-    let err = pools(&tree(&format!(
-        "{RAM}{SRAMLP}{}",
-        reserved(&(hp_pool() + &rtc))
-    )))
-    .unwrap_err();
-    assert!(
-        matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("ulp_ram")),
-        "{err}"
-    );
+    let rtc = rtc_at(0x5000_3000, 0x400, "");
+    let err = pools_with_lp_sram(&(hp_pool() + &rtc)).unwrap_err();
+    assert_overlaps(&err, "ulp_ram");
 }
 
 #[test]
 fn misaligned_base() {
-    let hp = pool(
-        "sysinfo_hp",
-        0x4000_8008,
-        0x1000,
-        "hp",
-        "sub-core = \"lp\";",
-    );
-    let err = pools(&tree(&format!("{RAM}{}", reserved(&hp)))).unwrap_err();
+    let hp = hp_at(0x4000_8008, 0x1000, "sub-core = \"lp\";");
+    let err = pools_in_ram(&hp).unwrap_err();
     assert!(matches!(&err, Error::Misaligned { align: 16, .. }), "{err}");
 }
 
 #[test]
 fn misaligned_size() {
-    let hp = pool("sysinfo_hp", 0x4000_8000, 0xffc, "hp", "sub-core = \"lp\";");
-    assert!(matches!(
-        pools(&tree(&format!("{RAM}{}", reserved(&hp)))),
-        Err(Error::Misaligned { .. })
-    ));
+    let hp = hp_at(0x4000_8000, 0xffc, "sub-core = \"lp\";");
+    assert!(matches!(pools_in_ram(&hp), Err(Error::Misaligned { .. })));
 }
 
 #[test]
 fn too_small_for_its_table() {
     // 32-byte header + 16 entries of 8 bytes = 0xa0.
-    let hp = pool("sysinfo_hp", 0x4000_8000, 0x90, "hp", "sub-core = \"lp\";");
-    let err = pools(&tree(&format!("{RAM}{}", reserved(&hp)))).unwrap_err();
+    let hp = hp_at(0x4000_8000, 0x90, "sub-core = \"lp\";");
+    let err = pools_in_ram(&hp).unwrap_err();
     match &err {
         Error::TooSmall {
             size,
@@ -286,14 +243,8 @@ fn too_small_for_its_table() {
         other => panic!("{other}"),
     }
     // With a smaller table the same pool fits.
-    let hp = pool(
-        "sysinfo_hp",
-        0x4000_8000,
-        0x90,
-        "hp",
-        "sub-core = \"lp\"; max-entries = <4>;",
-    );
-    assert!(pools(&tree(&format!("{RAM}{}", reserved(&hp)))).is_ok());
+    let hp = hp_at(0x4000_8000, 0x90, "sub-core = \"lp\"; max-entries = <4>;");
+    assert!(pools_in_ram(&hp).is_ok());
 }
 
 #[test]
@@ -315,7 +266,7 @@ fn property_error(extra_props: &str, kind: &str) -> (String, String) {
     let node = format!(
         "\t\tsysinfo_hp: memory@40008000 {{ compatible = \"esp-amp-sysinfo,pool\"; {reg} {kind} {extra_props} }};\n"
     );
-    match pools(&tree(&format!("{RAM}{}", reserved(&node)))) {
+    match pools_in_ram(&node) {
         Err(Error::Property {
             node,
             property,
@@ -347,24 +298,9 @@ fn sub_core_missing_on_hp_wrong_or_on_rtc() {
     assert!(property_error("sub-core = \"ulp\";", "pool-kind = \"hp\";")
         .1
         .contains("\"ulp\""));
-    let rtc = pool(
-        "sysinfo_rtc",
-        0x4000_2000,
-        0x400,
-        "rtc",
-        "sub-core = \"lp\";",
-    );
-    let err = pools(&tree(&format!("{RAM}{}", reserved(&(hp_pool() + &rtc))))).unwrap_err();
-    assert!(
-        matches!(
-            &err,
-            Error::Property {
-                property: "sub-core",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    let rtc = rtc_at(0x4000_2000, 0x400, "sub-core = \"lp\";");
+    let err = pools_in_ram(&(hp_pool() + &rtc)).unwrap_err();
+    assert_property(&err, "sub-core");
 }
 
 #[test]
@@ -392,29 +328,14 @@ fn reg_with_two_entries() {
 #[test]
 fn reg_missing() {
     let node = "\t\tsysinfo_hp: pool { compatible = \"esp-amp-sysinfo,pool\"; pool-kind = \"hp\"; sub-core = \"lp\"; };\n";
-    let err = pools(&tree(&format!("{RAM}{}", reserved(node)))).unwrap_err();
-    assert!(
-        matches!(
-            &err,
-            Error::Property {
-                property: "reg",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    let err = pools_in_ram(node).unwrap_err();
+    assert_property(&err, "reg");
 }
 
 #[test]
 fn a_misspelt_property_is_rejected() {
-    let hp = pool(
-        "sysinfo_hp",
-        0x4000_8000,
-        0x1000,
-        "hp",
-        "sub-core = \"lp\"; max-entires = <8>;",
-    );
-    let err = pools(&tree(&format!("{RAM}{}", reserved(&hp)))).unwrap_err();
+    let hp = hp_at(0x4000_8000, 0x1000, "sub-core = \"lp\"; max-entires = <8>;");
+    let err = pools_in_ram(&hp).unwrap_err();
     match &err {
         Error::UnknownProperty { node, property } => {
             assert_eq!(property, "max-entires");
@@ -430,16 +351,8 @@ fn a_misspelt_property_is_rejected() {
 
 #[test]
 fn messages_name_the_node_by_path_and_label() {
-    let hp = pool(
-        "sysinfo_hp",
-        0x4000_8008,
-        0x1000,
-        "hp",
-        "sub-core = \"lp\";",
-    );
-    let msg = pools(&tree(&format!("{RAM}{}", reserved(&hp))))
-        .unwrap_err()
-        .to_string();
+    let hp = hp_at(0x4000_8008, 0x1000, "sub-core = \"lp\";");
+    let msg = pools_in_ram(&hp).unwrap_err().to_string();
     assert!(
         msg.starts_with("/reserved-memory/memory@40008008 (sysinfo_hp): "),
         "{msg}"
@@ -461,7 +374,7 @@ fn a_dtc_syntax_error_is_reported_with_dtc_output() {
 #[test]
 fn unit_address_must_match_reg() {
     let node = "\t\tsysinfo_hp: memory@40008000 { compatible = \"esp-amp-sysinfo,pool\"; reg = <0x40004000 0x1000>; pool-kind = \"hp\"; sub-core = \"lp\"; };\n";
-    let err = pools(&tree(&format!("{RAM}{}", reserved(node)))).unwrap_err();
+    let err = pools_in_ram(node).unwrap_err();
     match &err {
         Error::Property {
             property: "reg",
