@@ -52,6 +52,75 @@ fn yield_now() -> impl FnMut() {
 
 const PATIENT: Patience = Patience::polls(1_000_000);
 
+/// Fails, showing the whole log, unless `log` contains `text`.
+#[track_caller]
+fn assert_logged(log: &str, text: &str) {
+    assert!(log.contains(text), "{text:?} not in the log:\n{log}");
+}
+
+/// The main core's start-up on `pools`, its log dropped.
+fn format(pools: &Pools) -> (Writer, Setup) {
+    let writer = Writer::new();
+    let setup = main_setup(&writer, pools, &mut String::new()).unwrap();
+    (writer, setup)
+}
+
+/// The main core's wait for the sub core's reply to reach `want`, polling
+/// `patience.polls` times (the thread yields between two polls).
+fn wait_reply(setup: &Setup, want: ReplyState, patience: Patience) -> Result<Reply, DemoError> {
+    main_wait_reply(&setup.reply, want, patience, &mut yield_now())
+}
+
+/// The sub core's patient attach, as on its own thread: the attached reader,
+/// its log, and how many tries the attach took.
+fn sub_attach(pools: &Pools) -> (Reader, String, u32) {
+    let mut reader = Reader::new();
+    let mut log = String::new();
+    let tries = sub_wait_attach(&mut reader, pools, &mut log, PATIENT, &mut yield_now()).unwrap();
+    (reader, log, tries)
+}
+
+/// The sub core started after the main core (one poll must attach), then
+/// its check of round 1 with `patience`: the check's result and the log.
+fn sub_check_now(pools: &Pools, patience: Patience) -> (Result<Reply, DemoError>, String) {
+    let mut reader = Reader::new();
+    let mut log = String::new();
+    sub_wait_attach(&mut reader, pools, &mut log, Patience::polls(1), &mut || ()).unwrap();
+    let findings = sub_check(&reader, pools, 1, &mut log, patience, &mut || ());
+    (findings, log)
+}
+
+/// What `sub_wait_attach` returns when the HP pool's table is refused.
+fn attach_hp_failed(error: Error) -> Result<u32, DemoError> {
+    Err(DemoError::Sysinfo {
+        step: "attach HP pool",
+        id: None,
+        error,
+    })
+}
+
+/// A stress run, the sub core on another thread: the main core formats,
+/// waits for the sub core to attach, publishes through `publish` and waits
+/// for the reply. Returns (what `publish` returned, the reply the main core
+/// read, the one the sub core sent, the main core's log).
+fn stress_run(
+    pools: Pools,
+    publish: impl FnOnce(&Writer, &Pools, &mut String) -> Result<u32, DemoError>,
+) -> (u32, Reply, Reply, String) {
+    let (writer, setup) = format(&pools);
+    thread::scope(|s| {
+        let sub = s.spawn(move || {
+            let (reader, mut log, _) = sub_attach(&pools);
+            sub_stress(&reader, &pools, &mut log, PATIENT, &mut || ()).unwrap()
+        });
+        wait_reply(&setup, ReplyState::Attached, PATIENT).unwrap();
+        let mut log = String::new();
+        let published = publish(&writer, &pools, &mut log).unwrap();
+        let reply = wait_reply(&setup, ReplyState::Done, PATIENT).unwrap();
+        (published, reply, sub.join().unwrap(), log)
+    })
+}
+
 /// The whole normal exchange, with the sub core on another thread: returns
 /// (main log, sub log, the sub core's findings).
 fn normal_run(pools: Pools, round: u32) -> (String, String, Reply) {
@@ -61,23 +130,14 @@ fn normal_run(pools: Pools, round: u32) -> (String, String, Reply) {
     amp_sysinfo::fence_before_sub_core_start();
     thread::scope(|s| {
         let sub = s.spawn(move || {
-            let mut log = String::new();
-            let mut reader = Reader::new();
-            sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
+            let (reader, mut log, _) = sub_attach(&pools);
             let findings =
                 sub_check(&reader, &pools, round, &mut log, PATIENT, &mut yield_now()).unwrap();
             (log, findings)
         });
-        main_wait_reply(
-            &setup.reply,
-            ReplyState::Attached,
-            PATIENT,
-            &mut yield_now(),
-        )
-        .unwrap();
+        wait_reply(&setup, ReplyState::Attached, PATIENT).unwrap();
         main_publish_more(&writer, &mut main_log).unwrap();
-        let reply =
-            main_wait_reply(&setup.reply, ReplyState::Done, PATIENT, &mut yield_now()).unwrap();
+        let reply = wait_reply(&setup, ReplyState::Done, PATIENT).unwrap();
         main_report(&reply, &mut main_log).unwrap();
         let (sub_log, findings) = sub.join().unwrap();
         assert_eq!(
@@ -96,18 +156,12 @@ fn normal_exchange_checks_every_entry() {
     assert_eq!(findings.entries_checked, 11, "{sub_log}");
     assert_eq!(findings.errors, 0, "{sub_log}");
     assert_eq!(findings.state, ReplyState::Done as u32);
-    assert!(
-        main_log.contains("entries used: HP 7/16 RTC 2/16 (6 of them the reserved ids)"),
-        "{main_log}"
+    assert_logged(
+        &main_log,
+        "entries used: HP 7/16 RTC 2/16 (6 of them the reserved ids)",
     );
-    assert!(
-        sub_log.contains("person 0x0003: \"Grace Hopper\", age 85, ok"),
-        "{sub_log}"
-    );
-    assert!(
-        sub_log.contains("reserved 0xff05 in RTC: PM counter 0 -> 1"),
-        "{sub_log}"
-    );
+    assert_logged(&sub_log, "person 0x0003: \"Grace Hopper\", age 85, ok");
+    assert_logged(&sub_log, "reserved 0xff05 in RTC: PM counter 0 -> 1");
 }
 
 #[test]
@@ -117,10 +171,7 @@ fn without_rtc_pool_pm_goes_to_hp() {
     assert_eq!(findings.errors, 0, "{sub_log}");
     // No boot record without an RTC pool.
     assert_eq!(findings.entries_checked, 10);
-    assert!(
-        main_log.contains("reserved 0xff05: 4 bytes in HP"),
-        "{main_log}"
-    );
+    assert_logged(&main_log, "reserved 0xff05: 4 bytes in HP");
     assert!(!main_log.contains("RTC"), "{main_log}");
 }
 
@@ -146,17 +197,11 @@ fn retained_rtc_pool_survives_a_second_boot() {
         Ok(2),
         "PM is not allocated twice"
     );
-    assert!(
-        log.contains("re-attached, 2 entries kept; boot #2, PM counter 1"),
-        "{log}"
-    );
+    assert_logged(&log, "re-attached, 2 entries kept; boot #2, PM counter 1");
     // And the second round checks out (the sub core bumps PM to 2).
     let (_, sub_log, findings) = normal_run(pools, 2);
     assert_eq!(findings.errors, 0, "{sub_log}");
-    assert!(
-        sub_log.contains("boot record 0x0010 in RTC: boot #3, ok"),
-        "{sub_log}"
-    );
+    assert_logged(&sub_log, "boot record 0x0010 in RTC: boot #3, ok");
 }
 
 #[test]
@@ -176,9 +221,9 @@ fn damaged_boot_record_means_format_anew() {
     let mut log = String::new();
     let setup = main_setup(&Writer::new(), &pools, &mut log).unwrap();
     assert!(!setup.rtc_retained);
-    assert!(
-        log.contains("nothing to keep (table corrupt or for another pool); formatting"),
-        "{log}"
+    assert_logged(
+        &log,
+        "nothing to keep (table corrupt or for another pool); formatting",
     );
 }
 
@@ -221,28 +266,17 @@ fn sub_core_before_main_core_sees_not_ready_then_succeeds() {
             Patience::polls(3),
             &mut || (),
         );
-        assert_eq!(
-            r,
-            Err(DemoError::Sysinfo {
-                step: "attach HP pool",
-                id: None,
-                error: Error::NotReady
-            }),
-            "{what}"
-        );
-        assert!(
-            log.contains("HP pool: no valid table (not ready); waiting for the main core"),
-            "{log}"
+        assert_eq!(r, attach_hp_failed(Error::NotReady), "{what}");
+        assert_logged(
+            &log,
+            "HP pool: no valid table (not ready); waiting for the main core",
         );
     }
     // The main core formats while the sub core waits.
     let writer = Writer::new();
     thread::scope(|s| {
         let sub = s.spawn(move || {
-            let mut reader = Reader::new();
-            let mut log = String::new();
-            let tries =
-                sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
+            let (reader, log, tries) = sub_attach(&pools);
             // Attached as soon as the table is formatted; the person follows.
             let person = loop {
                 match reader.get(PERSON, PoolKind::Hp) {
@@ -263,76 +297,33 @@ fn sub_core_before_main_core_sees_not_ready_then_succeeds() {
 #[test]
 fn stress_sees_only_complete_entries() {
     let mut board = Board::new();
-    let pools = board.pools(true);
-    let writer = Writer::new();
-    let setup = main_setup(&writer, &pools, &mut String::new()).unwrap();
-    thread::scope(|s| {
-        let sub = s.spawn(move || {
-            let mut reader = Reader::new();
-            let mut log = String::new();
-            sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
-            sub_stress(&reader, &pools, &mut log, PATIENT, &mut || ()).unwrap()
+    let (published, reply, sub_reply, mut log) =
+        stress_run(board.pools(true), |writer, pools, log| {
+            main_stress(writer, pools, log, &mut yield_now())
         });
-        main_wait_reply(
-            &setup.reply,
-            ReplyState::Attached,
-            PATIENT,
-            &mut yield_now(),
-        )
-        .unwrap();
-        let mut log = String::new();
-        let published = main_stress(&writer, &pools, &mut log, &mut yield_now()).unwrap();
-        let reply =
-            main_wait_reply(&setup.reply, ReplyState::Done, PATIENT, &mut yield_now()).unwrap();
-        main_stress_report(&reply, published, &mut log).unwrap();
-        // HP: 16 - 5 reserved - person - reply - control = 8; RTC: 16 - PM - boot record = 14.
-        assert_eq!(published, 22, "{log}");
-        assert_eq!(sub.join().unwrap(), reply);
-        assert_eq!(reply.inconsistencies, 0);
-        assert_eq!(reply.entries_seen, 22);
-        assert!(reply.lookups >= 2 * STRESS_IDS as u32);
-    });
+    main_stress_report(&reply, published, &mut log).unwrap();
+    // HP: 16 - 5 reserved - person - reply - control = 8; RTC: 16 - PM - boot record = 14.
+    assert_eq!(published, 22, "{log}");
+    assert_eq!(sub_reply, reply);
+    assert_eq!(reply.inconsistencies, 0);
+    assert_eq!(reply.entries_seen, 22);
+    assert!(reply.lookups >= 2 * STRESS_IDS as u32);
 }
 
 #[test]
 fn stress_catches_publish_then_fill() {
     let mut board = Board::new();
-    let pools = board.pools(true);
-    let writer = Writer::new();
-    let setup = main_setup(&writer, &pools, &mut String::new()).unwrap();
-    thread::scope(|s| {
-        let sub = s.spawn(move || {
-            let mut reader = Reader::new();
-            let mut log = String::new();
-            sub_wait_attach(&mut reader, &pools, &mut log, PATIENT, &mut yield_now()).unwrap();
-            sub_stress(&reader, &pools, &mut log, PATIENT, &mut || ()).unwrap()
-        });
-        main_wait_reply(
-            &setup.reply,
-            ReplyState::Attached,
-            PATIENT,
-            &mut yield_now(),
-        )
-        .unwrap();
-        let mut log = String::new();
+    let (published, reply, _, mut log) = stress_run(board.pools(true), |writer, pools, log| {
         // Each item sits published but zero-filled for 2 ms.
-        let published = testing::main_stress_publish_then_fill(
-            &writer,
-            &pools,
-            &mut log,
-            &mut || (),
-            &mut || thread::sleep(std::time::Duration::from_millis(2)),
-        )
-        .unwrap();
-        let reply =
-            main_wait_reply(&setup.reply, ReplyState::Done, PATIENT, &mut yield_now()).unwrap();
-        sub.join().unwrap();
-        assert!(reply.inconsistencies > 0, "{reply:?}");
-        assert!(matches!(
-            main_stress_report(&reply, published, &mut log),
-            Err(DemoError::Stress { .. })
-        ));
+        testing::main_stress_publish_then_fill(writer, pools, log, &mut || (), &mut || {
+            thread::sleep(std::time::Duration::from_millis(2))
+        })
     });
+    assert!(reply.inconsistencies > 0, "{reply:?}");
+    assert!(matches!(
+        main_stress_report(&reply, published, &mut log),
+        Err(DemoError::Stress { .. })
+    ));
 }
 
 #[test]
@@ -382,8 +373,7 @@ fn stress_items_detect_damage() {
 fn sub_core_reports_wrong_contents_and_main_core_fails() {
     let mut board = Board::new();
     let pools = board.pools(true);
-    let writer = Writer::new();
-    let setup = main_setup(&writer, &pools, &mut String::new()).unwrap();
+    let (writer, setup) = format(&pools);
     main_publish_more(&writer, &mut String::new()).unwrap();
     // Someone scribbles over the person's age and a reserved block.
     writer
@@ -396,17 +386,8 @@ fn sub_core_reports_wrong_contents_and_main_core_fails() {
         .unwrap()
         .write(10, &[1])
         .unwrap();
-    let mut reader = Reader::new();
-    let mut log = String::new();
-    sub_wait_attach(
-        &mut reader,
-        &pools,
-        &mut log,
-        Patience::polls(1),
-        &mut || (),
-    )
-    .unwrap();
-    let findings = sub_check(&reader, &pools, 1, &mut log, Patience::polls(1), &mut || ()).unwrap();
+    let (findings, log) = sub_check_now(&pools, Patience::polls(1));
+    let findings = findings.unwrap();
     assert_eq!(findings.errors, 2, "{log}");
     assert_eq!(
         findings.first_error_id,
@@ -417,17 +398,8 @@ fn sub_core_reports_wrong_contents_and_main_core_fails() {
         Check::from_u32(findings.first_error_check),
         Some(Check::Content)
     );
-    assert!(
-        log.contains("FAIL id 0x0001: wrong contents: person differs"),
-        "{log}"
-    );
-    let reply = main_wait_reply(
-        &setup.reply,
-        ReplyState::Done,
-        Patience::polls(1),
-        &mut || (),
-    )
-    .unwrap();
+    assert_logged(&log, "FAIL id 0x0001: wrong contents: person differs");
+    let reply = wait_reply(&setup, ReplyState::Done, Patience::polls(1)).unwrap();
     assert_eq!(
         main_report(&reply, &mut String::new()),
         Err(DemoError::SubReported {
@@ -442,32 +414,16 @@ fn sub_core_reports_wrong_contents_and_main_core_fails() {
 fn missing_late_entries_and_silent_sub_core_time_out() {
     let mut board = Board::new();
     let pools = board.pools(true);
-    let writer = Writer::new();
-    let setup = main_setup(&writer, &pools, &mut String::new()).unwrap();
-    let err = main_wait_reply(
-        &setup.reply,
-        ReplyState::Attached,
-        Patience::polls(5),
-        &mut || (),
-    )
-    .unwrap_err();
+    let (_writer, setup) = format(&pools);
+    let err = wait_reply(&setup, ReplyState::Attached, Patience::polls(5)).unwrap_err();
     assert_eq!(
         err,
         DemoError::Timeout {
             waiting_for: "the sub core to attach"
         }
     );
-    let mut reader = Reader::new();
-    let mut log = String::new();
-    sub_wait_attach(
-        &mut reader,
-        &pools,
-        &mut log,
-        Patience::polls(1),
-        &mut || (),
-    )
-    .unwrap();
-    let findings = sub_check(&reader, &pools, 1, &mut log, Patience::polls(5), &mut || ()).unwrap();
+    let (findings, log) = sub_check_now(&pools, Patience::polls(5));
+    let findings = findings.unwrap();
     // The late pattern never came: the wait fails, then both lookups.
     assert_eq!(findings.errors, 3, "{log}");
     assert_eq!(
@@ -485,24 +441,7 @@ fn sub_core_without_reply_block_is_an_error() {
     let pools = board.pools(false);
     let writer = Writer::new();
     writer.init(pools.hp.region(), pools.hp.config()).unwrap();
-    let mut reader = Reader::new();
-    sub_wait_attach(
-        &mut reader,
-        &pools,
-        &mut String::new(),
-        Patience::polls(1),
-        &mut || (),
-    )
-    .unwrap();
-    let err = sub_check(
-        &reader,
-        &pools,
-        1,
-        &mut String::new(),
-        Patience::polls(1),
-        &mut || (),
-    )
-    .unwrap_err();
+    let err = sub_check_now(&pools, Patience::polls(1)).0.unwrap_err();
     assert_eq!(
         err,
         DemoError::Sysinfo {
@@ -575,18 +514,11 @@ fn stale_table_of_another_layout_is_refused_and_replaced() {
         Patience::polls(2),
         &mut || (),
     );
-    assert_eq!(
-        r,
-        Err(DemoError::Sysinfo {
-            step: "attach HP pool",
-            id: None,
-            error: Error::Corrupt
-        })
-    );
+    assert_eq!(r, attach_hp_failed(Error::Corrupt));
     let mut log = String::new();
     let setup = main_setup(&Writer::new(), &pools, &mut log).unwrap();
     assert!(!setup.rtc_retained, "{log}");
-    assert!(log.contains("RTC pool 0x80310000+0x1000: nothing to keep (table corrupt or for another pool); formatting"), "{log}");
+    assert_logged(&log, "RTC pool 0x80310000+0x1000: nothing to keep (table corrupt or for another pool); formatting");
     assert_eq!(
         sub_wait_attach(
             &mut reader,
