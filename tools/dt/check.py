@@ -56,26 +56,27 @@ POOL_COMPAT = "esp-amp-sysinfo,pool"
 # The upstream board file of each ESP32-C6 DevKitC target, by overlay name
 # (<board>_<qualifiers>.overlay with '/' turned into '_', as Zephyr's
 # zephyr_build_string() forms it).
+HP, LP = "esp32c6_devkitc_esp32c6_hpcore", "esp32c6_devkitc_esp32c6_lpcore"
 C6_TARGETS = {
-    "esp32c6_devkitc_esp32c6_hpcore": "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_hpcore.dts",
-    "esp32c6_devkitc_esp32c6_lpcore": "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts",
+    HP: "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_hpcore.dts",
+    LP: "boards/espressif/esp32c6_devkitc/esp32c6_devkitc_lpcore.dts",
 }
 
 # (fixture, target, stage that must reject it, text the error must contain)
 NEGATIVE = [
-    ("typo-property.overlay", "esp32c6_devkitc_esp32c6_lpcore", "edtlib", "'max-entires'"),
-    ("typo-pool-kind.overlay", "esp32c6_devkitc_esp32c6_hpcore", "edtlib", "pool-kind"),
-    ("wrong-type.overlay", "esp32c6_devkitc_esp32c6_hpcore", "edtlib", "max-entries"),
-    ("typo-compatible.overlay", "esp32c6_devkitc_esp32c6_hpcore", "binding", "esp-amp-sysinfo,pol"),
-    ("missing-pool-kind.overlay", "esp32c6_devkitc_esp32c6_hpcore", "edtlib", "pool-kind"),
-    ("collides-ipc-shm.overlay", "esp32c6_devkitc_esp32c6_lpcore", "generator", "(ipc_shm)"),
-    ("collides-ulp-ram.overlay", "esp32c6_devkitc_esp32c6_lpcore", "generator", "(ulp_ram)"),
-    ("unit-address-mismatch.overlay", "esp32c6_devkitc_esp32c6_hpcore", "edtlib", "unit address"),
-    ("sub-core-hp.overlay", "esp32c6_devkitc_esp32c6_hpcore", "generator", "needs the LP core as sub core"),
-    ("two-hp-pools.overlay", "esp32c6_devkitc_esp32c6_hpcore", "generator", "a second hp pool"),
-    ("table-too-big.overlay", "esp32c6_devkitc_esp32c6_lpcore", "generator", "a table of 200 entries (0x660 bytes)"),
-    ("misaligned.overlay", "esp32c6_devkitc_esp32c6_lpcore", "generator", "multiples of 16 bytes"),
-    ("outside-sramhp.overlay", "esp32c6_devkitc_esp32c6_hpcore", "generator", "does not lie inside one memory node"),
+    ("typo-property.overlay", LP, "edtlib", "'max-entires'"),
+    ("typo-pool-kind.overlay", HP, "edtlib", "pool-kind"),
+    ("wrong-type.overlay", HP, "edtlib", "max-entries"),
+    ("typo-compatible.overlay", HP, "binding", "esp-amp-sysinfo,pol"),
+    ("missing-pool-kind.overlay", HP, "edtlib", "pool-kind"),
+    ("collides-ipc-shm.overlay", LP, "generator", "(ipc_shm)"),
+    ("collides-ulp-ram.overlay", LP, "generator", "(ulp_ram)"),
+    ("unit-address-mismatch.overlay", HP, "edtlib", "unit address"),
+    ("sub-core-hp.overlay", HP, "generator", "needs the LP core as sub core"),
+    ("two-hp-pools.overlay", HP, "generator", "a second hp pool"),
+    ("table-too-big.overlay", LP, "generator", "a table of 200 entries (0x660 bytes)"),
+    ("misaligned.overlay", LP, "generator", "multiples of 16 bytes"),
+    ("outside-sramhp.overlay", HP, "generator", "does not lie inside one memory node"),
 ]
 
 
@@ -326,7 +327,7 @@ def main():
             case(f"{target}: upstream board + {overlay.name} -> edtlib -> generator", positive)
 
         def lp_memory():
-            dts = tmp / "esp32c6_devkitc_esp32c6_lpcore" / "zephyr.dts"
+            dts = tmp / LP / "zephyr.dts"
             text = generated(args.generator, dts, "memory-x")
             if "ORIGIN = 0x50000000, LENGTH = 0x3800" not in text:
                 raise StageError("generator", f"lpcore memory.x is not ulp_ram below the RTC pool:\n{text}")
@@ -334,13 +335,13 @@ def main():
         case("lpcore: sub-image RAM ends where the RTC pool begins", lp_memory)
 
         def lp_link():
-            link_with_memory_x(args.generator, tmp / "esp32c6_devkitc_esp32c6_lpcore" / "zephyr.dts", tmp / "link")
+            link_with_memory_x(args.generator, tmp / LP / "zephyr.dts", tmp / "link")
 
         case("lpcore: GNU ld links an image with the generated memory.x; check-elf passes it, "
              "rejects a section in the pool, ld rejects RAM overflow into the pool", lp_link)
 
         def agree():
-            hp, lp = rust.get("esp32c6_devkitc_esp32c6_hpcore"), rust.get("esp32c6_devkitc_esp32c6_lpcore")
+            hp, lp = rust.get(HP), rust.get(LP)
             if hp is None or lp is None:
                 raise StageError("generator", "a target did not build")
             if body(hp) != body(lp):

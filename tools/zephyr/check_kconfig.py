@@ -32,11 +32,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import CheckError, outcome
+
 HERE = Path(__file__).resolve().parent
-
-
-class CheckError(Exception):
-    pass
 
 
 def load(module_kconfig: Path, dts, bindings):
@@ -188,20 +186,15 @@ def main():
     ap.add_argument("--upstream", type=Path, help="upstream zephyr/ tree: also check both C6 DevKitC targets")
     ap.add_argument("--app", action="store_true", help="KCONFIG is an application Kconfig")
     args = ap.parse_args()
+    prefix = f"kconfig: {args.kconfig}"
     if args.app:
-        try:
+
+        def check_app():
             for line in check_app_kconfig(args.kconfig):
                 print(f"kconfig: {args.kconfig}: {line}")
-        except CheckError as e:
-            if args.expect_fail:
-                print(f"kconfig: {args.kconfig}: rejected as expected: {e}".splitlines()[0])
-                return 0
-            print(f"kconfig: {args.kconfig}: {e}", file=sys.stderr)
-            return 1
-        if args.expect_fail:
-            print(f"kconfig: {args.kconfig}: was accepted but must be rejected", file=sys.stderr)
-            return 1
-        return 0
+
+        status, _ = outcome(prefix, check_app, args.expect_fail, first_line=True)
+        return status or 0
     tmp = tempfile.TemporaryDirectory(prefix="sysinfo-kconfig-")
     if args.upstream:
         try:
@@ -210,7 +203,8 @@ def main():
         except CheckError as e:
             print(f"kconfig: {e}", file=sys.stderr)
             return 1
-    try:
+
+    def check():
         if args.expect_fail:
             load(args.kconfig, HERE / "fixtures" / "pools.dts", args.bindings)
         else:
@@ -219,16 +213,9 @@ def main():
             for dts in args.dts:
                 for line in check_dts(args.kconfig, dts, args.bindings):
                     print(f"kconfig: {line}")
-    except CheckError as e:
-        if args.expect_fail:
-            print(f"kconfig: {args.kconfig}: rejected as expected: {e}".splitlines()[0])
-            return 0
-        print(f"kconfig: {args.kconfig}: {e}", file=sys.stderr)
-        return 1
-    if args.expect_fail:
-        print(f"kconfig: {args.kconfig}: was accepted but must be rejected", file=sys.stderr)
-        return 1
-    return 0
+
+    status, _ = outcome(prefix, check, args.expect_fail, first_line=True)
+    return status or 0
 
 
 if __name__ == "__main__":

@@ -22,12 +22,10 @@ import yaml
 from pykwalify.core import Core
 from pykwalify.errors import PyKwalifyException
 
+from common import CheckError, outcome
+
 HERE = Path(__file__).resolve().parent
 logging.getLogger("pykwalify").setLevel(logging.CRITICAL)
-
-
-class CheckError(Exception):
-    pass
 
 
 def check(root: Path, expect_var=None):
@@ -64,17 +62,10 @@ def main(argv):
     root = Path(argv[1])
     expect_fail = "--expect-fail" in argv
     expect_var = argv[argv.index("--expect-var") + 1] if "--expect-var" in argv else None
-    try:
-        name, var = check(root, expect_var)
-    except CheckError as e:
-        if expect_fail:
-            print(f"module.yml: {root}: rejected as expected: {e}")
-            return 0
-        print(f"module.yml: {root}: {e}", file=sys.stderr)
-        return 1
-    if expect_fail:
-        print(f"module.yml: {root}: was accepted but must be rejected", file=sys.stderr)
-        return 1
+    status, result = outcome(f"module.yml: {root}", lambda: check(root, expect_var), expect_fail)
+    if status is not None:
+        return status
+    name, var = result
     print(f"module.yml: {root}: module {name!r}, {var}")
     return 0
 

@@ -13,6 +13,8 @@ import re
 import sys
 from pathlib import Path
 
+from common import CheckError, each_file
+
 # Upstream symbols the project's prj.conf files set, and where each is defined.
 UPSTREAM = {
     "RUST": "zephyr-lang-rust Kconfig @5820bce2",
@@ -44,10 +46,9 @@ def check(root: Path, path: Path, known):
             continue
         m = LINE.match(line)
         if not m:
-            return f"{path}:{n}: not CONFIG_<NAME>=<value>: {line!r}"
+            raise CheckError(f"line {n}: not CONFIG_<NAME>=<value>: {line!r}")
         if m.group(1) not in known | local:
-            return f"{path}:{n}: CONFIG_{m.group(1)} is defined neither by the module, the application, nor in the list of upstream symbols"
-    return None
+            raise CheckError(f"line {n}: CONFIG_{m.group(1)} is defined neither by the module, the application, nor in the list of upstream symbols")
 
 
 def main(argv):
@@ -55,21 +56,7 @@ def main(argv):
     files = [Path(a) for a in argv[2:] if not a.startswith("--")]
     expect_fail = "--expect-fail" in argv
     known = module_symbols(root) | set(UPSTREAM)
-    status = 0
-    for f in files:
-        err = check(root, f, known)
-        if expect_fail:
-            if err:
-                print(f"prj.conf: rejected as expected: {err}")
-            else:
-                print(f"prj.conf: {f}: was accepted but must be rejected", file=sys.stderr)
-                status = 1
-        elif err:
-            print(f"prj.conf: {err}", file=sys.stderr)
-            status = 1
-        else:
-            print(f"prj.conf: {f}: ok")
-    return status
+    return each_file("prj.conf", files, lambda f: check(root, f, known), expect_fail, lambda _: "ok")
 
 
 if __name__ == "__main__":

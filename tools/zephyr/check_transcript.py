@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from common import CheckError, outcome
+
 
 def harness_config(doc, scenario):
     common = doc.get("common") or {}
@@ -51,16 +53,15 @@ def main(argv):
     yml, scenario, transcript = Path(argv[1]), argv[2], Path(argv[3])
     expect_fail = "--expect-fail" in argv
     cfg = harness_config(yaml.safe_load(yml.read_text()), scenario)
-    missing = match(cfg, transcript.read_text().splitlines())
-    if expect_fail:
+
+    def check():
+        missing = match(cfg, transcript.read_text().splitlines())
         if missing:
-            print(f"transcript: {scenario}: {transcript.name} rejected as expected (first unmatched: {missing[0]!r})")
-            return 0
-        print(f"transcript: {scenario}: {transcript.name} matched but must not", file=sys.stderr)
-        return 1
-    if missing:
-        print(f"transcript: {scenario}: {transcript} does not match; first unmatched regex: {missing[0]!r}", file=sys.stderr)
-        return 1
+            raise CheckError(f"does not match; first unmatched regex: {missing[0]!r}")
+
+    status, _ = outcome(f"transcript: {scenario}: {transcript}", check, expect_fail)
+    if status is not None:
+        return status
     print(f"transcript: {scenario}: {transcript.name} matches all {len(cfg.get('regex') or [])} regexes")
     return 0
 

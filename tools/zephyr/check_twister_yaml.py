@@ -25,6 +25,8 @@ import logging
 from pykwalify.core import Core
 from pykwalify.errors import PyKwalifyException
 
+from common import CheckError, each_file
+
 HERE = Path(__file__).resolve().parent
 SCHEMA = HERE / "testsuite-schema.yaml"
 logging.getLogger("pykwalify").setLevel(logging.CRITICAL)
@@ -37,10 +39,6 @@ KNOWN_PLATFORMS = {
 }
 
 SCENARIO = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-
-
-class CheckError(Exception):
-    pass
 
 
 def as_list(v):
@@ -99,23 +97,7 @@ def check(path: Path):
 def main(argv):
     files = [Path(a) for a in argv[1:] if not a.startswith("--")]
     expect_fail = "--expect-fail" in argv
-    status = 0
-    for f in files:
-        try:
-            n = check(f)
-        except CheckError as e:
-            if expect_fail:
-                print(f"twister-yaml: {f}: rejected as expected: {e}")
-                continue
-            print(f"twister-yaml: {f}: {e}", file=sys.stderr)
-            status = 1
-            continue
-        if expect_fail:
-            print(f"twister-yaml: {f}: was accepted but must be rejected", file=sys.stderr)
-            status = 1
-        else:
-            print(f"twister-yaml: {f}: {n} scenario(s) ok")
-    return status
+    return each_file("twister-yaml", files, check, expect_fail, lambda n: f"{n} scenario(s) ok")
 
 
 if __name__ == "__main__":

@@ -24,13 +24,11 @@ from pathlib import Path
 import yaml
 from west.manifest import ImportFlag, Manifest, MalformedManifest, validate
 
+from common import CheckError, outcome
+
 SHA = re.compile(r"^[0-9a-f]{40}$")
 TAG = re.compile(r"^v\d+\.\d+\.\d+(-rc\d+)?$")
 BRANCHES = {"main", "master", "HEAD"}
-
-
-class CheckError(Exception):
-    pass
 
 
 def pinned(revision):
@@ -93,17 +91,9 @@ def main(argv):
         return 2
     path = Path(argv[1])
     expect_fail = "--expect-fail" in argv[2:]
-    try:
-        projects = check(path)
-    except CheckError as e:
-        if expect_fail:
-            print(f"west: {path}: rejected as expected: {e}")
-            return 0
-        print(f"west: {path}: {e}", file=sys.stderr)
-        return 1
-    if expect_fail:
-        print(f"west: {path}: was accepted but must be rejected", file=sys.stderr)
-        return 1
+    status, projects = outcome(f"west: {path}", lambda: check(path), expect_fail)
+    if status is not None:
+        return status
     for name, rev, p, url in projects:
         print(f"west: {path}: {name} {rev} at {p} ({url})")
     return 0

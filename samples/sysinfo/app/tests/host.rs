@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::thread;
 
 use amp_sysinfo::{PoolConfig, PoolKind, Reader, Region, Writer};
-use amp_sysinfo_demo::{sub_check, sub_wait_attach, Patience, Pool, Pools};
+use amp_sysinfo_demo::{sub_check, sub_wait_attach, DemoError, Patience, Pool, Pools};
 use sysinfo_sample_app::{run_demo, run_error_paths, AppError, Platform};
 
 #[repr(C, align(16))]
@@ -39,6 +39,29 @@ fn pools(with_rtc: bool) -> Pools {
     }
 }
 
+/// The LP-core image's sequence, as the sub-core threads run it: wait up to
+/// `attach_polls` polls for the main core to publish, then check round 1.
+fn sub_core_sequence(pools: &Pools, out: &mut String, attach_polls: u32) -> Result<(), DemoError> {
+    let mut reader: Reader = Reader::new();
+    let mut pause = || thread::yield_now();
+    sub_wait_attach(
+        &mut reader,
+        pools,
+        out,
+        Patience::polls(attach_polls),
+        &mut pause,
+    )?;
+    sub_check(
+        &reader,
+        pools,
+        1,
+        out,
+        Patience::polls(1_000_000),
+        &mut pause,
+    )?;
+    Ok(())
+}
+
 struct ThreadSubCore {
     pools: SendPools,
     log: &'static Mutex<String>,
@@ -53,25 +76,7 @@ impl Platform for ThreadSubCore {
         thread::spawn(move || {
             let pools = pools;
             let mut out = String::new();
-            let mut reader: Reader = Reader::new();
-            let mut pause = || thread::yield_now();
-            sub_wait_attach(
-                &mut reader,
-                &pools.0,
-                &mut out,
-                Patience::polls(100_000),
-                &mut pause,
-            )
-            .unwrap();
-            sub_check(
-                &reader,
-                &pools.0,
-                1,
-                &mut out,
-                Patience::polls(1_000_000),
-                &mut pause,
-            )
-            .unwrap();
+            sub_core_sequence(&pools.0, &mut out, 100_000).unwrap();
             log.lock().unwrap().push_str(&out);
         });
         Ok(())
@@ -86,16 +91,25 @@ fn leak_log() -> &'static Mutex<String> {
     Box::leak(Box::new(Mutex::new(String::new())))
 }
 
+/// A sub core on a thread, not yet started, logging to a leaked buffer.
+fn thread_sub_core(pools: Pools) -> ThreadSubCore {
+    ThreadSubCore {
+        pools: SendPools(pools),
+        log: leak_log(),
+        started: false,
+    }
+}
+
+/// A main-core registry for one boot.
+fn leak_writer() -> &'static Writer {
+    Box::leak(Box::new(Writer::new()))
+}
+
 #[test]
 fn demo_then_error_paths_with_rtc_pool() {
     let pools = pools(true);
-    let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
-    let sub_log = leak_log();
-    let mut platform = ThreadSubCore {
-        pools: SendPools(pools),
-        log: sub_log,
-        started: false,
-    };
+    let writer = leak_writer();
+    let mut platform = thread_sub_core(pools);
     let mut out = String::new();
     let setup =
         run_demo(writer, &pools, &mut out, &mut platform).unwrap_or_else(|e| panic!("{e}\n{out}"));
@@ -127,12 +141,8 @@ fn demo_then_error_paths_with_rtc_pool() {
 #[test]
 fn error_paths_without_rtc_pool_include_pool_absent() {
     let pools = pools(false);
-    let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
-    let mut platform = ThreadSubCore {
-        pools: SendPools(pools),
-        log: leak_log(),
-        started: false,
-    };
+    let writer = leak_writer();
+    let mut platform = thread_sub_core(pools);
     let mut out = String::new();
     run_demo(writer, &pools, &mut out, &mut platform).unwrap_or_else(|e| panic!("{e}\n{out}"));
     let cases = run_error_paths(writer, &pools, &mut out).unwrap_or_else(|e| panic!("{e}\n{out}"));
@@ -154,9 +164,8 @@ impl Platform for DeadSubCore {
 #[test]
 fn a_sub_core_that_never_answers_is_a_timeout() {
     let pools = pools(true);
-    let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
     let mut out = String::new();
-    match run_demo(writer, &pools, &mut out, &mut DeadSubCore) {
+    match run_demo(leak_writer(), &pools, &mut out, &mut DeadSubCore) {
         Err(AppError::Demo(e)) => assert!(e.to_string().contains("timed out"), "{e}"),
         other => panic!("expected a timeout, got {other:?}"),
     }
@@ -174,10 +183,9 @@ impl Platform for FailingStart {
 #[test]
 fn a_failed_start_is_reported_with_its_code() {
     let pools = pools(true);
-    let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
     let mut out = String::new();
     assert_eq!(
-        run_demo(writer, &pools, &mut out, &mut FailingStart).unwrap_err(),
+        run_demo(leak_writer(), &pools, &mut out, &mut FailingStart).unwrap_err(),
         AppError::StartSubCore(-22)
     );
 }
@@ -205,27 +213,7 @@ mod transcripts {
             let pools = self.inner.pools;
             self.lp_thread = Some(thread::spawn(move || {
                 let pools = pools;
-                let mut reader: Reader = Reader::new();
-                let mut out = String::new();
-                let mut pause = || thread::yield_now();
-                if sub_wait_attach(
-                    &mut reader,
-                    &pools.0,
-                    &mut out,
-                    Patience::polls(1_000_000),
-                    &mut pause,
-                )
-                .is_ok()
-                {
-                    let _ = sub_check(
-                        &reader,
-                        &pools.0,
-                        1,
-                        &mut out,
-                        Patience::polls(1_000_000),
-                        &mut pause,
-                    );
-                }
+                let _ = sub_core_sequence(&pools.0, &mut String::new(), 1_000_000);
             }));
             Ok(())
         }
@@ -245,99 +233,92 @@ mod transcripts {
 
     fn board(pools: Pools) -> Board {
         Board {
-            inner: ThreadSubCore {
-                pools: SendPools(pools),
-                log: leak_log(),
-                started: false,
-            },
+            inner: thread_sub_core(pools),
             lp_thread: None,
             slept: false,
         }
     }
 
-    fn save(name: &str, text: &str) {
+    /// Asserts that the run ended with `pass_line`, then saves it as `name`.
+    #[track_caller]
+    fn save_passed(name: &str, text: &str, pass_line: &str) {
+        assert!(text.ends_with(pass_line), "{text}");
         if let Some(dir) = std::env::var_os("SYSINFO_TRANSCRIPT_DIR") {
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(std::path::Path::new(&dir).join(name), text).unwrap();
         }
     }
 
+    /// One boot of tests/sysinfo on `board`, with a fresh main-core registry
+    /// (a reset empties it).
+    fn boot(pools: Pools, deep_sleep: bool, out: &mut String, board: &mut Board) -> Ended {
+        test_main(leak_writer(), Ok(pools), deep_sleep, out, board)
+    }
+
+    /// Boot #1 of the deep-sleep test: formats both pools and goes to sleep.
+    #[track_caller]
+    fn boot_until_sleep(pools: Pools, out: &mut String) {
+        let mut b = board(pools);
+        assert_eq!(boot(pools, true, out, &mut b), Ended::Sleeping, "{out}");
+        assert!(b.slept);
+    }
+
     #[test]
     fn sample_transcript() {
         let pools = pools(true);
-        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
         let mut out = String::new();
         assert!(
-            sample_main(writer, Ok(pools), "host", &mut out, &mut board(pools)),
+            sample_main(
+                leak_writer(),
+                Ok(pools),
+                "host",
+                &mut out,
+                &mut board(pools)
+            ),
             "{out}"
         );
-        assert!(out.ends_with("sysinfo sample: PASS\n"), "{out}");
-        save("sample.txt", &out);
+        save_passed("sample.txt", &out, "sysinfo sample: PASS\n");
     }
 
     #[test]
     fn test_transcript() {
         let pools = pools(true);
-        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
         let mut out = String::new();
-        assert_eq!(
-            test_main(writer, Ok(pools), false, &mut out, &mut board(pools)),
-            Ended::Done
-        );
-        assert!(out.ends_with("sysinfo test: PASS\n"), "{out}");
-        save("test.txt", &out);
+        assert_eq!(boot(pools, false, &mut out, &mut board(pools)), Ended::Done);
+        save_passed("test.txt", &out, "sysinfo test: PASS\n");
     }
 
     #[test]
     fn deep_sleep_transcript() {
         let pools = pools(true);
         let mut out = String::new();
-        // Boot #1 formats both pools and goes to sleep.
-        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
-        let mut b = board(pools);
-        assert_eq!(
-            test_main(writer, Ok(pools), true, &mut out, &mut b),
-            Ended::Sleeping,
-            "{out}"
-        );
-        assert!(b.slept);
+        boot_until_sleep(pools, &mut out);
         // The wake-up is a reset: HP SRAM holds garbage, LP SRAM is retained,
         // the main core's registry starts empty.
         // SAFETY: the LP thread was joined; nothing uses the pool now.
         unsafe { fill_garbage(&pools.hp, 0x5eed, false) };
-        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
-        assert_eq!(
-            test_main(writer, Ok(pools), true, &mut out, &mut board(pools)),
-            Ended::Done
-        );
+        assert_eq!(boot(pools, true, &mut out, &mut board(pools)), Ended::Done);
         assert!(
             out.contains("deep sleep: RTC pool survived, boot #2"),
             "{out}"
         );
-        assert!(out.ends_with("sysinfo test: PASS\n"), "{out}");
-        save("test-deep-sleep.txt", &out);
+        save_passed("test-deep-sleep.txt", &out, "sysinfo test: PASS\n");
     }
 
     #[test]
     fn a_lost_rtc_pool_fails_the_deep_sleep_test() {
         let pools = pools(true);
         let mut out = String::new();
-        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
-        let mut b = board(pools);
-        assert_eq!(
-            test_main(writer, Ok(pools), true, &mut out, &mut b),
-            Ended::Sleeping
-        );
+        boot_until_sleep(pools, &mut out);
         // This time LP SRAM is lost too.
         // SAFETY: as above.
         unsafe {
             fill_garbage(&pools.hp, 1, false);
             fill_garbage(pools.rtc.as_ref().unwrap(), 2, false);
         }
-        let writer: &'static Writer = Box::leak(Box::new(Writer::new()));
         let mut out2 = String::new();
         assert_eq!(
-            test_main(writer, Ok(pools), true, &mut out2, &mut board(pools)),
+            boot(pools, true, &mut out2, &mut board(pools)),
             Ended::Sleeping
         );
         assert!(out2.contains("deep sleep: boot #1, sleeping"), "{out2}");
