@@ -9,7 +9,7 @@
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use core::sync::atomic::Ordering;
 
-use crate::format::{table_bytes, word, Entry, Header, MAGIC, VERSION};
+use crate::format::{table_bytes, word, Entry, Header, ENTRY_SIZE, HEADER_SIZE, MAGIC, VERSION};
 use crate::{Error, PoolKind};
 
 /// Aligned 32-bit words that two cores share.
@@ -22,6 +22,11 @@ pub(crate) trait Words {
     /// # Safety
     /// `index < self.len_words()`.
     unsafe fn store(&self, index: usize, value: u32, order: Ordering);
+    /// An Acquire fence (the loom model substitutes its own).
+    #[inline(always)]
+    fn fence_acquire(&self) {
+        core::sync::atomic::fence(Acquire);
+    }
 }
 
 /// Writes a fresh, empty table. The caller checked that the header and
@@ -58,10 +63,13 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
     if words.len_words() < word::ENTRIES {
         return Err(Error::PoolTooSmall);
     }
-    // SAFETY: indices < 8 <= len_words. The magic's Acquire pairs with its
-    // Release store in `format`, the count's with `publish`.
+    // SAFETY: indices < 8 <= len_words. One Acquire fence after the magic
+    // and the count pairs with their Release stores (`format`, `publish`):
+    // the header fields and entries read after it are at least as new.
     let (fields, check, count, reserved) = unsafe {
-        let magic = words.load(word::MAGIC, Acquire);
+        let magic = words.load(word::MAGIC, Relaxed);
+        let count = words.load(word::COUNT, Relaxed);
+        words.fence_acquire();
         let fields = [
             magic,
             words.load(word::VERSION_MAX, Relaxed),
@@ -69,7 +77,7 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
             words.load(word::SIZE, Relaxed),
             words.load(word::BUS_BASE, Relaxed),
         ];
-        (fields, words.load(word::CHECK, Relaxed), words.load(word::COUNT, Acquire), words.load(word::RESERVED, Relaxed))
+        (fields, words.load(word::CHECK, Relaxed), count, words.load(word::RESERVED, Relaxed))
     };
     let max_entries = (fields[1] >> 16) as u16;
     let expect_kind = Header { kind, max_entries, size, bus_base }.words()[2];
@@ -84,8 +92,9 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
         | (fields[3] != size)
         | (fields[4] != bus_base)
         | (reserved != 0)
-        | (max_entries == 0)
-        | (table_bytes(max_entries) > size as usize)
+        // 1 <= max_entries and the table fits: one compare when `size` is a
+        // constant (a sub core's devicetree pool).
+        | ((max_entries as u32).wrapping_sub(1) >= (size.saturating_sub(HEADER_SIZE as u32) / ENTRY_SIZE as u32))
         | (count > max_entries as u32)
     {
         return Err(Error::Corrupt);
@@ -193,6 +202,9 @@ mod loom_model {
         }
         unsafe fn store(&self, index: usize, value: u32, order: Ordering) {
             self.0[index].store(value, order)
+        }
+        fn fence_acquire(&self) {
+            loom::sync::atomic::fence(Acquire);
         }
     }
 
