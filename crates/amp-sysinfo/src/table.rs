@@ -9,7 +9,7 @@
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use core::sync::atomic::Ordering;
 
-use crate::format::{table_bytes, word, Entry, Header, ENTRY_SIZE, HEADER_SIZE, MAGIC, VERSION};
+use crate::format::{word, Entry, Header, ENTRY_SIZE, HEADER_SIZE, MAGIC, VERSION};
 use crate::{Error, PoolKind};
 
 /// Aligned 32-bit words that two cores share.
