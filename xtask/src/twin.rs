@@ -5,11 +5,12 @@
 //!   images and runs one scenario, printing the two cores' console live.
 //! - `cargo xtask twin-test`: builds, checks both ELFs against the twin
 //!   devicetree (no section in a pool, in the other image or in the control
-//!   page; the sub entry where hart 1 jumps), then runs every scenario with a
-//!   timeout and checks the console against expected patterns, in order per
-//!   core (like twister's console harness with `ordered: true`, applied to
-//!   each core's lines, since the two cores' lines interleave freely), and the
-//!   exit code QEMU's test finisher gives.
+//!   page, the devicetree's `twin_control`; the sub entry where hart 1
+//!   jumps), then runs every scenario with a timeout and checks the console
+//!   against expected patterns, in order per core (like twister's console
+//!   harness with `ordered: true`, applied to each core's lines, since the
+//!   two cores' lines interleave freely), and the exit code QEMU's test
+//!   finisher gives.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -22,9 +23,10 @@ use regex::Regex;
 use crate::{cargo, project_root, run, setup, Result};
 
 const TARGET: &str = "riscv32imac-unknown-none-elf";
-/// Where QEMU's loader puts the scenario word: the twin's control page
-/// (`twin/board/src/lib.rs`, `control::SCENARIO`).
-const SCENARIO_WORD_ADDR: u32 = 0x8032_0000;
+/// The twin devicetree's node for the control page; QEMU's loader puts the
+/// scenario word at its base (`control::SCENARIO` in `twin/board/src/lib.rs`
+/// is at offset 0).
+const CONTROL_NODE: &str = "twin_control";
 /// Per-run limit; a run takes well under a second.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -117,6 +119,8 @@ pub fn test() -> Result<()> {
 struct Images {
     main: PathBuf,
     sub: PathBuf,
+    /// The control page, from the devicetree the images were built from.
+    control: Span,
 }
 
 fn twin_dir() -> PathBuf {
@@ -135,6 +139,7 @@ fn build() -> Result<Images> {
     Ok(Images {
         main: out.join("twin-main"),
         sub: out.join("twin-sub"),
+        control: control_page()?,
     })
 }
 
@@ -229,15 +234,24 @@ fn pool_spans(listing: &str) -> Result<Vec<(String, Span)>> {
     Ok(v)
 }
 
-/// The control page, read from the one place that defines it.
+/// The control page: the devicetree node [`CONTROL_NODE`], as the
+/// generator reads it (`amp-sysinfo-dt reg --node twin_control`); the twin
+/// board's build script takes `control::BASE` / `control::SIZE` from the same
+/// node.
 fn control_page() -> Result<Span> {
-    let src = std::fs::read_to_string(twin_dir().join("board/src/lib.rs"))?;
-    let re = Regex::new(
-        r"pub mod control \{(?s:.*?)pub const BASE: usize = (0x[0-9a-fA-F_]+);(?s:.*?)pub const SIZE: usize = (0x[0-9a-fA-F_]+);",
-    )?;
+    reg_span(&generator(
+        "reg",
+        "twin_main.overlay",
+        &["--node", CONTROL_NODE],
+    )?)
+}
+
+/// The `0x80320000 size 0x100 NODE` line of `amp-sysinfo-dt reg`.
+fn reg_span(line: &str) -> Result<Span> {
+    let re = Regex::new(r"^(0x[0-9a-fA-F]+) size (0x[0-9a-fA-F]+) ")?;
     let c = re
-        .captures(&src)
-        .ok_or("twin/board/src/lib.rs: no control::BASE / control::SIZE")?;
+        .captures(line)
+        .ok_or_else(|| format!("not a reg line: {line:?}"))?;
     Ok(Span::new(hex(&c[1])?, hex(&c[2])?))
 }
 
@@ -318,7 +332,7 @@ fn parse_elf(d: &[u8]) -> std::result::Result<Elf, String> {
 /// image's RAM and of the control page; the sub entry is its RAM's first byte.
 fn check_layout(images: &Images) -> Result<()> {
     let pools = pool_spans(&generator("pools", "twin_main.overlay", &[])?)?;
-    let control = control_page()?;
+    let control = images.control;
     let ram_main = memory_regions(&generator("memory-x", "twin_main.overlay", &[])?)?;
     let ram_sub = memory_regions(&generator("memory-x", "twin_sub.overlay", &[])?)?;
     for (name, span) in &pools {
@@ -436,7 +450,10 @@ fn qemu_command(images: &Images, word: u32) -> Vec<String> {
         "-device".into(),
         format!("loader,file={}", images.sub.display()),
         "-device".into(),
-        format!("loader,addr={SCENARIO_WORD_ADDR:#x},data={word},data-len=4"),
+        format!(
+            "loader,addr={:#x},data={word},data-len=4",
+            images.control.start
+        ),
     ])
     .collect()
 }
@@ -1042,11 +1059,13 @@ mod tests {
     }
 
     #[test]
-    fn control_page_is_read_from_the_board_crate() {
+    fn reg_line_is_parsed() {
         assert_eq!(
-            control_page().unwrap(),
-            Span::new(SCENARIO_WORD_ADDR as u64, 0x100),
-            "scenario word at the page base"
+            reg_span("0x80320000 size 0x100 /reserved-memory/memory@80320000 (twin_control)\n")
+                .unwrap(),
+            Span::new(0x8032_0000, 0x100)
         );
+        assert!(reg_span("").is_err());
+        assert!(reg_span("amp-sysinfo-dt: error: node twin_control: no such node").is_err());
     }
 }

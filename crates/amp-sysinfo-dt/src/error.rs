@@ -113,6 +113,9 @@ pub enum Error {
     AddressTooLarge { node: NodeName, range: Range },
     /// The image RAM node asked for does not exist or has no usable `reg`.
     RamNode { wanted: String, problem: String },
+    /// A node asked for by label or path (`Devicetree::region`) does not
+    /// exist or has no usable `reg`.
+    Node { wanted: String, problem: String },
     /// An allocated ELF section lies in a pool.
     ElfOverlap {
         elf: PathBuf,
@@ -168,6 +171,7 @@ impl fmt::Display for Error {
                 write!(f, "{node}: pool {range} lies above 4 GiB; pools hold 32-bit bus addresses")
             }
             Error::RamNode { wanted, problem } => write!(f, "image RAM {wanted}: {problem}"),
+            Error::Node { wanted, problem } => write!(f, "node {wanted}: {problem}"),
             Error::ElfOverlap { elf, section, range, pool, pool_range } => write!(
                 f,
                 "{}: section `{section}` at {range} overlaps pool {pool} at {pool_range}",

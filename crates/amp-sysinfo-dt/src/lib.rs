@@ -101,6 +101,7 @@
 //! amp-sysinfo-dt memory-x  INPUT [--ram NODE] [-o FILE]
 //! amp-sysinfo-dt check-elf INPUT --elf IMAGE.elf
 //! amp-sysinfo-dt dts       BOARD_INPUT [-o FILE]  # the final tree as DTS (see final_dts)
+//! amp-sysinfo-dt reg       INPUT --node NODE  # a node's one reg entry (see Devicetree::region)
 //! INPUT = --dts zephyr.dts | BOARD_INPUT
 //! BOARD_INPUT = --board BOARD.dts [--overlay X.overlay]... [-I DIR]...
 //! ```
@@ -213,16 +214,33 @@ impl Devicetree {
             wanted: wanted.clone(),
             problem: "no such node".into(),
         })?;
+        self.one_region(idx)
+            .map_err(|problem| Error::RamNode { wanted, problem })
+    }
+
+    /// The one memory-mapped `reg` entry (in CPU addresses) of the node
+    /// `node` names: a label such as `twin_control`, or a path. For regions
+    /// the devicetree reserves besides the pools, such as the QEMU twin's
+    /// control page (`/reserved-memory/memory@80320000`, `twin_control`).
+    pub fn region(&self, node: &str) -> Result<(NodeName, Range), Error> {
+        let idx = self.tree.find(node).ok_or_else(|| Error::Node {
+            wanted: node.into(),
+            problem: "no such node".into(),
+        })?;
+        self.one_region(idx).map_err(|problem| Error::Node {
+            wanted: node.into(),
+            problem,
+        })
+    }
+
+    fn one_region(&self, idx: usize) -> Result<(NodeName, Range), String> {
         let node = &self.tree.nodes[idx];
         match node.regions.as_slice() {
             [r] => Ok((node.name(), *r)),
-            _ => Err(Error::RamNode {
-                wanted,
-                problem: format!(
-                    "{} has not exactly one memory-mapped reg entry",
-                    node.name()
-                ),
-            }),
+            _ => Err(format!(
+                "{} has not exactly one memory-mapped reg entry",
+                node.name()
+            )),
         }
     }
 

@@ -7,13 +7,14 @@ use std::process::ExitCode;
 
 use amp_sysinfo_dt::{Devicetree, Error};
 
-const USAGE: &str = "usage: amp-sysinfo-dt <pools|rust|memory-x|check-elf|dts> INPUT [options]
+const USAGE: &str = "usage: amp-sysinfo-dt <pools|rust|memory-x|check-elf|dts|reg> INPUT [options]
   INPUT:     --dts FILE (a final zephyr.dts)
            | --board FILE [--overlay FILE]... [-I DIR]...
   rust:      [-o FILE]
   memory-x:  [--ram NODE (label or path; default /chosen zephyr,sram)] [-o FILE]
   check-elf: --elf FILE
-  dts:       --board input only; [-o FILE] (the final tree as DTS, like a build's zephyr.dts)";
+  dts:       --board input only; [-o FILE] (the final tree as DTS, like a build's zephyr.dts)
+  reg:       --node NODE (label or path): prints its one reg entry, `0x... size 0x... NODE`";
 
 #[derive(Default)]
 struct Args {
@@ -24,6 +25,7 @@ struct Args {
     out: Option<PathBuf>,
     ram: Option<String>,
     elf: Option<PathBuf>,
+    node: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Args, Error> {
@@ -43,6 +45,7 @@ fn parse(args: &[String]) -> Result<Args, Error> {
             "-o" | "--out" => a.out = Some(value()?.into()),
             "--ram" => a.ram = Some(value()?),
             "--elf" => a.elf = Some(value()?.into()),
+            "--node" => a.node = Some(value()?),
             other => return Err(Error::Usage(format!("unknown argument `{other}`\n{USAGE}"))),
         }
     }
@@ -110,6 +113,15 @@ fn run(args: &[String]) -> Result<(), Error> {
             ),
             _ => Err(Error::Usage(format!("dts needs --board\n{USAGE}"))),
         },
+        "reg" => {
+            let node = a
+                .node
+                .as_ref()
+                .ok_or_else(|| Error::Usage(format!("reg needs --node\n{USAGE}")))?;
+            let (name, range) = load(&a)?.region(node)?;
+            println!("{:#010x} size {:#x} {name}", range.start, range.size());
+            Ok(())
+        }
         other => Err(Error::Usage(format!("unknown command `{other}`\n{USAGE}"))),
     }
 }

@@ -125,6 +125,42 @@ fn memory_x_for_a_named_node() {
 }
 
 #[test]
+fn reg_prints_a_reserved_nodes_region() {
+    // The twin's control page: a reserved-memory node that is not a pool.
+    assert_eq!(
+        succeeds(&[
+            "reg",
+            "--board",
+            TWIN,
+            "--overlay",
+            TWIN_SUB,
+            "--node",
+            "twin_control"
+        ]),
+        "0x80320000 size 0x100 /reserved-memory/memory@80320000 (twin_control)\n"
+    );
+    assert_eq!(
+        succeeds(&[
+            "reg",
+            "--board",
+            TWIN,
+            "--node",
+            "/reserved-memory/memory@80320000"
+        ]),
+        "0x80320000 size 0x100 /reserved-memory/memory@80320000 (twin_control)\n"
+    );
+    assert_contains(
+        &fails(&["reg", "--board", TWIN, "--node", "no_such_node"]),
+        "node no_such_node: no such node",
+    );
+    assert_contains(
+        &fails(&["reg", "--board", TWIN, "--node", "cpu0"]),
+        "has not exactly one memory-mapped reg entry",
+    );
+    assert_contains(&fails(&["reg", "--board", TWIN]), "reg needs --node");
+}
+
+#[test]
 fn memory_x_without_a_chosen_sram_says_so() {
     assert_contains(
         &fails(&["memory-x", "--board", TWIN]),

@@ -4,8 +4,9 @@
 //! The memory layout (each image's RAM, the pools, the sub image's entry) is
 //! not here: both images' build scripts take it from the twin's devicetree,
 //! `boards/qemu/twin/twin.dts` with `twin_main.overlay` / `twin_sub.overlay`,
-//! through the `amp-sysinfo-dt` generator. This crate holds what the
-//! devicetree does not describe: the twin's control page and the devices the
+//! through the `amp-sysinfo-dt` generator. The twin's control page is there
+//! too (`twin_control`); this crate's build script reads its place from the
+//! same devicetree, and this crate holds the words in it and the devices the
 //! runtime drives. With the feature `build` (host only, for the images' build
 //! scripts) it also links an image from that devicetree (module `build`).
 #![no_std]
@@ -29,13 +30,17 @@ pub mod mmio {
 /// that stand in for the chip's hardware between the cores (the register that
 /// releases the sub core, a shared console). Nothing of SysInfo lives here.
 pub mod control {
-    /// Base address: in the devicetree's `ram_shared` node (0x8030_0000,
-    /// 1 MiB), above both pools, outside both images' RAM. `cargo xtask
-    /// twin-test` checks that no image section and no pool overlaps it.
-    pub const BASE: usize = 0x8032_0000;
-    /// Bytes reserved for it.
-    pub const SIZE: usize = 0x100;
-    /// Scenario word, put there by QEMU (`-device loader,addr=..,data=N,data-len=4`).
+    // `BASE` and `SIZE`: the devicetree node `twin_control`
+    // (`/reserved-memory/memory@80320000` in `boards/qemu/twin/twin.dts`, in
+    // `ram_shared` above both pools, outside both images' RAM), written by
+    // this crate's build.rs. The generator keeps the pools clear of it and
+    // cuts it out of every image's `memory.x`; `cargo xtask twin-test` reads
+    // the same node and checks that no image section and no pool overlaps it.
+    include!(concat!(env!("OUT_DIR"), "/control.rs"));
+
+    /// Scenario word, put there by QEMU (`-device loader,addr=..,data=N,data-len=4`;
+    /// `cargo xtask` gives the base of the devicetree's `twin_control`, so
+    /// this word stays at offset 0).
     pub const SCENARIO: usize = BASE;
     /// Console spin lock (0 free, 1 held): lines of the two harts never mix.
     pub const CONSOLE_LOCK: usize = BASE + 0x04;
@@ -51,6 +56,9 @@ pub mod control {
     pub const MAIN_WAKE: usize = BASE + 0x14;
     /// The value of [`SUB_GO`] that releases hart 1.
     pub const GO_MAGIC: u32 = 0x5ab_c0de;
+
+    // Every word above lies in the page the devicetree reserves.
+    const _: () = assert!(BASE % 4 == 0 && MAIN_WAKE + 4 <= BASE + SIZE);
 }
 
 /// What one run shows, chosen by the scenario word QEMU puts in the control
