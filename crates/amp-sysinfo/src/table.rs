@@ -159,9 +159,12 @@ pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Ent
     // A count beyond the capacity (caught as `Corrupt` by `count` at attach)
     // is clamped here: only table slots are ever read, and each entry's
     // block is still checked.
-    for i in 0..n.min(max_entries as u32) as u16 {
-        let at = word::ENTRIES + 2 * i as usize;
-        // SAFETY: i < max_entries, whose words the header check bounded.
+    let mut left = n.min(max_entries as u32);
+    let mut at = word::ENTRIES;
+    while left != 0 {
+        left -= 1;
+        // SAFETY: `at` is an entry below max_entries, whose words the header
+        // check bounded.
         let w0 = unsafe { words.load(at, Relaxed) };
         // The id is the low half: compare without extracting it.
         if (w0 ^ id as u32) << 16 == 0 {
@@ -169,6 +172,7 @@ pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Ent
             let addr = unsafe { words.load(at + 1, Relaxed) };
             return Ok(Entry { id, size: (w0 >> 16) as u16, addr });
         }
+        at += 2;
     }
     Err(Error::NotFound)
 }
