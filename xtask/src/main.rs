@@ -2,7 +2,7 @@
 //!
 //! - `demo`: build the twin's two images and run them on QEMU (the main job).
 //! - `test`: everything CI runs; installs what a fresh machine lacks first.
-//! - `twin-test`, `dt-check`, `zephyr-check`, `cross`, `size`: parts of `test`.
+//! - `twin-test`, `dt-check`, `zephyr-check`, `cross`, `lint`, `size`: parts of `test`.
 
 mod dt;
 mod setup;
@@ -45,6 +45,15 @@ fn host_tests() -> Result<()> {
     Ok(())
 }
 
+/// Lints as errors: clippy on every host crate and target, rustdoc (broken
+/// links, missing docs where a crate denies them).
+fn lint() -> Result<()> {
+    run(std::process::Command::new("rustup").args(["component", "add", "clippy"]))?;
+    run(cargo().args(["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo().args(["doc", "--quiet", "--no-deps", "--workspace"]).env("RUSTDOCFLAGS", "-D warnings"))?;
+    Ok(())
+}
+
 /// The portable crates for every chip target: ESP32-C6/C5 LP core and the twin
 /// (`imac`), zephyr-lang-rust's ESP32-C6 target (`i`), ESP32-P4 (`imafc`).
 fn cross() -> Result<()> {
@@ -72,6 +81,7 @@ fn test_all() -> Result<()> {
     setup::all()?;
     let steps: &[Step] = &[
         ("host tests", host_tests),
+        ("lints (clippy, rustdoc)", lint),
         ("cross-compile", cross),
         ("size report", size::report),
         ("devicetree checks", dt::check),
@@ -105,10 +115,11 @@ fn main() -> ExitCode {
         Some("dt-check") => setup::all().and_then(|()| dt::check()),
         Some("zephyr-check") => setup::all().and_then(|()| zephyr::check()),
         Some("cross") => setup::rustup_targets().and_then(|()| cross()),
+        Some("lint") => lint(),
         Some("size") => setup::all().and_then(|()| size::report()),
         Some("setup") => setup::all(),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|cross|size|setup>");
+            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|cross|lint|size|setup>");
             return ExitCode::from(2);
         }
     };
