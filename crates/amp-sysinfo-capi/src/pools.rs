@@ -157,27 +157,21 @@ mod side {
         })
     }
 
-    /// Prints the entry count of each attached pool. The core's `Reader`
-    /// has no entry iteration yet, so the sub core cannot list entries.
+    /// Prints the attached tables, entry by entry, as the main core's dump.
     pub fn dump() {
         let mut out = DumpLines::new();
-        for kind in PoolKind::ALL {
-            let count = critical_section::with(|cs| {
-                READER
-                    .borrow(cs)
-                    .try_borrow()
-                    .map_err(|_| Error::Busy)
-                    .and_then(|r| r.count(kind))
-            });
-            let _ = match count {
-                Ok(n) => writeln!(
-                    out,
-                    "sysinfo {} pool: {} entries (sub core)",
-                    kind.name(),
-                    n
-                ),
-                Err(e) => writeln!(out, "sysinfo {} pool: {}", kind.name(), e),
-            };
+        let printed = critical_section::with(|cs| {
+            READER
+                .borrow(cs)
+                .try_borrow()
+                .map(|reader| {
+                    // `DumpLines` never fails; a formatting error cannot happen.
+                    let _ = reader.dump(&mut out);
+                })
+                .map_err(|_| Error::Busy)
+        });
+        if let Err(e) = printed {
+            let _ = writeln!(out, "sysinfo: {e}");
         }
         out.flush();
     }

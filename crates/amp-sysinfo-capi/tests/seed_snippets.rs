@@ -65,6 +65,12 @@ fn seed_snippets_share_a_person_across_two_processes() {
         sub_out.contains("Person name: Alice\nPerson age: 30\n"),
         "{sub_out}"
     );
+    // The sub core's dump lists the same entry at the same bus address.
+    assert!(
+        stderr(&s).contains("id 0x0001  size    20  addr 0x4087c0a0"),
+        "{}",
+        stderr(&s)
+    );
     assert_ne!(
         sub_pool_address(&sub_out),
         main_addr,

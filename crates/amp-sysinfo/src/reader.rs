@@ -1,6 +1,8 @@
 //! The sub core's side: attach to the tables the main core formatted and look
 //! blocks up by id. Never writes to a table.
 
+use core::fmt;
+
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use crate::cache::{CacheSync, NoCache};
@@ -43,6 +45,28 @@ impl Attached {
     /// Bytes of header and table, for cache maintenance.
     pub(crate) fn table_len(&self) -> usize {
         table_bytes(self.max_entries)
+    }
+
+    /// Prints the pool's header line and every published entry, with the
+    /// addresses the table really holds.
+    pub(crate) fn dump(&self, kind: PoolKind, out: &mut impl fmt::Write) -> fmt::Result {
+        let region = self.region;
+        // A count beyond the capacity is printed as such, entries up to the capacity.
+        let count = table::count(&region, self.max_entries).unwrap_or(self.max_entries);
+        writeln!(
+            out,
+            "sysinfo {} pool @ {:#010x}, {} bytes: {}/{} entries",
+            kind.name(),
+            region.bus_base(),
+            region.size(),
+            count,
+            self.max_entries
+        )?;
+        for i in 0..count {
+            let e = table::entry(&region, i);
+            writeln!(out, "  id {:#06x}  size {:5}  addr {:#010x}", e.id, e.size, e.addr)?;
+        }
+        Ok(())
     }
 }
 
@@ -116,6 +140,18 @@ impl<C: CacheSync> Reader<C> {
     /// aligned for `T`.
     pub fn get_as<T: FromBytes + IntoBytes + Immutable>(&self, id: Id, kind: PoolKind) -> Result<Shared<T>, Error> {
         self.get(id, kind)?.typed()
+    }
+
+    /// Prints every attached pool's table as [`Writer::dump`](crate::Writer::dump)
+    /// does: the sub core's view of the same tables.
+    pub fn dump(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        for kind in PoolKind::ALL {
+            if let Some(pool) = &self.pools[kind.index()] {
+                self.cache.invalidate(pool.region.local_base(), pool.table_len());
+                pool.dump(kind, out)?;
+            }
+        }
+        Ok(())
     }
 
     /// Published entries of the `kind` pool.

@@ -241,21 +241,7 @@ impl<C: CacheSync> Writer<C> {
             let Ok(table) = self.with(|pools| pools[kind.index()].as_ref().map(|p| p.table).ok_or(Error::PoolAbsent)) else {
                 continue;
             };
-            let region = table.region;
-            let count = table::count(&region, table.max_entries).unwrap_or(0);
-            writeln!(
-                out,
-                "sysinfo {} pool @ {:#010x}, {} bytes: {}/{} entries",
-                kind.name(),
-                region.bus_base(),
-                region.size(),
-                count,
-                table.max_entries
-            )?;
-            for i in 0..count {
-                let e = table::entry(&region, i);
-                writeln!(out, "  id {:#06x}  size {:5}  addr {:#010x}", e.id, e.size, e.addr)?;
-            }
+            table.dump(kind, out)?;
         }
         Ok(())
     }

@@ -313,10 +313,16 @@ fn blocks_are_zero_filled_over_old_contents() {
 
 #[test]
 fn dump_prints_real_addresses() {
-    let (_mem, w) = pool(256, 4, PoolKind::Hp);
+    let (mut mem, w) = pool(256, 4, PoolKind::Hp);
     let b = w.alloc(id(0x42), 12, PoolKind::Hp).unwrap();
     let mut out = String::new();
     w.dump(&mut out).unwrap();
     assert!(out.contains("HP pool @ 0x40800000, 256 bytes: 1/4 entries"), "{out}");
     assert!(out.contains(&format!("id 0x0042  size    12  addr {:#010x}", b.bus_addr())), "{out}");
+    // The sub core prints the same table.
+    let mut r = Reader::new();
+    r.attach(mem.region(BUS), PoolKind::Hp).unwrap();
+    let mut sub = String::new();
+    r.dump(&mut sub).unwrap();
+    assert_eq!(sub, out);
 }

@@ -92,5 +92,7 @@ int main(int argc, char **argv)
         printf("sub: snippet failed: %s\n", esp_amp_sys_info_last_error());
         return 1;
     }
+    /* The sub core's view of the table, through the log sink. */
+    esp_amp_sys_info_dump();
     return 0;
 }
