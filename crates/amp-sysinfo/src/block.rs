@@ -83,8 +83,13 @@ impl Block {
 
     /// Copies `data` into the block at `offset`.
     pub fn write(&self, offset: usize, data: &[u8]) -> Result<(), Error> {
-        write_volatile_bytes(self.span(offset, data.len())?, data);
+        write_volatile_bytes(self.span(offset, data.len())?, data.iter().copied());
         Ok(())
+    }
+
+    /// Zero-fills the whole block (volatile).
+    pub(crate) fn zero(&self) {
+        write_volatile_bytes(self.ptr.as_ptr(), core::iter::repeat_n(0, self.size as usize));
     }
 
     /// The block's whole 32-bit words as atomics, for lock-free protocols in
@@ -149,7 +154,7 @@ impl<T: FromBytes + IntoBytes + Immutable> Shared<T> {
     /// Overwrites the value with volatile byte stores (`T: IntoBytes` has no
     /// padding to leak).
     pub fn write(&self, value: &T) {
-        write_volatile_bytes(self.block.ptr.as_ptr(), value.as_bytes());
+        write_volatile_bytes(self.block.ptr.as_ptr(), value.as_bytes().iter().copied());
     }
 
     /// The untyped block.
@@ -158,11 +163,12 @@ impl<T: FromBytes + IntoBytes + Immutable> Shared<T> {
     }
 }
 
-/// Volatile byte stores of `data` to `dst`; callers checked the span.
-fn write_volatile_bytes(dst: *mut u8, data: &[u8]) {
-    for (i, b) in data.iter().enumerate() {
-        // SAFETY: every caller passes a `dst` whose `data.len()` bytes lie
+/// Volatile byte stores of `bytes` from `dst` on; callers checked that the
+/// span lies inside a block.
+fn write_volatile_bytes(dst: *mut u8, bytes: impl Iterator<Item = u8>) {
+    for (i, b) in bytes.enumerate() {
+        // SAFETY: every caller passes a `dst` whose span for `bytes` lies
         // inside a checked block.
-        unsafe { dst.add(i).write_volatile(*b) };
+        unsafe { dst.add(i).write_volatile(b) };
     }
 }

@@ -43,7 +43,9 @@ pub enum Error {
     SizeMismatch,
     /// A typed view was asked for a block not aligned for the type.
     Misaligned,
-    /// The writer was re-entered (from a `dump` sink, say) while busy.
+    /// The writer's state was found in use by another call on this core.
+    /// The public API never holds it while user code runs, so this is a
+    /// guard, not an expected outcome.
     Busy,
     /// The region handed in does not match the pool's configuration (other
     /// base or size).

@@ -21,11 +21,15 @@ pub(crate) struct Attached {
 }
 
 impl Attached {
-    /// Validates the header in `region` for a pool of `kind`; returns the
-    /// pool and its published entry count.
-    pub(crate) fn open(region: Region, kind: PoolKind) -> Result<(Attached, u16), Error> {
+    /// Validates the header in `region` for a pool of `kind` (invalidating
+    /// cached copies of the header, then of the table); returns the pool and
+    /// its published entry count.
+    pub(crate) fn open(region: Region, kind: PoolKind, cache: &impl CacheSync) -> Result<(Attached, u16), Error> {
+        cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
         let (max_entries, count) = table::read_header(&region, kind, region.bus_base(), region.size())?;
-        Ok((Attached::new(region, max_entries), count))
+        let pool = Attached::new(region, max_entries);
+        cache.invalidate(region.local_base(), pool.table_len());
+        Ok((pool, count))
     }
 
     /// The header check (or `Writer::init`) established that the table fits.
@@ -51,7 +55,8 @@ impl Attached {
     /// addresses the table really holds.
     pub(crate) fn dump(&self, kind: PoolKind, out: &mut impl fmt::Write) -> fmt::Result {
         let region = self.region;
-        // A count beyond the capacity is printed as such, entries up to the capacity.
+        // A count beyond the capacity (corrupt) is shown as the capacity:
+        // only table slots are read.
         let count = table::count(&region, self.max_entries).unwrap_or(self.max_entries);
         writeln!(
             out,
@@ -115,9 +120,7 @@ impl<C: CacheSync> Reader<C> {
     /// [`Error::NotReady`] while the main core has not formatted the pool;
     /// retry later. On any error the previous attachment, if any, stays.
     pub fn attach(&mut self, region: Region, kind: PoolKind) -> Result<u16, Error> {
-        self.cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
-        let (pool, count) = Attached::open(region, kind).inspect_err(|e| diag!(debug, "sysinfo: attach {} pool: {}", kind.name(), e))?;
-        self.cache.invalidate(region.local_base(), pool.table_len());
+        let (pool, count) = Attached::open(region, kind, &self.cache).inspect_err(|e| diag!(debug, "sysinfo: attach {} pool: {}", kind.name(), e))?;
         self.pools[kind.index()] = Some(pool);
         Ok(count)
     }

@@ -4,7 +4,8 @@
 //! Writer: fill the block, write the entry's two words, then *Release*-store
 //! the count. Reader: *Acquire*-load the count, then read only entries below
 //! it. Formatting writes every header word, then Release-stores the magic;
-//! attaching Acquire-loads the magic first. No read-modify-write anywhere.
+//! attaching loads the magic and the count, then issues one Acquire fence
+//! before reading the other header words. No read-modify-write anywhere.
 
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use core::sync::atomic::Ordering;
@@ -159,7 +160,14 @@ pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Ent
     // A count beyond the capacity (caught as `Corrupt` by `count` at attach)
     // is clamped here: only table slots are ever read, and each entry's
     // block is still checked.
-    let mut left = n.min(max_entries as u32);
+    scan(words, n.min(max_entries as u32), id).ok_or(Error::NotFound)
+}
+
+/// The first of the first `n` entries with `id`. The caller has
+/// `n <= max_entries`.
+#[inline]
+pub(crate) fn scan<W: Words>(words: &W, n: u32, id: u16) -> Option<Entry> {
+    let mut left = n;
     let mut at = word::ENTRIES;
     while left != 0 {
         left -= 1;
@@ -170,11 +178,11 @@ pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Ent
         if (w0 ^ id as u32) << 16 == 0 {
             // SAFETY: as above.
             let addr = unsafe { words.load(at + 1, Relaxed) };
-            return Ok(Entry { id, size: (w0 >> 16) as u16, addr });
+            return Some(Entry { id, size: (w0 >> 16) as u16, addr });
         }
         at += 2;
     }
-    Err(Error::NotFound)
+    None
 }
 
 /// The publication protocol under loom: every interleaving of a main core that

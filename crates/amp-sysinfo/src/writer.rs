@@ -109,16 +109,14 @@ impl<C: CacheSync> Writer<C> {
     /// [`Error::Corrupt`] (or the header's error) and changes nothing; the
     /// caller then formats with [`Writer::init`].
     pub fn attach(&self, region: Region, kind: PoolKind) -> Result<u16, Error> {
-        self.cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
-        let (table, count) = Attached::open(region, kind)?;
-        self.cache.invalidate(region.local_base(), table.table_len());
+        let (table, count) = Attached::open(region, kind, &self.cache)?;
         // Blocks in allocation order: each starts at or after the previous end.
         let mut cursor = table.data.bus_base();
         for i in 0..count {
             let entry = table::entry(&region, i);
             let id = Id::from_raw(entry.id).map_err(|_| Error::Corrupt)?;
             table.block(id, entry, kind)?;
-            let duplicate = (0..i).any(|j| table::entry(&region, j).id == entry.id);
+            let duplicate = table::scan(&region, i as u32, entry.id).is_some();
             if entry.size == 0 || entry.addr % BLOCK_ALIGN as u32 != 0 || entry.addr < cursor || duplicate {
                 return Err(Error::Corrupt);
             }
@@ -176,7 +174,7 @@ impl<C: CacheSync> Writer<C> {
             let align = align.max(BLOCK_ALIGN as u32);
             let pool = pools[kind.index()].as_mut().ok_or(Error::PoolAbsent)?;
             let region = pool.table.region;
-            if (0..pool.count).any(|i| table::entry(&region, i).id == id.raw()) {
+            if table::scan(&region, pool.count as u32, id.raw()).is_some() {
                 return Err(Error::DuplicateId);
             }
             if pool.count >= pool.table.max_entries {
@@ -191,12 +189,10 @@ impl<C: CacheSync> Writer<C> {
             if end > region.size() as u64 {
                 return Err(Error::PoolFull);
             }
+            // `offset + size <= region size`, checked above.
             let block = Block::new(region.at(offset), start as u32, size, id, kind);
             // Nothing is written before this point.
-            for i in 0..size as usize {
-                // SAFETY: `offset + size <= region size`, checked above.
-                unsafe { block.as_ptr().add(i).write_volatile(0) };
-            }
+            block.zero();
             init(&block);
             self.cache.clean(block.as_ptr(), size as usize);
             // With a cache (ESP32-P4) the entry must reach memory before the
@@ -216,9 +212,14 @@ impl<C: CacheSync> Writer<C> {
         result
     }
 
+    /// The `kind` pool's table, or [`Error::PoolAbsent`].
+    fn table(&self, kind: PoolKind) -> Result<Attached, Error> {
+        self.with(|pools| pools[kind.index()].as_ref().map(|p| p.table).ok_or(Error::PoolAbsent))
+    }
+
     /// The published block with `id` in the `kind` pool.
     pub fn get(&self, id: Id, kind: PoolKind) -> Result<Block, Error> {
-        let table = self.with(|pools| pools[kind.index()].as_ref().map(|p| p.table).ok_or(Error::PoolAbsent))?;
+        let table = self.table(kind)?;
         let entry = table::find(&table.region, table.max_entries, id.raw())?;
         table.block(id, entry, kind)
     }
@@ -238,10 +239,9 @@ impl<C: CacheSync> Writer<C> {
     /// with each block's real bus address and the pool it is in.
     pub fn dump(&self, out: &mut impl fmt::Write) -> fmt::Result {
         for kind in PoolKind::ALL {
-            let Ok(table) = self.with(|pools| pools[kind.index()].as_ref().map(|p| p.table).ok_or(Error::PoolAbsent)) else {
-                continue;
-            };
-            table.dump(kind, out)?;
+            if let Ok(table) = self.table(kind) {
+                table.dump(kind, out)?;
+            }
         }
         Ok(())
     }
