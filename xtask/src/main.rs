@@ -48,7 +48,7 @@ fn host_tests() -> Result<()> {
 /// Lints as errors: clippy on every host crate and target, rustdoc (broken
 /// links, missing docs where a crate denies them).
 fn lint() -> Result<()> {
-    run(std::process::Command::new("rustup").args(["component", "add", "clippy"]))?;
+    run(Command::new("rustup").args(["component", "add", "clippy"]))?;
     run(cargo().args(["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     run(cargo().args(["doc", "--quiet", "--no-deps", "--workspace"]).env("RUSTDOCFLAGS", "-D warnings"))?;
     Ok(())
