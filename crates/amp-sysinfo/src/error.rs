@@ -1,5 +1,6 @@
 //! The one error type of the crate.
 
+use core::ffi::CStr;
 use core::fmt;
 
 /// Everything that can go wrong, typed. After any error from an allocating or
@@ -57,25 +58,32 @@ pub enum Error {
 impl Error {
     /// A short, stable description (also what the C API logs).
     pub const fn as_str(self) -> &'static str {
+        // SAFETY: every `as_cstr` text is an ASCII string literal.
+        unsafe { core::str::from_utf8_unchecked(self.as_cstr().to_bytes()) }
+    }
+
+    /// [`Error::as_str`] with a terminating NUL, for the C API's
+    /// `esp_amp_sys_info_last_error`.
+    pub const fn as_cstr(self) -> &'static CStr {
         match self {
-            Error::ReservedId => "reserved id",
-            Error::DuplicateId => "duplicate id in this pool",
-            Error::ZeroSize => "size 0",
-            Error::SizeTooLarge => "size over 65535 bytes",
-            Error::TableFull => "table full",
-            Error::PoolFull => "pool full",
-            Error::PoolAbsent => "pool absent",
-            Error::BadAlignment => "bad alignment",
-            Error::PoolTooSmall => "pool too small for its table",
-            Error::NotFound => "id not found",
-            Error::NotReady => "no valid table (not ready)",
-            Error::UnsupportedVersion => "unsupported format version",
-            Error::Corrupt => "table corrupt or for another pool",
-            Error::SizeMismatch => "block size differs from the type's",
-            Error::Misaligned => "block misaligned for the type",
-            Error::Busy => "writer re-entered",
-            Error::RegionMismatch => "region does not match the pool configuration",
-            Error::NoAtomics => "pool has no atomics",
+            Error::ReservedId => c"reserved id",
+            Error::DuplicateId => c"duplicate id in this pool",
+            Error::ZeroSize => c"size 0",
+            Error::SizeTooLarge => c"size over 65535 bytes",
+            Error::TableFull => c"table full",
+            Error::PoolFull => c"pool full",
+            Error::PoolAbsent => c"pool absent",
+            Error::BadAlignment => c"bad alignment",
+            Error::PoolTooSmall => c"pool too small for its table",
+            Error::NotFound => c"id not found",
+            Error::NotReady => c"no valid table (not ready)",
+            Error::UnsupportedVersion => c"unsupported format version",
+            Error::Corrupt => c"table corrupt or for another pool",
+            Error::SizeMismatch => c"block size differs from the type's",
+            Error::Misaligned => c"block misaligned for the type",
+            Error::Busy => c"writer re-entered",
+            Error::RegionMismatch => c"region does not match the pool configuration",
+            Error::NoAtomics => c"pool has no atomics",
         }
     }
 }
@@ -87,3 +95,17 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn c_and_rust_texts_are_the_same_ascii() {
+        for e in [Error::ReservedId, Error::Corrupt, Error::NoAtomics, Error::RegionMismatch] {
+            assert!(e.as_str().is_ascii() && !e.as_str().is_empty(), "{e:?}");
+            assert_eq!(e.as_cstr().to_bytes(), e.as_str().as_bytes());
+        }
+        assert_eq!(Error::DuplicateId.as_str(), "duplicate id in this pool");
+    }
+}
