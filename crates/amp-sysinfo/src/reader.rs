@@ -2,11 +2,12 @@
 //! blocks up by id. Never writes to a table.
 
 use core::fmt;
+use core::ptr::NonNull;
 
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use crate::cache::{CacheSync, NoCache};
-use crate::format::{table_bytes, Entry};
+use crate::format::{table_bytes, Entry, BLOCK_ALIGN};
 use crate::table;
 use crate::{Block, Error, Id, PoolKind, Region, Shared};
 
@@ -16,8 +17,49 @@ use crate::{Block, Error, Id, PoolKind, Region, Shared};
 pub(crate) struct Attached {
     pub region: Region,
     /// Where blocks may lie: everything after the table.
-    pub data: Region,
+    pub data: DataArea,
     pub max_entries: u16,
+}
+
+/// The data area of a pool: `len` bytes from byte `start` of the region on.
+/// Kept as offsets, never as an end address: a pool may end exactly at 2^32,
+/// whose bus address a `u32` cannot hold.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DataArea {
+    /// Local address of the first data byte.
+    local: NonNull<u8>,
+    /// Bus address of the first data byte, *wrapping*: only ever used as the
+    /// origin of a `wrapping_sub` (when the table fills a pool that ends at
+    /// 2^32 it is 0, with `len` 0).
+    bus: u32,
+    /// Byte offset of the data area in the region.
+    pub start: u32,
+    /// Bytes in the data area (`region.size() - start`).
+    pub len: u32,
+}
+
+// SAFETY: like `Region`, a description of shared memory, not an owner;
+// blocks made from it are only accessed through the checked `Block` API.
+unsafe impl Send for DataArea {}
+// SAFETY: as above.
+unsafe impl Sync for DataArea {}
+
+impl DataArea {
+    /// The block at bus address `addr` of `size` bytes as an offset into the
+    /// data area, if it is what docs/format.md promises of every handed-out
+    /// block: non-empty, 4-byte aligned and wholly inside the data area.
+    /// No arithmetic here can overflow, wherever the pool lies.
+    #[inline]
+    pub(crate) fn check(&self, addr: u32, size: u16) -> Option<u32> {
+        // Below the data area (or below the pool) wraps to at least
+        // 2^32 - start - bus_base >= len, so one compare covers both sides.
+        let rel = addr.wrapping_sub(self.bus);
+        // `size - 1` wraps for size 0: non-empty and fits in one compare.
+        if addr % BLOCK_ALIGN as u32 != 0 || rel >= self.len || (size as u32).wrapping_sub(1) >= self.len - rel {
+            return None;
+        }
+        Some(rel)
+    }
 }
 
 impl Attached {
@@ -33,16 +75,23 @@ impl Attached {
     }
 
     /// The header check (or `Writer::init`) established that the table fits.
+    /// `table_bytes(max_entries) <= region.size()`.
     pub(crate) fn new(region: Region, max_entries: u16) -> Attached {
-        Attached { region, data: region.tail(table_bytes(max_entries) as u32), max_entries }
+        let start = table_bytes(max_entries) as u32;
+        // Wrapping only to keep a panic path out of the image: `start <= size`.
+        let len = region.size().wrapping_sub(start);
+        let data = DataArea { local: region.at(start), bus: region.bus_base().wrapping_add(start), start, len };
+        Attached { region, data, max_entries }
     }
 
     /// The block of the published entry `entry`, found by `id`:
-    /// [`Error::Corrupt`] unless it lies inside the data area
-    /// ([`Region::translate`], the one bounds check).
+    /// [`Error::Corrupt`] unless it is non-empty, 4-byte aligned and lies
+    /// inside the data area ([`DataArea::check`], the one block check).
     #[inline]
     pub(crate) fn block(&self, id: Id, entry: Entry, kind: PoolKind) -> Result<Block, Error> {
-        let ptr = self.data.translate(entry.addr, entry.size as u32).ok_or(Error::Corrupt)?;
+        let rel = self.data.check(entry.addr, entry.size).ok_or(Error::Corrupt)?;
+        // SAFETY: `rel + size <= len`: inside the data area, so the region.
+        let ptr = unsafe { self.data.local.add(rel as usize) };
         Ok(Block::new(ptr, entry.addr, entry.size, id, kind))
     }
 

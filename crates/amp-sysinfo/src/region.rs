@@ -77,23 +77,21 @@ impl Region {
     }
 
     /// The local pointer of `len` bytes at bus address `bus`, or `None` if any
-    /// of them lies outside the region. Never overflows.
+    /// of them lies outside the region (`len` 0: `bus` must lie in the region
+    /// or be its end; a region ending at 2^32 has no representable end, so
+    /// bus address 0 is never part of it). Never overflows.
     #[inline]
     pub fn translate(&self, bus: u32, len: u32) -> Option<NonNull<u8>> {
-        let offset = bus.wrapping_sub(self.bus_base);
+        if bus < self.bus_base {
+            return None;
+        }
+        let offset = bus - self.bus_base;
         if offset > self.size || self.size - offset < len {
             return None;
         }
         // SAFETY: `offset + len <= size`, so the pointer stays inside the
         // allocation `new` was given.
         Some(unsafe { self.local.add(offset as usize) })
-    }
-
-    /// The part of the region from `offset` on (the data area after a
-    /// table). The caller checked `offset <= size`. Not 16-aligned in
-    /// general: only `translate` is used on it.
-    pub(crate) fn tail(&self, offset: u32) -> Region {
-        Region { local: self.at(offset), bus_base: self.bus_base + offset, size: self.size - offset }
     }
 
     /// The local pointer at `offset` (caller checked `offset <= size`).

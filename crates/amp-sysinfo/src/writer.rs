@@ -110,19 +110,22 @@ impl<C: CacheSync> Writer<C> {
     /// caller then formats with [`Writer::init`].
     pub fn attach(&self, region: Region, kind: PoolKind) -> Result<u16, Error> {
         let (table, count) = Attached::open(region, kind, &self.cache)?;
-        // Blocks in allocation order: each starts at or after the previous end.
-        let mut cursor = table.data.bus_base();
+        // Blocks in allocation order: each starts at or after the previous
+        // end. Offsets into the data area, not bus addresses: a pool may end
+        // exactly at 2^32, and `check` bounds `rel + size` by the area's length.
+        let mut next = 0u32;
         for i in 0..count {
             let entry = table::entry(&region, i);
-            let id = Id::from_raw(entry.id).map_err(|_| Error::Corrupt)?;
-            table.block(id, entry, kind)?;
+            Id::from_raw(entry.id).map_err(|_| Error::Corrupt)?;
+            // Non-empty, aligned, inside the data area.
+            let rel = table.data.check(entry.addr, entry.size).ok_or(Error::Corrupt)?;
             let duplicate = table::scan(&region, i as u32, entry.id).is_some();
-            if entry.size == 0 || entry.addr % BLOCK_ALIGN as u32 != 0 || entry.addr < cursor || duplicate {
+            if rel < next || duplicate {
                 return Err(Error::Corrupt);
             }
-            cursor = entry.addr + entry.size as u32;
+            next = rel + entry.size as u32;
         }
-        let cursor = cursor - region.bus_base();
+        let cursor = table.data.start + next;
         self.with(|pools| {
             pools[kind.index()] = Some(Owned { table, count, cursor });
             diag!(info, "sysinfo: {} pool re-attached with {} entries", kind.name(), count);
@@ -182,27 +185,28 @@ impl<C: CacheSync> Writer<C> {
             }
             // Align the bus address (what the other core uses); the region's
             // base is 16-aligned on both sides, so the local pointer follows.
-            let bus = region.bus_base() as u64 + pool.cursor as u64;
-            let start = (bus + (align as u64 - 1)) & !(align as u64 - 1);
-            let offset = (start - region.bus_base() as u64) as u32;
-            let end = offset as u64 + size as u64;
-            if end > region.size() as u64 {
-                return Err(Error::PoolFull);
-            }
-            // `offset + size <= region size`, checked above.
-            let block = Block::new(region.at(offset), start as u32, size, id, kind);
+            // Offsets from the pool's base, checked: no placement of the pool
+            // (up to one ending at 2^32) can overflow.
+            let misalign = region.bus_base().wrapping_add(pool.cursor) & (align - 1);
+            let pad = align.wrapping_sub(misalign) & (align - 1);
+            let offset = pool.cursor.checked_add(pad).ok_or(Error::PoolFull)?;
+            let end = offset.checked_add(size as u32).filter(|&end| end <= region.size()).ok_or(Error::PoolFull)?;
+            // `offset < end <= region size` and the region does not wrap, so
+            // neither does the block's bus address.
+            let start = region.bus_base().wrapping_add(offset);
+            let block = Block::new(region.at(offset), start, size, id, kind);
             // Nothing is written before this point.
             block.zero();
             init(&block);
             self.cache.clean(block.as_ptr(), size as usize);
             // With a cache (ESP32-P4) the entry must reach memory before the
             // count does: write-back order between lines is not guaranteed.
-            let at = table::write_entry(&region, pool.count, Entry { id: id.raw(), size, addr: start as u32 });
+            let at = table::write_entry(&region, pool.count, Entry { id: id.raw(), size, addr: start });
             self.cache.clean(region.at(at as u32).as_ptr(), ENTRY_SIZE);
             let at = table::publish_count(&region, pool.count + 1);
             self.cache.clean(region.at(at as u32).as_ptr(), 4);
             pool.count += 1;
-            pool.cursor = end as u32;
+            pool.cursor = end;
             Ok(block)
         });
         match &result {

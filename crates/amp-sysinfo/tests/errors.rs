@@ -185,18 +185,20 @@ fn bad_entry(id_size: u32, addr: u32) -> (Mem, Region) {
 fn get_checks_every_entry_lies_in_the_data_area() {
     let data = BUS + 32 + 4 * 8;
     // (entry word 0, address, what the reader's get gives). Every case is
-    // refused by the writer's attach, which also checks size, alignment and
-    // order; the reader's get only needs the block inside the data area.
+    // refused by the writer's attach (which also checks order and
+    // duplicates); the reader's get checks what docs/format.md says: the
+    // block is non-empty, 4-byte aligned and inside the data area.
     let corrupt = Err(Error::Corrupt);
-    let cases: [(u32, u32, Result<(), Error>); 9] = [
+    let cases: [(u32, u32, Result<(), Error>); 10] = [
         (1 | 8 << 16, BUS + 8, corrupt),       // inside the header
         (1 | 8 << 16, data - 4, corrupt),      // overlaps the table
         (1 | 8 << 16, BUS + 256 - 4, corrupt), // runs past the end
         (1 | 8 << 16, BUS + 256, corrupt),     // starts at the end
         (1 | 8 << 16, 0x1000, corrupt),        // another address entirely
         (1 | 0xffff << 16, data, corrupt),     // far too big
-        (1 | 8 << 16, data + 2, Ok(())),       // misaligned: typed views refuse it
-        (1, data, Ok(())),                     // size 0: nothing to read
+        (1 | 8 << 16, data + 2, corrupt),      // misaligned
+        (1, data, corrupt),                    // size 0
+        (1, BUS + 256, corrupt),               // size 0, one past the pool
         (0xffff | 8 << 16, data, Err(Error::NotFound)), // id 0xffff: never looked up
     ];
     for (w0, addr, want) in cases {

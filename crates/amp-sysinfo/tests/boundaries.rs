@@ -1,0 +1,270 @@
+//! Pools at both ends of the 32-bit bus space: at bus address 0 and ending
+//! exactly at 2^32. Tables that fill the region exactly, blocks that end
+//! exactly at the region's end, and `max_entries` 0, 1 and the largest that
+//! fits. Run with overflow checks on (the default test profile), so any
+//! address arithmetic that wraps panics here.
+
+mod common;
+
+use amp_sysinfo::{Error, Id, PoolConfig, PoolKind, Reader, Region, Writer};
+use common::{fix_check, Mem};
+
+/// Bus bases of a `size`-byte pool: the bottom of the bus space, an ordinary
+/// address, and the top (the pool's last byte is 0xffff_ffff).
+fn bases(size: u32) -> [u32; 3] {
+    [0, 0x4087_0000, 0u32.wrapping_sub(size)]
+}
+
+fn id(raw: u16) -> Id {
+    Id::from_raw(raw).unwrap()
+}
+
+fn cfg(bus: u32, size: u32, max_entries: u16) -> PoolConfig {
+    PoolConfig { kind: PoolKind::Hp, bus_base: bus, size, max_entries }
+}
+
+/// Checks every property a handed-out block must have.
+fn inside(mem: &Mem, bus: u32, size: u32, data_start: u32, block: &amp_sysinfo::Block) {
+    let off = block.bus_addr().wrapping_sub(bus);
+    assert!(block.bus_addr() >= bus, "block {:#x} below the pool {bus:#x}", block.bus_addr());
+    assert!(off >= data_start && off as u64 + block.size() as u64 <= size as u64, "block at {off:#x} +{}", block.size());
+    assert!(block.size() > 0 && block.bus_addr() % 4 == 0);
+    assert_eq!(block.as_ptr() as usize, mem.bytes().as_ptr() as usize + off as usize);
+}
+
+#[test]
+fn regions_may_end_exactly_at_4_gib_but_not_past_it() {
+    let mut mem = Mem::new(256);
+    let p = mem.ptr();
+    // SAFETY (all): `mem` outlives the regions; nothing else touches it.
+    unsafe {
+        assert!(Region::new(p, 0xffff_ff00, 256).is_ok());
+        assert_eq!(Region::new(p, 0xffff_ff10, 256), Err(Error::Corrupt));
+        assert_eq!(Region::new(p, 0xffff_fff0, 32), Err(Error::Corrupt));
+        assert!(Region::new(p, 0, 256).is_ok());
+    }
+    // SAFETY: as above.
+    let top = unsafe { Region::new(p, 0xffff_ff00, 256) }.unwrap();
+    assert!(top.translate(0xffff_fffc, 4).is_some());
+    assert!(top.translate(0xffff_fffc, 5).is_none());
+    assert!(top.translate(0xffff_ff00, 256).is_some());
+    // Bus address 0 is not the end of a pool that ends at 2^32.
+    assert!(top.translate(0, 0).is_none());
+    assert!(top.translate(0, 4).is_none());
+    assert!(top.translate(0xffff_fe00, 0).is_none());
+    // SAFETY: as above.
+    let bottom = unsafe { Region::new(p, 0, 256) }.unwrap();
+    assert!(bottom.translate(0, 256).is_some());
+    assert!(bottom.translate(256, 0).is_some());
+    assert!(bottom.translate(256, 1).is_none());
+    assert!(bottom.translate(u32::MAX, 2).is_none());
+}
+
+/// The issue's reproducer, at every base: max 1, one block filling the rest
+/// of a 256-byte pool (ending exactly at the region end), then the deep-sleep
+/// re-attach, a lookup from the sub core, and a full pool.
+#[test]
+fn block_ending_at_the_region_end_reattaches_at_every_base() {
+    for bus in bases(256) {
+        let mut mem = Mem::new(256);
+        let region = mem.region(bus);
+        let w = Writer::new();
+        w.init(region, &cfg(bus, 256, 1)).unwrap();
+        let b = w.alloc(id(1), 216, PoolKind::Hp).unwrap();
+        assert_eq!(b.bus_addr(), bus.wrapping_add(40), "bus {bus:#x}");
+        inside(&mem, bus, 256, 40, &b);
+        let w2 = Writer::new();
+        assert_eq!(w2.attach(region, PoolKind::Hp), Ok(1), "bus {bus:#x}");
+        assert_eq!(w2.alloc(id(2), 4, PoolKind::Hp), Err(Error::TableFull));
+        let mut r = Reader::new();
+        assert_eq!(r.attach(region, PoolKind::Hp), Ok(1));
+        let got = r.get(id(1), PoolKind::Hp).unwrap();
+        assert_eq!(got, b);
+        inside(&mem, bus, 256, 40, &got);
+    }
+}
+
+/// With two entries: the block that ends at the region's end is allocated
+/// after re-attach, and the pool is then full to the last byte.
+#[test]
+fn reattached_pool_allocates_up_to_the_last_byte() {
+    for bus in bases(512) {
+        let mut mem = Mem::new(512);
+        let region = mem.region(bus);
+        let w = Writer::new();
+        w.init(region, &cfg(bus, 512, 2)).unwrap();
+        w.alloc(id(1), 100, PoolKind::Hp).unwrap();
+        let w2 = Writer::new();
+        assert_eq!(w2.attach(region, PoolKind::Hp), Ok(1));
+        let data = 32 + 16 + 100;
+        let last = w2.alloc(id(2), (512 - data) as u16, PoolKind::Hp).unwrap();
+        assert_eq!(last.bus_addr(), bus.wrapping_add(data));
+        inside(&mem, bus, 512, 48, &last);
+        let w3 = Writer::new();
+        assert_eq!(w3.attach(region, PoolKind::Hp), Ok(2));
+        // One byte over the end, with the table not full.
+        let w4 = Writer::new();
+        w4.init(region, &cfg(bus, 512, 3)).unwrap();
+        w4.alloc(id(1), (512 - 56) as u16, PoolKind::Hp).unwrap();
+        assert_eq!(w4.alloc(id(2), 1, PoolKind::Hp), Err(Error::PoolFull));
+    }
+}
+
+#[test]
+fn max_entries_zero_one_and_the_largest_that_fits() {
+    for size in [48u32, 64, 256, 4096] {
+        for bus in bases(size) {
+            let mut mem = Mem::new(size as usize);
+            let region = mem.region(bus);
+            let w = Writer::new();
+            // 0: refused, memory untouched.
+            assert_eq!(w.init(region, &cfg(bus, size, 0)), Err(Error::PoolTooSmall));
+            assert!(mem.bytes().iter().all(|&b| b == 0));
+            // The largest the writer formats: header + table + one 4-byte block.
+            let largest = ((size - 32 - 4) / 8) as u16;
+            assert_eq!(w.init(region, &cfg(bus, size, largest + 1)), Err(Error::PoolTooSmall));
+            assert!(mem.bytes().iter().all(|&b| b == 0));
+            for max in [1, largest] {
+                w.init(region, &cfg(bus, size, max)).unwrap();
+                let data_start = 32 + 8 * max as u32;
+                let room = size - data_start;
+                // As many blocks as fit (4 bytes each); the last one takes
+                // the rest of the pool, ending exactly at the region's end.
+                let n = (max as u32).min(room / 4).min(64) as u16;
+                for i in 0..n {
+                    let each = if i + 1 == n { room - 4 * (n as u32 - 1) } else { 4 };
+                    let b = w.alloc(id(i), each.min(0xfffc) as u16, PoolKind::Hp).unwrap();
+                    inside(&mem, bus, size, data_start, &b);
+                }
+                let full = if n == max { Error::TableFull } else { Error::PoolFull };
+                assert_eq!(w.alloc(id(n), 4, PoolKind::Hp), Err(full), "size {size} bus {bus:#x} max {max}");
+                let mut r = Reader::new();
+                assert_eq!(r.attach(region, PoolKind::Hp), Ok(n));
+                for i in 0..n {
+                    inside(&mem, bus, size, data_start, &r.get(id(i), PoolKind::Hp).unwrap());
+                }
+                assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(n));
+            }
+        }
+    }
+}
+
+/// A table written by another implementation may fill the region exactly
+/// (no data area at all): the reader accepts the header and hands out no
+/// block; the writer re-attaches and has no room. `max_entries` 0 and one
+/// more than fits are corrupt.
+#[test]
+fn table_exactly_filling_the_region() {
+    for size in [48u32, 256] {
+        for bus in bases(size) {
+            let mut mem = Mem::new(size as usize);
+            let region = mem.region(bus);
+            Writer::new().init(region, &cfg(bus, size, 1)).unwrap();
+            let fill = ((size - 32) / 8) as u16;
+            for (max, want) in [(0u16, Err(Error::Corrupt)), (fill + 1, Err(Error::Corrupt)), (fill, Ok(0))] {
+                mem.set_word(1, 1 | (max as u32) << 16);
+                fix_check(&mut mem);
+                let before = mem.bytes().to_vec();
+                let mut r = Reader::new();
+                assert_eq!(r.attach(region, PoolKind::Hp), want, "size {size} bus {bus:#x} max {max}");
+                assert_eq!(Writer::new().attach(region, PoolKind::Hp), want);
+                assert!(mem.bytes() == &before[..]);
+            }
+            // Entry 0 names a block where the (empty) data area would be:
+            // at the region's end, which for the top pool is bus address 0.
+            let end = bus.wrapping_add(size);
+            for (w0, addr) in [(1u32, end), (1 | 4 << 16, end), (1 | 4 << 16, end.wrapping_sub(4))] {
+                mem.set_word(6, 1);
+                mem.set_word(8, w0);
+                mem.set_word(9, addr);
+                let before = mem.bytes().to_vec();
+                let mut r = Reader::new();
+                assert_eq!(r.attach(region, PoolKind::Hp), Ok(1));
+                assert_eq!(r.get(id(1), PoolKind::Hp), Err(Error::Corrupt), "entry {w0:#x} at {addr:#x}");
+                let w = Writer::new();
+                assert_eq!(w.attach(region, PoolKind::Hp), Err(Error::Corrupt));
+                assert!(mem.bytes() == &before[..]);
+            }
+            mem.set_word(6, 0);
+            let w = Writer::new();
+            assert_eq!(w.attach(region, PoolKind::Hp), Ok(0));
+            assert_eq!(w.alloc(id(1), 4, PoolKind::Hp), Err(Error::PoolFull));
+        }
+    }
+}
+
+/// Defect 2 of issue 10: a zero-size entry at bus address 0 in a pool that
+/// ends at 2^32 was handed out (one past the pool).
+#[test]
+fn zero_size_entry_at_bus_zero_is_corrupt() {
+    let (bus, size) = (0xffff_ff00u32, 256u32);
+    let mut mem = Mem::new(size as usize);
+    let region = mem.region(bus);
+    let w = Writer::new();
+    w.init(region, &cfg(bus, size, 2)).unwrap();
+    w.alloc(id(1), 8, PoolKind::Hp).unwrap();
+    for w0 in [1u32, 1 | 4 << 16] {
+        mem.set_word(8, w0);
+        mem.set_word(9, 0);
+        let before = mem.bytes().to_vec();
+        let mut r = Reader::new();
+        r.attach(region, PoolKind::Hp).unwrap();
+        assert_eq!(r.get(id(1), PoolKind::Hp), Err(Error::Corrupt));
+        assert_eq!(w.get(id(1), PoolKind::Hp), Err(Error::Corrupt));
+        assert_eq!(Writer::new().attach(region, PoolKind::Hp), Err(Error::Corrupt));
+        assert!(mem.bytes() == &before[..]);
+    }
+}
+
+/// Defect 1 of issue 10 without overflow checks: the first block ends at
+/// 2^32, so `addr + size` wrapped to 0 and a second block placed *before*
+/// it (overlapping) passed the order check. Re-attach must refuse it, and
+/// nothing may be allocated inside a live block.
+#[test]
+fn overlap_after_a_block_ending_at_4_gib_is_corrupt() {
+    let (bus, size) = (0xffff_ff00u32, 256u32);
+    let mut mem = Mem::new(size as usize);
+    let region = mem.region(bus);
+    let w = Writer::new();
+    w.init(region, &cfg(bus, size, 2)).unwrap();
+    let a = w.alloc(id(1), (size - 48) as u16, PoolKind::Hp).unwrap();
+    // Second entry: inside the first block.
+    mem.set_word(6, 2);
+    mem.set_word(10, 2 | 8 << 16);
+    mem.set_word(11, a.bus_addr() + 8);
+    let before = mem.bytes().to_vec();
+    let w2 = Writer::new();
+    assert_eq!(w2.attach(region, PoolKind::Hp), Err(Error::Corrupt));
+    assert_eq!(w2.alloc(id(3), 4, PoolKind::Hp), Err(Error::PoolAbsent));
+    assert!(mem.bytes() == &before[..]);
+}
+
+/// Entries straddling the pool's edges at both ends of the bus space.
+#[test]
+fn entries_straddling_the_edges_are_corrupt() {
+    for bus in bases(256) {
+        let mut mem = Mem::new(256);
+        let region = mem.region(bus);
+        let w = Writer::new();
+        w.init(region, &cfg(bus, 256, 2)).unwrap();
+        w.alloc(id(1), 8, PoolKind::Hp).unwrap();
+        let data = bus.wrapping_add(48);
+        let end = bus.wrapping_add(256);
+        for (size, addr) in [
+            (8u32, data.wrapping_sub(4)),
+            (8, end.wrapping_sub(4)),
+            (4, end),
+            (8, bus.wrapping_sub(4)),
+            (0xffff, data),
+            (4, data.wrapping_sub(256)),
+            (4, bus.wrapping_add(28)),
+        ] {
+            mem.set_word(8, 1 | size << 16);
+            mem.set_word(9, addr);
+            let mut r = Reader::new();
+            r.attach(region, PoolKind::Hp).unwrap();
+            assert_eq!(r.get(id(1), PoolKind::Hp), Err(Error::Corrupt), "bus {bus:#x}: {size} at {addr:#x}");
+            assert_eq!(Writer::new().attach(region, PoolKind::Hp), Err(Error::Corrupt));
+        }
+    }
+}
