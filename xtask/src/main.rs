@@ -5,13 +5,19 @@
 //! - `twin-test`, `dt-check`, `zephyr-check`, `cross`, `lint`, `size`: parts of `test`.
 
 mod dt;
+mod outcome;
 mod setup;
 mod size;
+mod toolchain;
 mod twin;
+mod twister;
+mod workspace;
 mod zephyr;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
+
+use outcome::{Outcome, StepResult};
 
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -75,34 +81,53 @@ const CROSS_CRATES: &[(&str, &[&str])] = &[
 ];
 
 /// A named step of `cargo xtask test`.
-type Step = (&'static str, fn() -> Result<()>);
+type Step = (&'static str, fn() -> StepResult);
+
+/// A step that either runs completely or fails.
+fn passed(r: Result<()>) -> StepResult {
+    r.map(|()| Outcome::Passed)
+}
 
 fn test_all() -> Result<()> {
     setup::all()?;
     let steps: &[Step] = &[
-        ("host tests", host_tests),
-        ("lints (clippy, rustdoc)", lint),
-        ("cross-compile", cross),
-        ("size report", size::report),
-        ("devicetree checks", dt::check),
-        ("twin scenarios", twin::test),
-        ("zephyr module checks", zephyr::check),
+        ("host tests", || passed(host_tests())),
+        ("lints (clippy, rustdoc)", || passed(lint())),
+        ("cross-compile", || passed(cross())),
+        ("size report", || passed(size::report())),
+        ("devicetree checks", || passed(dt::check())),
+        ("twin scenarios", || passed(twin::test())),
+        ("zephyr module checks", || passed(zephyr::check())),
+        ("zephyr: twister (qemu_riscv32 run, ESP32-C6 build-only)", twister::test),
     ];
     let mut failed = Vec::new();
+    let mut skipped = 0;
     for (name, step) in steps {
         eprintln!("\n==> xtask test: {name}");
         match step() {
-            Ok(()) => eprintln!("==> ok: {name}"),
+            Ok(Outcome::Passed) => eprintln!("==> ok: {name}"),
+            Ok(Outcome::Skipped(why)) => {
+                eprintln!("==> skipped: {name}: {why}");
+                skipped += 1;
+            }
             Err(e) => {
                 eprintln!("==> FAILED: {name}: {e}");
                 failed.push(*name);
             }
         }
     }
-    let passed = steps.len() - failed.len();
+    let passed = steps.len() - failed.len() - skipped;
     // One plain closing line, read by CI.
-    println!("xtask: {passed} passed, {} failed", failed.len());
+    println!("xtask: {passed} passed, {} failed, {skipped} skipped", failed.len());
     if failed.is_empty() { Ok(()) } else { Err(format!("failed steps: {}", failed.join(", ")).into()) }
+}
+
+/// A single step run on its own: says when it was skipped.
+fn report(r: StepResult) -> Result<()> {
+    if let Outcome::Skipped(why) = r? {
+        eprintln!("xtask: skipped: {why}");
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -114,12 +139,14 @@ fn main() -> ExitCode {
         Some("twin-test") => setup::all().and_then(|()| twin::test()),
         Some("dt-check") => setup::all().and_then(|()| dt::check()),
         Some("zephyr-check") => setup::all().and_then(|()| zephyr::check()),
+        Some("zephyr-test") => setup::all().and_then(|()| report(twister::test())),
+        Some("zephyr-setup") => setup::all().and_then(|()| report(twister::setup())),
         Some("cross") => setup::rustup_targets().and_then(|()| cross()),
         Some("lint") => lint(),
         Some("size") => setup::all().and_then(|()| size::report()),
         Some("setup") => setup::all(),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|cross|lint|size|setup>");
+            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|zephyr-setup|zephyr-test|cross|lint|size|setup>");
             return ExitCode::from(2);
         }
     };

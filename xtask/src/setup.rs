@@ -59,7 +59,11 @@ pub fn rustup_targets() -> Result<()> {
     Ok(())
 }
 
+/// A command on `PATH`, or (given as an absolute path) a file.
 pub fn have(cmd: &str) -> bool {
+    if cmd.starts_with('/') {
+        return Path::new(cmd).is_file();
+    }
     std::env::var_os("PATH")
         .map(|paths| std::env::split_paths(&paths).any(|d| d.join(cmd).is_file()))
         .unwrap_or(false)

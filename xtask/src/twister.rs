@@ -1,0 +1,198 @@
+//! `cargo xtask zephyr-test`: Zephyr's twister, from the workspace found, on
+//! this repository's `samples/` and `tests/`: run on `qemu_riscv32`,
+//! build-only on the ESP32-C6 DevKitC (twister builds and does not run a
+//! platform it cannot simulate). The summary names each configuration with
+//! its result.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::outcome::{Outcome, StepResult};
+use crate::workspace::{self, Workspace};
+use crate::{project_root, toolchain};
+
+/// A twister configuration's result, from `twister.json`.
+#[derive(Debug)]
+pub struct Configuration {
+    /// Scenario name (`sample.sysinfo.c_api`).
+    pub name: String,
+    /// Platform (`qemu_riscv32/qemu_virt_riscv32`).
+    pub platform: String,
+    /// twister's status (`passed`, `failed`, `error`, `filtered`, `not run`
+    /// for a successful build-only configuration, ...).
+    pub status: String,
+    /// Why, for filtered, skipped or failed configurations.
+    pub reason: Option<String>,
+}
+
+impl Configuration {
+    fn ok(&self) -> bool {
+        // "not run": built, and build-only (the ESP32-C6 here).
+        matches!(self.status.as_str(), "passed" | "not run" | "filtered" | "skipped")
+    }
+}
+
+/// The ESP32-C6 DevKitC's HP-core board target in this Zephyr: Zephyr
+/// v4.4.0 has `esp32c6_devkitc/esp32c6/hpcore` (and `/lpcore`); Zephyr 4.0
+/// has only `esp32c6_devkitc`, the HP core.
+pub fn esp32c6_devkitc(ws: &Workspace) -> &'static str {
+    let dir = ws.zephyr.join("boards/espressif/esp32c6_devkitc");
+    if dir.join("esp32c6_devkitc_hpcore.dts").is_file() {
+        "esp32c6_devkitc/esp32c6/hpcore"
+    } else {
+        "esp32c6_devkitc"
+    }
+}
+
+/// The step of `cargo xtask test`.
+pub fn test() -> StepResult {
+    let Some(ws) = workspace::find() else {
+        return Ok(Outcome::Skipped(workspace::NO_WORKSPACE.into()));
+    };
+    eprintln!("zephyr-test: {}", ws.describe());
+    let py = crate::setup::venv()?;
+    workspace::python_requirements(&ws, &py)?;
+    let tc = toolchain::find()?;
+    eprintln!("zephyr-test: toolchain: {}", tc.name);
+
+    let mut platforms = vec!["qemu_riscv32".to_string()];
+    let mut skipped = Vec::new();
+    if ws.hal_espressif().is_some() {
+        platforms.push(esp32c6_devkitc(&ws).to_string());
+    } else {
+        skipped.push("ESP32-C6 (the workspace has no modules/hal/espressif)".to_string());
+    }
+    let out = project_root().join("target/zephyr/twister-out");
+    let root = project_root();
+    let mut cmd = Command::new(&py);
+    cmd.arg(ws.zephyr.join("scripts/twister"))
+        .arg("-T")
+        .arg(root.join("samples"))
+        .arg("-T")
+        .arg(root.join("tests"))
+        .arg("--outdir")
+        .arg(&out)
+        .args(["--inline-logs", "--no-clean", "-j", &jobs()])
+        .arg("-x")
+        .arg(format!("ZEPHYR_MODULES={}", ws.zephyr_modules()));
+    for p in &platforms {
+        cmd.args(["-p", p]);
+    }
+    for c in &tc.cmake {
+        cmd.arg("-x").arg(c);
+    }
+    cmd.envs(tc.env.iter().map(|(k, v)| (k, v)))
+        .env("ZEPHYR_BASE", &ws.zephyr)
+        .env("PATH", venv_path(&py))
+        .current_dir(&ws.topdir);
+    // twister's own exit status is checked below through its report, so that
+    // every configuration is listed even when one fails.
+    let status = cmd.status().map_err(|e| format!("twister: {e}"))?;
+    let configs = read_report(&out.join("twister.json"))?;
+    print_summary(&configs);
+    let failed: Vec<&Configuration> = configs.iter().filter(|c| !c.ok()).collect();
+    if !failed.is_empty() || !status.success() {
+        return Err(format!(
+            "twister: {} of {} configurations failed (exit {status})",
+            failed.len(),
+            configs.len()
+        )
+        .into());
+    }
+    let ran = configs.iter().filter(|c| c.status == "passed").count();
+    if ran == 0 {
+        return Err("twister ran no configuration".into());
+    }
+    let dirs = build_dirs(&out, &configs);
+    eprintln!("zephyr-test: {} build directories", dirs.len());
+    match skipped.is_empty() {
+        true => Ok(Outcome::Passed),
+        false => Ok(Outcome::Skipped(format!("partly: {}", skipped.join("; ")))),
+    }
+}
+
+/// Twister's jobs: one per core (it runs builds side by side).
+fn jobs() -> String {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).to_string()
+}
+
+/// `PATH` with the venv's `bin/` first, so twister's `west`, `cmake` and
+/// Python tools come from the venv.
+fn venv_path(py: &Path) -> std::ffi::OsString {
+    let bin = py.parent().map(Path::to_path_buf).unwrap_or_default();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![bin];
+    paths.extend(std::env::split_paths(&rest));
+    std::env::join_paths(paths).unwrap_or(rest)
+}
+
+/// Every configuration of a `twister.json` report.
+pub fn read_report(path: &Path) -> crate::Result<Vec<Configuration>> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text)?;
+    let suites = json["testsuites"].as_array().ok_or("twister.json: no testsuites")?;
+    Ok(suites
+        .iter()
+        .map(|s| Configuration {
+            name: s["name"].as_str().unwrap_or("?").to_string(),
+            platform: s["platform"].as_str().unwrap_or("?").to_string(),
+            status: s["status"].as_str().unwrap_or("?").to_string(),
+            reason: s["reason"].as_str().map(str::to_string),
+        })
+        .collect())
+}
+
+fn print_summary(configs: &[Configuration]) {
+    eprintln!("zephyr-test: twister configurations:");
+    for c in configs {
+        let what = match c.status.as_str() {
+            "passed" => "passed (built and run)".to_string(),
+            "not run" => "built (build-only)".to_string(),
+            other => other.to_string(),
+        };
+        let why = c.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+        eprintln!("  {:<48} {:<40} {what}{why}", c.name, c.platform);
+    }
+}
+
+/// The build directories of configurations that built.
+fn build_dirs(out: &Path, configs: &[Configuration]) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for c in configs.iter().filter(|c| matches!(c.status.as_str(), "passed" | "not run")) {
+        // twister-out/<platform with / as _>/<path>/<scenario>
+        let platform = c.platform.replace('/', "_");
+        let mut found = Vec::new();
+        find_named(&out.join(&platform), &c.name, &mut found);
+        dirs.extend(found.into_iter().filter(|d| d.join("zephyr/zephyr.dts").is_file()));
+    }
+    dirs
+}
+
+fn find_named(dir: &Path, name: &str, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if !p.is_dir() {
+            continue;
+        }
+        if p.file_name().is_some_and(|n| n == name) {
+            out.push(p);
+        } else if !p.ends_with("zephyr") {
+            find_named(&p, name, out);
+        }
+    }
+}
+
+/// `cargo xtask zephyr-setup`: find or create the workspace, install what
+/// the Zephyr steps need.
+pub fn setup() -> StepResult {
+    let py = crate::setup::venv()?;
+    let Some(ws) = workspace::setup(&py)? else {
+        return Ok(Outcome::Skipped(workspace::NO_WORKSPACE.into()));
+    };
+    eprintln!("zephyr-setup: {}", ws.describe());
+    workspace::python_requirements(&ws, &py)?;
+    let tc = toolchain::find()?;
+    eprintln!("zephyr-setup: toolchain: {}", tc.name);
+    Ok(Outcome::Passed)
+}
