@@ -75,6 +75,7 @@ mod cache;
 mod error;
 pub mod format;
 mod id;
+pub mod inspect;
 mod reader;
 mod region;
 mod table;
