@@ -119,6 +119,11 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
+/// `(name, range)` of every allocated (`SHF_ALLOC`), non-empty section of an
+/// ELF image, in section-header order: what [`Devicetree::check_elf`] checks
+/// against the pools (for tools that draw an image next to them, such as
+/// the `amp-sysinfo map` inspector).
+pub use elf::allocated_sections;
 pub use emit::carve;
 pub use error::{Error, NodeName, Range};
 pub use pools::{kind_value, Pool, SubCore, POOL_PROPERTIES};
