@@ -15,9 +15,13 @@
  *     published complete, so allocation after the sub core has booted is safe;
  *   - every call that returns NULL (or -1) records why:
  *     esp_amp_sys_info_last_error();
- *   - esp_amp_sys_info_alloc() zero-fills the block and refuses ids
- *     0xff06..0xffff (the six named reserved ids stay allowed, for the
- *     internal services that ESP-AMP allocates through this same function).
+ *   - esp_amp_sys_info_alloc() zero-fills the block. Ids: every id but
+ *     0xffff (SYS_INFO_ID_MAX) is accepted by alloc and get, the reserved
+ *     range 0xff00..0xfffe included: "the upper half is reserved for ESP-AMP
+ *     internal use", and ESP-AMP's internal users are C components calling
+ *     this same API; applications keep to 0x0000..0xfeff;
+ *   - a `cap` other than SYS_INFO_CAP_HP (0) or SYS_INFO_CAP_RTC (1) is an
+ *     error in every function: NULL / -1 with "invalid cap (...)".
  *
  * Main-core builds (default) format the pools in esp_amp_sys_info_init() and
  * allocate; sub-core builds (cargo feature `sub-core`) attach to the tables in
@@ -83,13 +87,22 @@ void *esp_amp_sys_info_get(uint16_t info_id, uint16_t *size, esp_amp_sys_info_ca
  * @retval 0 if successful
  * @retval -1 on error (reason: esp_amp_sys_info_last_error()); a sub core
  *         gets -1 with "no valid table (not ready)" until the main core has
- *         formatted the pool, and may retry.
+ *         formatted the pool, and may retry. After -1 no pool is open (get
+ *         and alloc give "pool absent"), never one of an earlier init; the
+ *         pools given to esp_amp_sys_info_set_pool() stay, for the retry.
+ *         Needs esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, ...) first: the
+ *         Zephyr module's glue does it from the devicetree before main();
+ *         bare-metal glue makes that one call itself.
  */
 int esp_amp_sys_info_init(void);
 
 /**
  * Print every pool's table (id, size, bus address of each block) through the
- * log sink (esp_amp_sys_info_set_log()) and the Rust `log` crate.
+ * log sink (esp_amp_sys_info_set_log()) and the Rust `log` crate. On Zephyr
+ * the module's glue sets the sink to printk before main(), so this prints to
+ * the console by default; on bare metal the platform glue calls
+ * esp_amp_sys_info_set_log() once with its console's line printer (without
+ * a sink and without the `log` feature nothing is printed).
  */
 void esp_amp_sys_info_dump(void);
 
@@ -105,7 +118,12 @@ void esp_amp_sys_info_dump(void);
  * and `size` must be 16-byte aligned; the memory must stay valid and be used
  * for nothing else. `max_entries` is the table capacity when the main core
  * formats the pool (0: the default, 16); a sub core reads it from the table.
- * Calling it again replaces the pool's configuration (call init again).
+ * A main core refuses a `max_entries` whose table and one 4-byte block do
+ * not fit in `size` ("pool too small for its table"). The bus range may end
+ * exactly at 4 GiB, not past it.
+ * Every call, failed or not, first forgets pool `cap` (its description and
+ * the table init opened with it): after a failure the library has no such
+ * pool ("pool absent"), never the old one; after a success, call init again.
  *
  * @retval 0 if successful
  * @retval -1 on error (reason: esp_amp_sys_info_last_error())

@@ -2,8 +2,10 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * Zephyr glue of the C API (CONFIG_ESP_AMP_SYS_INFO_C_API): the critical
- * section the library runs its allocations in, and the pools of the build's
- * devicetree handed to the library before main() runs.
+ * section the library runs its allocations in, the console as the library's
+ * default log sink (so esp_amp_sys_info_dump() prints through printk, as
+ * ESP-AMP's does), and the pools of the build's devicetree handed to the
+ * library and formatted before main() runs (SYS_INIT, APPLICATION level).
  */
 
 #include <errno.h>
@@ -36,8 +38,14 @@ void esp_amp_sys_info_port_critical_exit(uint32_t state)
 	irq_unlock((unsigned int)state);
 }
 
-/* The library's dump lines and error reasons go to the console. */
-static void esp_amp_sys_info_log_line(const char *line)
+/*
+ * The library's dump lines and error reasons go to the console: the default
+ * sink, set before anything else. Not static, so that an application (or the
+ * module's test) that installs its own sink can put this one back.
+ */
+void esp_amp_sys_info_zephyr_printk_line(const char *line);
+
+void esp_amp_sys_info_zephyr_printk_line(const char *line)
 {
 	printk("%s\n", line);
 }
@@ -58,7 +66,7 @@ static int esp_amp_sys_info_zephyr_init(void)
 {
 	int err;
 
-	esp_amp_sys_info_set_log(esp_amp_sys_info_log_line);
+	esp_amp_sys_info_set_log(esp_amp_sys_info_zephyr_printk_line);
 
 	err = esp_amp_sys_info_set_node(SYS_INFO_CAP_HP, DT_NODE_FULL_NAME(SYSINFO_HP_NODE),
 					DT_REG_ADDR(SYSINFO_HP_NODE), DT_REG_SIZE(SYSINFO_HP_NODE),
@@ -72,6 +80,9 @@ static int esp_amp_sys_info_zephyr_init(void)
 					DT_REG_ADDR(SYSINFO_RTC_NODE), DT_REG_SIZE(SYSINFO_RTC_NODE),
 					SYSINFO_MAX_ENTRIES(SYSINFO_RTC_NODE));
 	if (err != 0) {
+		/* The library now has no RTC pool and no open HP pool: main()
+		 * sees "pool absent", never a half-configured state.
+		 */
 		return err;
 	}
 #endif

@@ -42,24 +42,27 @@ fn status(op: Op, result: Result<(), Failure>) -> c_int {
     }
 }
 
-/// The ids `esp_amp_sys_info_alloc` takes: user ids (0x0000..=0xfeff) and
-/// the six named reserved ids, which ESP-AMP's own services allocate through
-/// this same function. The rest of the reserved range, and 0xffff, are
-/// refused with "reserved id".
+/// The ids `esp_amp_sys_info_alloc` and `esp_amp_sys_info_get` take: every
+/// id but 0xffff (`SYS_INFO_ID_MAX`, never a valid entry), which gives
+/// "reserved id". The reserved range 0xff00..=0xfffe ("the upper half is
+/// reserved for ESP-AMP internal use") is open through the C API because
+/// ESP-AMP's internal users (its event, virtqueue, PM and system components)
+/// are C code calling this same API, and the library cannot tell them from
+/// an application; keeping out of that range is the application's side of
+/// the contract, as in ESP-AMP. (The Rust API does check it: `Id::new`
+/// refuses reserved ids, `Id::from_raw` is for internal services.)
 ///
 /// ```
 /// use amp_sysinfo::{Error, Id};
 /// use amp_sysinfo_capi::api::alloc_id;
 /// assert_eq!(alloc_id(0x0001), Ok(Id::new(1).unwrap()));
 /// assert_eq!(alloc_id(0xff05), Ok(Id::PM));
-/// assert_eq!(alloc_id(0xff06), Err(Error::ReservedId));
+/// assert_eq!(alloc_id(0xff06).map(Id::raw), Ok(0xff06));
+/// assert_eq!(alloc_id(0xfffe).map(Id::raw), Ok(0xfffe));
 /// assert_eq!(alloc_id(0xffff), Err(Error::ReservedId));
 /// ```
 pub fn alloc_id(raw: u16) -> Result<Id, amp_sysinfo::Error> {
-    match Id::new(raw) {
-        Ok(id) => Ok(id),
-        Err(e) => Id::RESERVED.into_iter().find(|r| r.raw() == raw).ok_or(e),
-    }
+    Id::from_raw(raw)
 }
 
 /// Allocates a zero-filled, 4-byte aligned block of `size` bytes with id
@@ -89,8 +92,7 @@ pub unsafe extern "C" fn esp_amp_sys_info_get(
     cap: esp_amp_sys_info_cap_t,
 ) -> *mut c_void {
     let result = kind_of(cap).and_then(|kind| {
-        let id = Id::from_raw(info_id)?;
-        Ok(pools::get(id, kind)?)
+        Ok(pools::get(alloc_id(info_id)?, kind)?)
     });
     if let (Ok(block), false) = (&result, size.is_null()) {
         // SAFETY: non-null, and valid for a write by the caller's contract.

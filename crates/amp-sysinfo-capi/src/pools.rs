@@ -3,8 +3,8 @@
 
 use core::cell::Cell;
 
-use amp_sysinfo::format::DEFAULT_MAX_ENTRIES;
-use amp_sysinfo::{Block, Error, Id, PoolKind, Region};
+use amp_sysinfo::format::{BLOCK_ALIGN, DEFAULT_MAX_ENTRIES};
+use amp_sysinfo::{table_bytes, Block, Error, Id, PoolKind, Region};
 use critical_section::Mutex;
 
 use crate::report::Failure;
@@ -36,6 +36,31 @@ pub unsafe fn configure(
     size: u32,
     max_entries: u16,
 ) -> Result<(), Failure> {
+    // Whatever the outcome, the pool's old description and the table this
+    // core opened with it are gone: a failed call leaves no pool (never the
+    // old one), a successful one a pool that `init` must open.
+    // SAFETY: forwarded to our caller (see above).
+    let setting = unsafe { describe(local, bus_base, size, max_entries) };
+    critical_section::with(|cs| {
+        let cell = SETTINGS.borrow(cs);
+        let mut all = cell.get();
+        all[kind as usize] = setting.ok();
+        cell.set(all);
+    });
+    side::detach(kind)?;
+    setting.map(|_| ())
+}
+
+/// The checked description of a pool.
+///
+/// # Safety
+/// As for [`configure`].
+unsafe fn describe(
+    local: *mut u8,
+    bus_base: u32,
+    size: u32,
+    max_entries: u16,
+) -> Result<PoolSetting, Failure> {
     if local.is_null() {
         return Err(Failure::NullPointer);
     }
@@ -46,16 +71,16 @@ pub unsafe fn configure(
     } else {
         max_entries
     };
-    critical_section::with(|cs| {
-        let cell = SETTINGS.borrow(cs);
-        let mut all = cell.get();
-        all[kind as usize] = Some(PoolSetting {
-            region,
-            max_entries,
-        });
-        cell.set(all);
-    });
-    Ok(())
+    // The main core formats with this capacity: refuse a table that does not
+    // fit with a block now, not at `init` (a sub core reads the capacity
+    // from the table instead).
+    if !cfg!(feature = "sub-core") && table_bytes(max_entries) + BLOCK_ALIGN > size as usize {
+        return Err(Failure::Core(Error::PoolTooSmall));
+    }
+    Ok(PoolSetting {
+        region,
+        max_entries,
+    })
 }
 
 /// The configured pools, HP first.
@@ -65,16 +90,32 @@ pub fn settings() -> [Option<PoolSetting>; 2] {
 
 /// Runs `f` on every configured pool; the HP pool is required (every chip
 /// has it and ESP-AMP's own services live there), the RTC pool optional.
+/// Checks that the HP pool is there before calling `f` at all.
 fn each_pool(mut f: impl FnMut(PoolKind, PoolSetting) -> Result<(), Error>) -> Result<(), Failure> {
     let all = settings();
+    if all[PoolKind::Hp as usize].is_none() {
+        return Err(Failure::Core(Error::PoolAbsent));
+    }
     for kind in PoolKind::ALL {
-        match all[kind as usize] {
-            Some(setting) => f(kind, setting)?,
-            None if kind == PoolKind::Hp => return Err(Failure::Core(Error::PoolAbsent)),
-            None => {}
+        if let Some(setting) = all[kind as usize] {
+            f(kind, setting)?;
         }
     }
     Ok(())
+}
+
+/// Opens every configured pool (`side::open`); on any failure no pool stays
+/// open, so lookups give "pool absent" instead of using an older table.
+pub fn init() -> Result<(), Failure> {
+    let result = side::open();
+    if result.is_err() {
+        for kind in PoolKind::ALL {
+            // The failure being reported is `result`'s; `Busy` cannot happen
+            // here (nothing holds the state between calls).
+            let _ = side::detach(kind);
+        }
+    }
+    result
 }
 
 #[cfg(not(feature = "sub-core"))]
@@ -87,8 +128,10 @@ mod side {
     /// The main core's allocator.
     static WRITER: Writer = Writer::new();
 
-    /// Formats every configured pool.
-    pub fn init() -> Result<(), Failure> {
+    /// Formats every configured pool. `configure` checked that each table
+    /// fits and `each_pool` that the HP pool is there, so formatting does
+    /// not stop half-way.
+    pub fn open() -> Result<(), Failure> {
         each_pool(|kind, setting| {
             let cfg = PoolConfig {
                 kind,
@@ -98,6 +141,11 @@ mod side {
             };
             WRITER.init(setting.region, &cfg)
         })
+    }
+
+    /// Forgets the `kind` pool.
+    pub fn detach(kind: PoolKind) -> Result<(), Failure> {
+        WRITER.detach(kind).map(|_| ()).map_err(Failure::Core)
     }
 
     /// Allocates and publishes a zero-filled block.
@@ -134,9 +182,21 @@ mod side {
     /// critical-section mutex, borrowed with `try_borrow*` (never panics).
     static READER: Mutex<RefCell<Reader>> = Mutex::new(RefCell::new(Reader::new()));
 
+    /// Forgets the `kind` pool.
+    pub fn detach(kind: PoolKind) -> Result<(), Failure> {
+        critical_section::with(|cs| {
+            let mut reader = READER
+                .borrow(cs)
+                .try_borrow_mut()
+                .map_err(|_| Failure::Core(Error::Busy))?;
+            reader.detach(kind);
+            Ok(())
+        })
+    }
+
     /// Attaches to every configured pool (`NotReady` until the main core
     /// has formatted it).
-    pub fn init() -> Result<(), Failure> {
+    pub fn open() -> Result<(), Failure> {
         critical_section::with(|cs| {
             let mut reader = READER
                 .borrow(cs)
@@ -177,7 +237,7 @@ mod side {
     }
 }
 
-pub use side::{dump, init};
+pub use side::dump;
 
 #[cfg(not(feature = "sub-core"))]
 pub use side::alloc;

@@ -9,8 +9,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::{build_program, run, scratch, stderr, stdout, Side};
 
 const POOL_SIZE: usize = 4096;
@@ -192,12 +190,23 @@ fn c_api_error_paths_from_c() {
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.parse().ok())
         .expect("c_errors prints its check count");
-    assert!(checks >= 70, "only {checks} checks ran");
+    assert!(checks >= 100, "only {checks} checks ran");
 }
 
-/// The `.inc` files are the spec's snippets byte for byte. The spec lives
-/// outside the repository (`../shared/seeds/`); where it is absent (a clone
-/// elsewhere) the test checks the snippets' key lines instead.
+/// The sub-core library after failed `set_pool`/`init` calls: no pool,
+/// never the old one (issue 10).
+#[test]
+fn sub_core_state_after_failures_from_c() {
+    let dir = scratch("c-state-sub");
+    let exe = build_program("c_state_sub.c", Side::Sub, &dir);
+    let out = run(&exe, &[]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).starts_with("c_state_sub: "), "{}", stdout(&out));
+}
+
+/// The `.inc` files hold the spec's snippets; the spec itself lives outside
+/// the repository and is not read by any test, so the snippets' key lines
+/// are checked.
 #[test]
 fn snippets_are_the_seed_verbatim() {
     let dir = common::c_dir();
@@ -207,18 +216,4 @@ fn snippets_are_the_seed_verbatim() {
         "Person_t *person = (Person_t *) esp_amp_sys_info_alloc(SYS_INFO_ID_PERSON_1, sizeof(Person_t), SYS_INFO_CAP_HP);"
     ));
     assert!(sub.contains("Person_t *person = (Person_t *) esp_amp_sys_info_get(SYS_INFO_ID_PERSON_1, NULL, SYS_INFO_CAP_HP);"));
-    let seed = common::repo_root().join("../shared/seeds/000_c50211d52183a60f.txt");
-    match std::fs::read_to_string(Path::new(&seed)) {
-        Ok(text) => {
-            assert!(
-                text.contains(&format!("```c\n{main}```")),
-                "seed_main_snippet.inc differs from the spec"
-            );
-            assert!(
-                text.contains(&format!("```c\n{sub}```")),
-                "seed_sub_snippet.inc differs from the spec"
-            );
-        }
-        Err(_) => eprintln!("note: {} not found; checked key lines only", seed.display()),
-    }
 }

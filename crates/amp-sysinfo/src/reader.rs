@@ -174,6 +174,13 @@ impl<C: CacheSync> Reader<C> {
         Ok(count)
     }
 
+    /// Forgets the `kind` pool: later lookups in it give
+    /// [`Error::PoolAbsent`] until the next successful `attach`. Returns
+    /// whether a pool was attached.
+    pub fn detach(&mut self, kind: PoolKind) -> bool {
+        self.pools[kind.index()].take().is_some()
+    }
+
     /// The published block with `id` in the `kind` pool.
     ///
     /// [`Error::NotFound`] until the main core publishes it;

@@ -133,6 +133,13 @@ impl<C: CacheSync> Writer<C> {
         })
     }
 
+    /// Forgets the `kind` pool (its memory is left as it is): later calls
+    /// for it give [`Error::PoolAbsent`] until the next `init` or `attach`.
+    /// Returns whether a pool was there.
+    pub fn detach(&self, kind: PoolKind) -> Result<bool, Error> {
+        self.with(|pools| Ok(pools[kind.index()].take().is_some()))
+    }
+
     /// Allocates a zero-filled, 4-byte aligned block of `size` bytes for `id`
     /// in the `kind` pool and publishes it.
     pub fn alloc(&self, id: Id, size: u16, kind: PoolKind) -> Result<Block, Error> {

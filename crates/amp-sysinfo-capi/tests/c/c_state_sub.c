@@ -1,0 +1,120 @@
+/*
+ * The sub-core library's state after failures (issue 10): a failed
+ * esp_amp_sys_info_set_pool() or esp_amp_sys_info_init() leaves the library
+ * with no pool, never the old one. The tables are written here by hand, in
+ * the wire format of docs/format.md, as a main core would have left them.
+ * Prints "c_state_sub: N checks passed" or the failures and exits 1.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "esp_amp_sys_info.h"
+
+#define BUS_A 0x4087c000u
+#define BUS_B 0x40880000u
+
+static _Alignas(16) uint8_t s_a[256];
+static _Alignas(16) uint8_t s_b[256];
+
+static int s_checks, s_failures;
+
+#define CHECK(cond)                                                                   \
+    do {                                                                              \
+        s_checks++;                                                                   \
+        if (!(cond)) {                                                                \
+            s_failures++;                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n", __FILE__, \
+                    __LINE__, #cond, esp_amp_sys_info_last_error());                  \
+        }                                                                             \
+    } while (0)
+
+#define REASON(text) CHECK(strcmp(esp_amp_sys_info_last_error(), (text)) == 0)
+
+static void put_word(uint8_t *pool, unsigned index, uint32_t value)
+{
+    memcpy(pool + 4 * index, &value, 4);
+}
+
+/* An HP table of 2 entries with one published block (id 1, 8 bytes). */
+static void format_hp(uint8_t *pool, uint32_t bus, uint32_t size)
+{
+    uint32_t w[5] = {0x49535953u, 1u | 2u << 16, 0u | 1u << 8, size, bus};
+    memset(pool, 0, size);
+    for (unsigned i = 0; i < 5; i++) {
+        put_word(pool, i, w[i]);
+    }
+    put_word(pool, 5, 0x5a5ac3c3u ^ w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4]);
+    put_word(pool, 6, 1);
+    put_word(pool, 8, 1u | 8u << 16);
+    put_word(pool, 9, bus + 48);
+}
+
+int main(void)
+{
+    format_hp(s_a, BUS_A, sizeof(s_a));
+    CHECK(esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, s_a, BUS_A, sizeof(s_a), 0) == 0);
+    CHECK(esp_amp_sys_info_init() == 0);
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == s_a + 48);
+
+    /* The issue's sequence: set_pool(B) succeeds, init fails (B is not
+     * formatted yet): no pointer into A any more. */
+    CHECK(esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, s_b, BUS_B, sizeof(s_b), 0) == 0);
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
+    REASON("pool absent");
+    CHECK(esp_amp_sys_info_init() == -1);
+    REASON("no valid table (not ready)");
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
+    REASON("pool absent");
+
+    /* Retrying once the main core has formatted B works. */
+    format_hp(s_b, BUS_B, sizeof(s_b));
+    CHECK(esp_amp_sys_info_init() == 0);
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == s_b + 48);
+
+    /* An RTC pool that is not ready fails init as a whole: the HP pool,
+     * which did attach, is dropped too. */
+    static _Alignas(16) uint8_t s_rtc[128];
+    CHECK(esp_amp_sys_info_set_pool(SYS_INFO_CAP_RTC, s_rtc, 0x50003000u, sizeof(s_rtc), 0) == 0);
+    CHECK(esp_amp_sys_info_init() == -1);
+    REASON("no valid table (not ready)");
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
+    REASON("pool absent");
+
+    /* A failed set_pool: that pool is gone, init has no HP pool. */
+    CHECK(esp_amp_sys_info_set_pool(SYS_INFO_CAP_RTC, s_rtc, 0x50003000u, 100, 0) == -1);
+    REASON("bad alignment");
+    CHECK(esp_amp_sys_info_init() == 0);
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == s_b + 48);
+    CHECK(esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, s_a + 4, BUS_A, 128, 0) == -1);
+    REASON("bad alignment");
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
+    REASON("pool absent");
+    CHECK(esp_amp_sys_info_init() == -1);
+    REASON("pool absent");
+
+    /* Cap values other than 0 and 1 are an error, never a pool. */
+    CHECK(esp_amp_sys_info_set_pool((esp_amp_sys_info_cap_t)2, s_a, BUS_A, sizeof(s_a), 0) == -1);
+    REASON("invalid cap (neither SYS_INFO_CAP_HP nor SYS_INFO_CAP_RTC)");
+    CHECK(esp_amp_sys_info_get(1, NULL, (esp_amp_sys_info_cap_t)2) == NULL);
+    REASON("invalid cap (neither SYS_INFO_CAP_HP nor SYS_INFO_CAP_RTC)");
+
+    /* A zero-size or misaligned entry is never handed out. */
+    CHECK(esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, s_a, BUS_A, sizeof(s_a), 0) == 0);
+    CHECK(esp_amp_sys_info_init() == 0);
+    put_word(s_a, 8, 1u);
+    put_word(s_a, 9, BUS_A + sizeof(s_a));
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
+    REASON("table corrupt or for another pool");
+    put_word(s_a, 8, 1u | 8u << 16);
+    put_word(s_a, 9, BUS_A + 50);
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
+    REASON("table corrupt or for another pool");
+
+    if (s_failures != 0) {
+        fprintf(stderr, "c_state_sub: %d of %d checks failed\n", s_failures, s_checks);
+        return 1;
+    }
+    printf("c_state_sub: %d checks passed\n", s_checks);
+    return 0;
+}
