@@ -5,6 +5,7 @@
 //! - `twin-test`, `dt-check`, `zephyr-check`, `cross`, `lint`, `size`: parts of `test`.
 
 mod dt;
+mod nopanic;
 mod outcome;
 mod setup;
 mod size;
@@ -95,6 +96,7 @@ fn test_all() -> Result<()> {
         ("lints (clippy, rustdoc)", || passed(lint())),
         ("cross-compile", || passed(cross())),
         ("size report", || passed(size::report())),
+        ("no panic path in sub-core images", nopanic::check),
         ("devicetree checks", || passed(dt::check())),
         ("twin scenarios", || passed(twin::test())),
         ("zephyr module checks", || passed(zephyr::check())),
@@ -144,9 +146,10 @@ fn main() -> ExitCode {
         Some("cross") => setup::rustup_targets().and_then(|()| cross()),
         Some("lint") => lint(),
         Some("size") => setup::all().and_then(|()| size::report()),
+        Some("nopanic") => setup::all().and_then(|()| report(nopanic::check())),
         Some("setup") => setup::all(),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|zephyr-setup|zephyr-test|cross|lint|size|setup>");
+            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|zephyr-setup|zephyr-test|cross|lint|size|nopanic|setup>");
             return ExitCode::from(2);
         }
     };

@@ -238,7 +238,15 @@ pub(crate) fn find_reply<C: CacheSync>(
     let words = block
         .atomic_words()
         .map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
-    words[0].store(ReplyState::Attached as u32, Ordering::Release);
+    // `first()`, not `[0]`: no panic path in the sub image (docs/reliability.md).
+    words
+        .first()
+        .ok_or(DemoError::Sysinfo {
+            step: "reply state word",
+            id: Some(REPLY.raw()),
+            error: Error::SizeMismatch,
+        })?
+        .store(ReplyState::Attached as u32, Ordering::Release);
     let _ = writeln!(
         out,
         "found reply {:#06x} at {:#010x}; told the main core",
@@ -253,12 +261,19 @@ pub(crate) fn find_reply<C: CacheSync>(
 pub(crate) fn finish(reply: &Shared<Reply>, findings: &Reply) -> Result<(), DemoError> {
     let block = reply.block();
     block
-        .write(4, &findings.as_bytes()[4..])
+        .write(4, findings.as_bytes().get(4..).unwrap_or(&[]))
         .map_err(DemoError::sysinfo("write the reply", Some(REPLY)))?;
     let words = block
         .atomic_words()
         .map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
-    words[0].store(ReplyState::Done as u32, Ordering::Release);
+    words
+        .first()
+        .ok_or(DemoError::Sysinfo {
+            step: "reply state word",
+            id: Some(REPLY.raw()),
+            error: Error::SizeMismatch,
+        })?
+        .store(ReplyState::Done as u32, Ordering::Release);
     Ok(())
 }
 
@@ -267,7 +282,10 @@ fn is_zeroed(block: &Block) -> bool {
     let mut offset = 0;
     while offset < block.size() as usize {
         let n = (block.size() as usize - offset).min(buf.len());
-        if block.read(offset, &mut buf[..n]).is_err() || buf[..n].iter().any(|&b| b != 0) {
+        let Some(part) = buf.get_mut(..n) else {
+            return false;
+        };
+        if block.read(offset, part).is_err() || part.iter().any(|&b| b != 0) {
             return false;
         }
         offset += n;
@@ -378,7 +396,10 @@ struct Msg {
 
 impl Msg {
     fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("?")
+        self.buf
+            .get(..self.len)
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .unwrap_or("?")
     }
 }
 
@@ -388,11 +409,13 @@ impl Write for Msg {
         for c in s.chars() {
             let mut tmp = [0u8; 4];
             let bytes = c.encode_utf8(&mut tmp).as_bytes();
-            if self.len + bytes.len() > self.buf.len() {
-                break;
+            // Checked slicing: no panic path in the sub image.
+            let end = self.len.saturating_add(bytes.len());
+            match self.buf.get_mut(self.len..end) {
+                Some(dst) => dst.iter_mut().zip(bytes).for_each(|(d, b)| *d = *b),
+                None => break,
             }
-            self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-            self.len += bytes.len();
+            self.len = end;
         }
         Ok(())
     }

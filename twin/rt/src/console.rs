@@ -41,7 +41,7 @@ impl Console {
         raw_write(b"[");
         raw_write(self.tag.as_bytes());
         raw_write(b"] ");
-        raw_write(&self.buf[..self.len]);
+        raw_write(self.buf.get(..self.len).unwrap_or(&[]));
         raw_write(b"\n");
         lock.store(0, Ordering::Release);
         self.len = 0;
@@ -54,12 +54,15 @@ impl fmt::Write for Console {
             if b == b'\n' {
                 self.flush_line();
             } else {
-                if self.len == LINE {
+                if self.len >= LINE {
                     // Too long for one line: break it rather than lose it.
                     self.flush_line();
                 }
-                self.buf[self.len] = b;
-                self.len += 1;
+                // `get_mut`, not indexing: no panic path in the images.
+                if let Some(slot) = self.buf.get_mut(self.len) {
+                    *slot = b;
+                    self.len += 1;
+                }
             }
         }
         Ok(())

@@ -37,7 +37,7 @@ fn main() -> ! {
     let mut out = Console::new("sub ");
     let scenario = scenario::from_word(twin_rt::mmio::scenario()).unwrap_or(scenario::NORMAL);
     let _ = writeln!(out, "twin sub image on hart 1: started");
-    let pools = twin_pools();
+    let pools = twin_pools(&mut out);
     let result = match scenario {
         scenario::STRESS | scenario::TORN => stress(&pools, &mut out),
         scenario::RETAINED => retained(&pools, &mut out),
@@ -56,12 +56,27 @@ fn main() -> ! {
     }
 }
 
-fn twin_pools() -> Pools {
+/// The devicetree's pools; a bad one ends the run with a FAIL line (no
+/// panic: the sub image links no panic path, checked by `cargo xtask nopanic`).
+fn twin_pools(out: &mut Console) -> Pools {
     // SAFETY: the devicetree reserves both pools and the build cuts them out
     // of both images' RAM; only SysInfo uses them.
-    let pool = |cfg| unsafe { Pool::identity(cfg) }.unwrap_or_else(|e| panic!("pool {cfg:?}: {e}"));
-    Pools::new(pool(pools::HP_POOL), pools::RTC_POOL.map(pool))
-        .unwrap_or_else(|e| panic!("pools: {e}"))
+    let pool = |cfg| unsafe { Pool::identity(cfg) };
+    let pools = pool(pools::HP_POOL).and_then(|hp| {
+        let rtc = match pools::RTC_POOL.map(pool) {
+            Some(Ok(rtc)) => Some(rtc),
+            Some(Err(e)) => return Err(e),
+            None => None,
+        };
+        Pools::new(hp, rtc)
+    });
+    match pools {
+        Ok(pools) => pools,
+        Err(e) => {
+            let _ = writeln!(out, "FAIL: pools from the devicetree: {e}");
+            twin_rt::exit(EXIT_SUB_FAILED)
+        }
+    }
 }
 
 fn check(pools: &Pools, out: &mut Console, round: u32) -> Result<(), DemoError> {

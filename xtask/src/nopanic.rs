@@ -1,0 +1,174 @@
+//! `cargo xtask nopanic`: no sub-core image links a panic path (issue 10).
+//!
+//! Builds every sub-core image the project has, for the LP core's target
+//! (`riscv32imac`), and lists its symbols with `riscv64-unknown-elf-nm -C`:
+//!
+//! - the size probe (`crates/amp-sysinfo/size-probe`: `Reader::attach`,
+//!   `Reader::get`, `Writer::alloc`), once as shipped (release: no overflow
+//!   checks) and once with `-C overflow-checks=on`, so that an unchecked `+`
+//!   in the core's address arithmetic, which release builds would let wrap
+//!   silently, shows up as `panic_const_add_overflow`;
+//! - the twin's sub image (`twin/sub`, release);
+//! - the C API's sub-core library (`--features sub-core,port-critical-section`,
+//!   LTO'd staticlib) linked into the C probe `tests/c/probe_sub_core.c`.
+//!
+//! An image fails if any symbol of `core` that panics is left in it
+//! (`core::panicking::*`, `panic_bounds_check`, `slice_index_fail`,
+//! `unwrap_failed`, `len_mismatch_fail`, ...). The image's own
+//! `#[panic_handler]` may stay: rustc needs one, and with nothing calling it
+//! it is dead code.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::outcome::{Outcome, StepResult};
+use crate::{cargo, project_root, run, Result};
+
+const TARGET: &str = "riscv32imac-unknown-none-elf";
+const NM: &str = "riscv64-unknown-elf-nm";
+const GCC: &str = "riscv64-unknown-elf-gcc";
+
+/// Where this step builds: `$CARGO_TARGET_DIR/nopanic`, else `target/nopanic`.
+fn target_base() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| project_root().join("target"))
+        .join("nopanic")
+}
+
+/// True for a symbol (demangled) that is part of `core`'s panic machinery.
+pub fn is_panic_symbol(name: &str) -> bool {
+    name.contains("core::panicking")
+        || (name.starts_with("core::") && (name.contains("panic") || name.contains("_fail")))
+}
+
+/// The (demangled, possibly spaced) name of an `nm -C` line:
+/// `addr type name`, or `type name` for an undefined symbol.
+fn symbol_name(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    let (first, rest) = line.split_once(' ')?;
+    if first.len() == 1 {
+        return Some(rest);
+    }
+    rest.split_once(' ').map(|(_kind, name)| name)
+}
+
+/// The panic symbols `nm -C` lists for `elf`.
+fn panic_symbols(elf: &Path) -> Result<Vec<String>> {
+    let out = Command::new(NM).arg("-C").arg(elf).output().map_err(|e| format!("{NM}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{NM} failed on {}", elf.display()).into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(symbol_name)
+        .filter(|name| is_panic_symbol(name))
+        .map(str::to_owned)
+        .collect())
+}
+
+fn size_probe(overflow_checks: bool) -> Result<PathBuf> {
+    let dir = target_base().join(if overflow_checks { "size-probe-oc" } else { "size-probe" });
+    let mut cmd = cargo();
+    cmd.current_dir(project_root().join("crates/amp-sysinfo/size-probe"))
+        .args(["build", "--quiet", "--release", "--target", TARGET])
+        .env("CARGO_TARGET_DIR", &dir);
+    if overflow_checks {
+        cmd.env("RUSTFLAGS", "-C overflow-checks=on");
+    }
+    run(&mut cmd)?;
+    Ok(dir.join(TARGET).join("release/amp-sysinfo-size-probe"))
+}
+
+fn twin_sub() -> Result<PathBuf> {
+    let dir = target_base().join("twin");
+    run(cargo()
+        .current_dir(project_root().join("twin"))
+        .args(["build", "--quiet", "--release", "--target", TARGET, "-p", "twin-sub"])
+        .env("CARGO_TARGET_DIR", &dir))?;
+    Ok(dir.join(TARGET).join("release/twin-sub"))
+}
+
+fn capi_sub_probe() -> Result<PathBuf> {
+    let root = project_root();
+    let dir = target_base().join("capi-sub");
+    run(cargo()
+        .args(["rustc", "--quiet", "--lib", "--release", "-p", "amp-sysinfo-capi", "--crate-type", "staticlib"])
+        .args(["--target", TARGET, "--features", "sub-core,port-critical-section"])
+        .env("CARGO_TARGET_DIR", &dir))?;
+    let lib = dir.join(TARGET).join("release/libamp_sysinfo_capi.a");
+    let elf = dir.join("probe_sub_core.elf");
+    run(Command::new(GCC)
+        .args(["-march=rv32imac_zicsr", "-mabi=ilp32", "-Os", "-ffreestanding", "-nostdlib", "-nostartfiles"])
+        .args(["-ffunction-sections", "-Wl,--gc-sections", "-Wl,--no-undefined", "-Wl,-Ttext=0x50000000"])
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg(root.join("crates/amp-sysinfo-capi/tests/c/probe_sub_core.c"))
+        .arg(&lib)
+        .arg("-o")
+        .arg(&elf))?;
+    Ok(elf)
+}
+
+/// Builds one image and returns its ELF.
+type Build = fn() -> Result<PathBuf>;
+
+pub fn check() -> StepResult {
+    for tool in [NM, GCC] {
+        if !crate::setup::have(tool) {
+            return Ok(Outcome::Skipped(format!("{tool} not installed (cargo xtask setup)")));
+        }
+    }
+    let images: [(&str, Build); 4] = [
+        ("size probe (release)", || size_probe(false)),
+        ("size probe (overflow checks on)", || size_probe(true)),
+        ("twin sub image", twin_sub),
+        ("C API sub-core probe image", capi_sub_probe),
+    ];
+    let mut bad = Vec::new();
+    for (name, build) in images {
+        let elf = build()?;
+        let found = panic_symbols(&elf)?;
+        if found.is_empty() {
+            eprintln!("nopanic: {name}: no panic symbol ({})", elf.display());
+        } else {
+            eprintln!("nopanic: {name}: {} panic symbol(s):", found.len());
+            for s in &found {
+                eprintln!("    {s}");
+            }
+            bad.push(name);
+        }
+    }
+    if bad.is_empty() { Ok(Outcome::Passed) } else { Err(format!("panic path linked into: {}", bad.join(", ")).into()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_panic_symbol, symbol_name};
+
+    #[test]
+    fn reads_nm_lines() {
+        assert_eq!(symbol_name("802021dc t core::panicking::panic_fmt"), Some("core::panicking::panic_fmt"));
+        assert_eq!(symbol_name("         U memcpy"), Some("memcpy"));
+        assert_eq!(symbol_name("80200000 T <a as b>::c"), Some("<a as b>::c"));
+        assert_eq!(symbol_name(""), None);
+    }
+
+    #[test]
+    fn recognises_core_panic_symbols_only() {
+        for s in [
+            "core::panicking::panic_fmt",
+            "core::panicking::panic_bounds_check",
+            "core::panicking::panic_const::panic_const_add_overflow",
+            "core::slice::index::slice_index_fail",
+            "core::slice::copy_from_slice_impl::len_mismatch_fail",
+            "core::option::unwrap_failed",
+            "core::cell::panic_already_borrowed",
+        ] {
+            assert!(is_panic_symbol(s), "{s}");
+        }
+        for s in ["rust_begin_unwind", "__rustc::rust_begin_unwind", "twin_rt::exit::panic_report", "probe_get", "core::fmt::write"] {
+            assert!(!is_panic_symbol(s), "{s}");
+        }
+    }
+}
