@@ -180,20 +180,20 @@ pub fn check() -> Result<()> {
         ),
         (
             "tests/sysinfo/testcase.yaml",
-            "sysinfo.lp_core.publish_and_lookup",
+            "sysinfo.two_cores.publish_and_lookup",
             "test.txt",
             true,
         ),
         (
             "tests/sysinfo/testcase.yaml",
-            "sysinfo.lp_core.rtc_pool_survives_deep_sleep",
+            "sysinfo.two_cores.rtc_pool_survives_deep_sleep",
             "test-deep-sleep.txt",
             true,
         ),
         // A run without deep sleep must not pass the deep-sleep scenario.
         (
             "tests/sysinfo/testcase.yaml",
-            "sysinfo.lp_core.rtc_pool_survives_deep_sleep",
+            "sysinfo.two_cores.rtc_pool_survives_deep_sleep",
             "test.txt",
             false,
         ),

@@ -12,7 +12,7 @@ use sysinfo_sample_app::{devicetree_pools, sample_main};
 
 mod platform;
 
-use platform::{pools, Console, LpCore};
+use platform::{pools, Console, SubCore};
 
 /// The registry of this core: formats and allocates (serialised by the
 /// `zephyr` crate's critical section).
@@ -29,6 +29,6 @@ extern "C" fn rust_main() {
         pools,
         zephyr::kconfig::CONFIG_BOARD,
         &mut Console,
-        &mut LpCore,
+        &mut SubCore,
     );
 }

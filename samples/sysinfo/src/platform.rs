@@ -1,5 +1,9 @@
-//! The Zephyr side of [`sysinfo_sample_app::Platform`] on the ESP32-C6:
-//! printk console, `k_sleep`, the embedded LP-core image and its loader.
+//! The Zephyr side of [`sysinfo_sample_app::Platform`]: printk console,
+//! `k_sleep`, and the sub core of the board (see sub_core.cmake):
+//! - ESP32-C6: the embedded LP-core image and hal_espressif's loader;
+//! - qemu_riscv32: hart 1, which QEMU has loaded with the sub-hart image and
+//!   which waits for a software interrupt from this core.
+//!
 //! Shared by samples/sysinfo and tests/sysinfo.
 
 use core::fmt;
@@ -13,15 +17,6 @@ pub mod pools {
     include!(concat!(env!("OUT_DIR"), "/pools.rs"));
 }
 
-/// The LP-core image (lpcore/), built and checked against the pools by
-/// lpcore/lpcore.cmake.
-static LP_IMAGE: &[u8] = include_bytes!(env!("SYSINFO_LP_IMAGE"));
-
-extern "C" {
-    fn sysinfo_lp_core_start(image: *const u8, len: usize) -> i32;
-    fn sysinfo_deep_sleep_ms(ms: u32);
-}
-
 /// Zephyr's console (printk).
 pub struct Console;
 
@@ -32,14 +27,27 @@ impl fmt::Write for Console {
     }
 }
 
-/// The ESP32-C6 LP core as the sub core.
-pub struct LpCore;
+/// The board's sub core.
+pub struct SubCore;
 
-impl Platform for LpCore {
+#[cfg(CONFIG_SOC_SERIES_ESP32C6)]
+mod lp_core {
+    /// The LP-core image (lpcore/), built and checked against the pools by
+    /// lpcore/lpcore.cmake.
+    pub static LP_IMAGE: &[u8] = include_bytes!(env!("SYSINFO_LP_IMAGE"));
+
+    extern "C" {
+        pub fn sysinfo_lp_core_start(image: *const u8, len: usize) -> i32;
+        pub fn sysinfo_deep_sleep_ms(ms: u32);
+    }
+}
+
+#[cfg(CONFIG_SOC_SERIES_ESP32C6)]
+impl Platform for SubCore {
     fn start_sub_core(&mut self) -> Result<(), i32> {
         // SAFETY: `LP_IMAGE` is a static byte slice of `len` bytes; the C
         // function only reads it while copying it to LP SRAM.
-        let rc = unsafe { sysinfo_lp_core_start(LP_IMAGE.as_ptr(), LP_IMAGE.len()) };
+        let rc = unsafe { lp_core::sysinfo_lp_core_start(lp_core::LP_IMAGE.as_ptr(), lp_core::LP_IMAGE.len()) };
         if rc == 0 {
             Ok(())
         } else {
@@ -54,8 +62,32 @@ impl Platform for LpCore {
     fn deep_sleep_ms(&mut self, ms: u32) -> Result<(), i32> {
         // SAFETY: plain C function taking an integer; on success it does not
         // return (the HP core restarts after the wake-up).
-        unsafe { sysinfo_deep_sleep_ms(ms) };
+        unsafe { lp_core::sysinfo_deep_sleep_ms(ms) };
         // Only reached if powering off failed.
         Err(-1)
+    }
+}
+
+#[cfg(not(CONFIG_SOC_SERIES_ESP32C6))]
+mod board {
+    include!(concat!(env!("OUT_DIR"), "/board.rs"));
+}
+
+#[cfg(not(CONFIG_SOC_SERIES_ESP32C6))]
+impl Platform for SubCore {
+    fn start_sub_core(&mut self) -> Result<(), i32> {
+        /// The hart that runs the sub image.
+        const SUB_HART: usize = 1;
+        // The SiFive CLINT layout (QEMU hw/intc/riscv_aclint.c): one 32-bit
+        // software-interrupt word per hart from offset 0.
+        let msip = (board::CLINT_BASE + 4 * SUB_HART) as *mut u32;
+        // SAFETY: hart 1's software-interrupt word of the CLINT the
+        // devicetree names; Zephyr runs on hart 0 only and never uses it.
+        unsafe { msip.write_volatile(1) };
+        Ok(())
+    }
+
+    fn pause(&mut self) {
+        sleep(Duration::millis_at_least(1));
     }
 }

@@ -14,7 +14,7 @@ use sysinfo_sample_app::{devicetree_pools, test_main};
 #[path = "../../../samples/sysinfo/src/platform.rs"]
 mod platform;
 
-use platform::{pools, Console, LpCore};
+use platform::{pools, Console, SubCore};
 
 static WRITER: Writer = Writer::new();
 
@@ -28,6 +28,6 @@ extern "C" fn rust_main() {
         pools,
         cfg!(CONFIG_SYSINFO_TEST_DEEP_SLEEP),
         &mut Console,
-        &mut LpCore,
+        &mut SubCore,
     );
 }
