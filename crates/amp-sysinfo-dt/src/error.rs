@@ -89,6 +89,13 @@ pub enum Error {
     RtcWithoutLpCore { node: NodeName, hp_pool: NodeName },
     /// The pool does not lie inside one memory node.
     OutsideMemory { node: NodeName, range: Range },
+    /// An RTC pool outside the LP SRAM node (label `sramlp`): it would not
+    /// be retained in deep sleep, and the LP core's view of it differs.
+    RtcOutsideLpSram {
+        node: NodeName,
+        range: Range,
+        lp_sram: Range,
+    },
     /// The pool overlaps another node's registers or memory.
     Overlap {
         node: NodeName,
@@ -148,24 +155,37 @@ impl fmt::Display for Error {
                 crate::COMPATIBLE
             ),
             Error::DuplicateKind { kind, first, second } => {
-                write!(f, "{second}: a second {kind} pool (the first is {first}); each kind may appear once")
+                write!(f, "{second}: a second {kind} pool (the first is {first}); each kind may appear once: \
+                           `/delete-node/` one of them, or set status = \"disabled\"")
             }
             Error::RtcWithoutLpCore { node, hp_pool } => write!(
                 f,
-                "{node}: an RTC pool needs the LP core as sub core, but {hp_pool} says sub-core = \"hp\""
+                "{node}: an RTC pool needs the LP core as sub core, but {hp_pool} says sub-core = \"hp\"; \
+                 delete the RTC pool (`/delete-node/ &sysinfo_rtc;`) or set sub-core = \"lp\" on the HP pool"
             ),
-            Error::OutsideMemory { node, range } => {
-                write!(f, "{node}: pool {range} does not lie inside one memory node (device_type = \"memory\" or mmio-sram)")
-            }
+            Error::OutsideMemory { node, range } => write!(
+                f,
+                "{node}: pool {range} does not lie inside one memory node (device_type = \"memory\" or mmio-sram); \
+                 move it into RAM the devicetree describes, or add the memory node (on Zephyr 4.0 the ESP32-C6 \
+                 devicetree has no LP SRAM node and its sram0 ends at 0x40850000: include \
+                 <espressif/esp32c6/esp_amp_sysinfo_hpcore_zephyr_4_0.dtsi>), see docs/boards.md"
+            ),
+            Error::RtcOutsideLpSram { node, range, lp_sram } => write!(
+                f,
+                "{node}: RTC pool {range} lies outside LP SRAM (the node labelled sramlp, {lp_sram}); \
+                 pool-kind = \"rtc\" is LP SRAM that survives deep sleep: move the pool into sramlp, above the \
+                 shrunk ulp_ram (docs/pools.md), or make it the HP pool"
+            ),
             Error::Overlap { node, range, other, other_range } => {
-                write!(f, "{node}: pool {range} overlaps {other} at {other_range}")
+                write!(f, "{node}: pool {range} overlaps {other} at {other_range}; {}", overlap_hint(*range, other, *other_range))
             }
             Error::Misaligned { node, range, align } => {
-                write!(f, "{node}: pool {range}: base and size must be multiples of {align} bytes")
+                write!(f, "{node}: pool {range}: base and size must be multiples of {align} bytes; round the base up and the size down")
             }
             Error::TooSmall { node, size, needed, max_entries } => write!(
                 f,
-                "{node}: pool of {size:#x} bytes cannot hold its header and a table of {max_entries} entries ({needed:#x} bytes)"
+                "{node}: pool of {size:#x} bytes cannot hold its header and a table of {max_entries} entries ({needed:#x} bytes); \
+                 lower max-entries or grow the pool"
             ),
             Error::AddressTooLarge { node, range } => {
                 write!(f, "{node}: pool {range} lies above 4 GiB; pools hold 32-bit bus addresses")
@@ -180,6 +200,31 @@ impl fmt::Display for Error {
             Error::Elf { elf, problem } => write!(f, "{}: {problem}", elf.display()),
             Error::Usage(u) => f.write_str(u),
         }
+    }
+}
+
+/// What to do about an overlap, by what the pool runs into.
+fn overlap_hint(range: Range, other: &NodeName, other_range: Range) -> String {
+    let label = other.label.as_deref().unwrap_or("");
+    match label {
+        "ulp_ram" if range.start > other_range.start => format!(
+            "ulp_ram is the LP core's image RAM: shrink ulp_ram to end where the pool begins \
+             (`&ulp_ram {{ reg = <0x0 {:#x}>; }};`) in the hpcore and the lpcore overlay alike, \
+             see docs/pools.md",
+            range.start - other_range.start
+        ),
+        "esp32c6_rom_data" => format!(
+            "that is the ESP32-C6 ROM's .bss/.data: end the HP pool at or below {:#x}, see docs/pools.md",
+            other_range.start
+        ),
+        _ if other_range.start >= range.start => format!(
+            "end the pool at or below {:#x} (shrink it or move it down), see docs/pools.md",
+            other_range.start
+        ),
+        _ => format!(
+            "start the pool at or above {:#x} (move it up), or shrink {} in the overlay, see docs/pools.md",
+            other_range.end, other
+        ),
     }
 }
 

@@ -16,6 +16,18 @@ const USAGE: &str = "usage: amp-sysinfo-dt <pools|rust|memory-x|check-elf|dts|re
   dts:       --board input only; [-o FILE] (the final tree as DTS, like a build's zephyr.dts)
   reg:       --node NODE (label or path): prints its one reg entry, `0x... size 0x... NODE`";
 
+const HELP: &str = "amp-sysinfo-dt: the SysInfo pools of a devicetree (esp-amp-sysinfo).
+Checks the pool nodes (compatible \"esp-amp-sysinfo,pool\"), writes the Rust constants and
+a linker MEMORY block with the pools cut out, and checks a linked ELF against the pools.
+Every error names the node and says what to change; see docs/pools.md and docs/boards.md.
+
+  pools      check, and print one line per pool
+  rust       the Rust constants (HP_POOL, RTC_POOL, POOLS)
+  memory-x   a linker MEMORY block: the image RAM without the pools
+  check-elf  fail when an allocated section of --elf lies in a pool
+  dts        the final tree (board + overlays) as DTS
+  reg        one node's reg entry";
+
 #[derive(Default)]
 struct Args {
     dts: Option<PathBuf>,
@@ -76,6 +88,10 @@ fn emit(a: &Args, text: String) -> Result<(), Error> {
 }
 
 fn run(args: &[String]) -> Result<(), Error> {
+    if matches!(args.first().map(String::as_str), Some("-h" | "--help" | "help")) {
+        println!("{HELP}\n\n{USAGE}");
+        return Ok(());
+    }
     let (cmd, rest) = args
         .split_first()
         .ok_or_else(|| Error::Usage(USAGE.into()))?;

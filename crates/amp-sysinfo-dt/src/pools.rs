@@ -218,6 +218,9 @@ pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
     }
     for (idx, pool, _) in &found {
         check_placement(tree, *idx, pool)?;
+        if pool.config.kind == PoolKind::Rtc {
+            check_in_lp_sram(tree, pool)?;
+        }
     }
     found.sort_by_key(|(_, p, _)| p.config.kind as u8);
     Ok(found.into_iter().map(|(_, p, _)| p).collect())
@@ -260,6 +263,25 @@ fn check_placement(tree: &Tree, idx: usize, pool: &Pool) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// An RTC pool lies in LP SRAM: the node labelled `sramlp` (Zephyr's label
+/// on the ESP32-C6/C5 since 4.4; the module's Zephyr 4.0 file adds it).
+/// Trees without such a node (the QEMU twin) have no LP SRAM to check.
+fn check_in_lp_sram(tree: &Tree, pool: &Pool) -> Result<(), Error> {
+    let Some(idx) = tree.find("sramlp") else {
+        return Ok(());
+    };
+    let range = pool.range();
+    match tree.nodes[idx].regions.first() {
+        Some(lp) if lp.contains(&range) => Ok(()),
+        Some(lp) => Err(Error::RtcOutsideLpSram {
+            node: pool.node.clone(),
+            range,
+            lp_sram: *lp,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// True for a node that lies below a memory node (e.g. `ulp_ram` below

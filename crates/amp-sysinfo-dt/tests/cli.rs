@@ -249,3 +249,12 @@ fn a_missing_input_file_names_it() {
         "no/such/board.dts",
     );
 }
+
+#[test]
+fn help_is_not_an_error() {
+    for flag in ["--help", "-h", "help"] {
+        let out = succeeds(&[flag]);
+        assert_contains(&out, "usage: amp-sysinfo-dt");
+        assert_contains(&out, "check-elf");
+    }
+}
