@@ -61,8 +61,9 @@ endfunction()
 
 # After zephyr.elf is linked: (1) the devicetree generator checks that no
 # allocated section of the image overlaps a pool of the build's devicetree;
-# (2) esp_amp_sys_info_check_heap.cmake checks that the runtime heap range
-# (_end.._heap_sentry) does not reach into a pool either. Zephyr's ESP32
+# (2) esp_amp_sys_info_check_heap.cmake checks that no heap without a
+# section reaches into a pool: the ESP runtime heap (_end.._heap_sentry), and
+# the C library's arena when it runs to the end of zephyr,sram. Zephyr's ESP32
 # linker scripts size RAM from soc/espressif/<soc>/memory.h and do not
 # honour reserved-memory nodes: see docs/zephyr.md.
 function(esp_amp_sys_info_check_pools)
@@ -87,6 +88,29 @@ function(esp_amp_sys_info_check_pools)
     endif()
   endforeach()
 
+  # Heaps without a section that run from `_end` to the end of
+  # /chosen zephyr,sram (CONFIG_SRAM_BASE_ADDRESS + CONFIG_SRAM_SIZE KiB) on
+  # every architecture but Xtensa, where they stop at _heap_sentry:
+  #  - the common C library's malloc arena of size -1
+  #    (lib/libc/common/source/stdlib/malloc.c, v4.0.0 and @01becbb2);
+  #  - newlib's sbrk heap (lib/libc/newlib/libc-hooks.c, v4.0.0).
+  # A sized arena is a static array in .noinit: check-elf covers it.
+  set(to_sram_end)
+  if(NOT CONFIG_XTENSA AND NOT CONFIG_MMU)
+    if(CONFIG_COMMON_LIBC_MALLOC AND DEFINED CONFIG_COMMON_LIBC_MALLOC_ARENA_SIZE
+       AND CONFIG_COMMON_LIBC_MALLOC_ARENA_SIZE LESS 0)
+      list(APPEND to_sram_end "common-libc-malloc-arena")
+    endif()
+    if(CONFIG_NEWLIB_LIBC AND NOT CONFIG_NEWLIB_LIBC_ALIGNED_HEAP_SIZE)
+      list(APPEND to_sram_end "newlib-sbrk-heap")
+    endif()
+  endif()
+  string(REPLACE ";" "," to_sram_end "${to_sram_end}")
+  set(sram_end 0)
+  if(DEFINED CONFIG_SRAM_BASE_ADDRESS AND DEFINED CONFIG_SRAM_SIZE)
+    math(EXPR sram_end "${CONFIG_SRAM_BASE_ADDRESS} + ${CONFIG_SRAM_SIZE} * 1024" OUTPUT_FORMAT HEXADECIMAL)
+  endif()
+
   set_property(GLOBAL APPEND PROPERTY extra_post_build_commands
     COMMAND ${CMAKE_COMMAND} -E echo "esp-amp-sysinfo: checking ${KERNEL_ELF_NAME} against the pools of ${ZEPHYR_DTS}"
     COMMAND ${ESP_AMP_SYS_INFO_CARGO} run --quiet --release
@@ -99,6 +123,8 @@ function(esp_amp_sys_info_check_pools)
       -DELF=${elf}
       -DNM=${CMAKE_NM}
       "-DPOOLS=${pools}"
+      "-DHEAPS_TO_SRAM_END=${to_sram_end}"
+      -DSRAM_END=${sram_end}
       -P ${ESP_AMP_SYS_INFO_DIR}/cmake/esp_amp_sys_info_check_heap.cmake
   )
 endfunction()
