@@ -5,6 +5,7 @@
 //! - `twin-test`, `dt-check`, `zephyr-check`, `cross`, `lint`, `size`: parts of `test`.
 
 mod dt;
+mod inspect;
 mod nopanic;
 mod outcome;
 mod setup;
