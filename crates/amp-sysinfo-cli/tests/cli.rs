@@ -118,7 +118,7 @@ fn corrupt_images_are_flagged_with_the_readers_errors() {
         .collect();
     corrupt("random.bin", &random, &["[NotReady]", "not a formatted table"]);
     let mut b = good.clone();
-    set_word(&mut b, 8 + 2 * 1 + 1, HP + 0x3ff8); // entry 1's block runs past the pool
+    set_word(&mut b, 8 + 2 + 1, HP + 0x3ff8); // entry 1's block runs past the pool
     corrupt("outside.bin", &b, &["entry 1 (id 0x0001): block outside the pool's data area [Corrupt]", "outside the pool's data area [Corrupt]"]);
     let mut b = good.clone();
     set_word(&mut b, 8 + 2 * 2 + 1, HP + 0xa8); // entry 2 inside entry 1's block
