@@ -1,75 +1,60 @@
-//! Devicetree checks (issue 3, devicetree-configured pools):
+//! Devicetree checks:
 //!
 //! 1. `cargo test -p amp-sysinfo-dt`: the generator's unit tests (one per
-//!    validation error) and golden outputs (twin and ESP32-C6 devicetrees).
-//! 2. `tools/dt/check.py` in the project venv: every board overlay applied to
-//!    the unmodified upstream Zephyr board devicetree (cpp + dtc as Zephyr's
-//!    dts.cmake, edtlib as gen_edt.py), then the generator; negative fixtures
-//!    must be rejected.
+//!    validation error), golden outputs, and the module's ESP32-C6 overlays
+//!    on small models of the 4.0 and 4.4 core views.
+//! 2. `tools/dt/check_heaps.py`: the post-build heap check in CMake script
+//!    mode against every heap that can reach a pool.
+//! 3. `tools/dt/check.py` in the project venv: every shipped board overlay
+//!    (`boards/*esp32c6*.overlay`) applied to the board devicetree of the
+//!    Zephyr workspace (cpp + dtc as its dts.cmake, its own edtlib from
+//!    `scripts/dts/python-devicetree`, its bindings), then the generator;
+//!    negative fixtures must be rejected. Overlays for board targets this
+//!    Zephyr does not have are reported as skipped by the script.
 //!
-//! The upstream files live outside the repository, in `shared/upstream/`
-//! beside it (`../shared/upstream` from the project root).
+//! The workspace is [`crate::workspace::find`]'s (ZEPHYR_BASE, the enclosing
+//! west workspace, ~/zephyrproject). Without one the step is skipped.
 
 use std::path::PathBuf;
 use std::process::Command;
 
+use crate::outcome::{Outcome, StepResult};
 use crate::{cargo, project_root, run, Result};
-
-/// The vendored upstream Zephyr tree the overlays are checked against.
-fn upstream() -> Result<PathBuf> {
-    let dir = project_root().join("../shared/upstream/zephyr");
-    if !dir.join("dts").is_dir() || !dir.join("boards").is_dir() {
-        return Err(format!(
-            "the upstream Zephyr devicetree files are missing: expected them in {} \
-             (shared/upstream/zephyr beside the repository; see shared/upstream/README.md)",
-            dir.display()
-        )
-        .into());
-    }
-    Ok(dir)
-}
 
 /// The generator binary of a `cargo build -p amp-sysinfo-dt` in this workspace.
 fn generator() -> Result<PathBuf> {
-    run(cargo().args([
-        "build",
-        "--quiet",
-        "-p",
-        "amp-sysinfo-dt",
-        "--bin",
-        "amp-sysinfo-dt",
-    ]))?;
+    run(cargo().args(["build", "--quiet", "-p", "amp-sysinfo-dt", "--bin", "amp-sysinfo-dt"]))?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| project_root().join("target"));
-    let target = if target.is_absolute() {
-        target
-    } else {
-        project_root().join(target)
-    };
-    let bin = target
-        .join("debug")
-        .join(format!("amp-sysinfo-dt{}", std::env::consts::EXE_SUFFIX));
+    let target = if target.is_absolute() { target } else { project_root().join(target) };
+    let bin = target.join("debug").join(format!("amp-sysinfo-dt{}", std::env::consts::EXE_SUFFIX));
     if !bin.is_file() {
-        return Err(format!(
-            "built amp-sysinfo-dt but found no binary at {}",
-            bin.display()
-        )
-        .into());
+        return Err(format!("built amp-sysinfo-dt but found no binary at {}", bin.display()).into());
     }
     Ok(bin)
 }
 
-pub fn check() -> Result<()> {
-    let upstream = upstream()?;
+pub fn check() -> StepResult {
     run(cargo().args(["test", "-p", "amp-sysinfo-dt"]))?;
+    run(Command::new("python3")
+        .arg(project_root().join("tools/dt/check_heaps.py"))
+        .args(["cmake", "riscv64-unknown-elf-gcc", "riscv64-unknown-elf-nm"])
+        .arg(project_root()))?;
+    let Some(ws) = crate::workspace::find() else {
+        let why = "skipped: no Zephyr workspace (set ZEPHYR_BASE, or run cargo xtask zephyr-setup)";
+        eprintln!("dt-check: {why}");
+        return Ok(Outcome::Skipped(why.into()));
+    };
+    eprintln!("dt-check: Zephyr workspace {}", ws.describe());
     let bin = generator()?;
     let py = crate::setup::venv()?;
     run(Command::new(py)
         .arg(project_root().join("tools/dt/check.py"))
-        .arg("--upstream")
-        .arg(&upstream)
+        .arg("--zephyr")
+        .arg(&ws.zephyr)
         .arg("--generator")
         .arg(&bin)
-        .current_dir(project_root()))
+        .current_dir(project_root()))?;
+    Ok(Outcome::Passed)
 }

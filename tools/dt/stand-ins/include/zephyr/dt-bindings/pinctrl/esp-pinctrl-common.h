@@ -1,1 +1,0 @@
-/* Stand-in (esp-amp-sysinfo tools/dt): empty; see tools/dt/stand-ins/README.md. */
