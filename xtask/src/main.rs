@@ -5,6 +5,7 @@
 //! - `twin-test`, `dt-check`, `zephyr-check`, `cross`, `lint`, `size`: parts of `test`.
 
 mod dt;
+mod fuzz;
 mod inspect;
 mod nopanic;
 mod outcome;
@@ -98,6 +99,7 @@ fn test_all() -> Result<()> {
         ("cross-compile", || passed(cross())),
         ("size report", || passed(size::report())),
         ("no panic path in sub-core images", nopanic::check),
+        ("fuzz targets (bounded run)", fuzz::run),
         ("devicetree checks", dt::check),
         ("twin scenarios", || passed(twin::test())),
         ("zephyr module checks", || passed(zephyr::check())),
@@ -148,9 +150,10 @@ fn main() -> ExitCode {
         Some("lint") => lint(),
         Some("size") => setup::all().and_then(|()| size::report()),
         Some("nopanic") => setup::all().and_then(|()| report(nopanic::check())),
+        Some("fuzz") => report(fuzz::run()),
         Some("setup") => setup::all(),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|zephyr-setup|zephyr-test|cross|lint|size|nopanic|setup>");
+            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|zephyr-setup|zephyr-test|cross|lint|size|nopanic|fuzz|setup>");
             return ExitCode::from(2);
         }
     };
