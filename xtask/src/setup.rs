@@ -37,8 +37,6 @@ pub const PYTHON: &[&str] = &[
     "dtsh==0.2.5",
     "PyYAML>=6",
     "west>=1.2",
-    "kconfiglib==14.1.0",
-    "pykwalify>=1.8",
     "cmake>=3.20",
     "check-jsonschema>=0.29",
 ];

@@ -7,8 +7,10 @@
 //!   suffixes Zephyr adds to `-march`, so Zephyr's queries for the runtime
 //!   library (`--print-libgcc-file-name`, `--print-multi-directory`,
 //!   `--print-file-name=`) would return the rv64 default and the link fails
-//!   ("ABI is incompatible"). A wrapper strips the suffixes for those queries
-//!   only; it lives in this repository's `target/`, never in the system.
+//!   ("ABI is incompatible"); links pick picolibc's `libc.a` the same way.
+//!   A wrapper strips the suffixes for those queries and for links, never
+//!   for compiles; it lives in this repository's `target/`, never in the
+//!   system.
 //! - binutils 2.40 warns "LOAD segment with RWX permissions", which
 //!   twister's warnings-as-errors turns into a failure:
 //!   `-Wl,--no-warn-rwx-segments` on every link (`EXTRA_LDFLAGS`).
@@ -138,17 +140,25 @@ fn wrapper_script(real: &Path) -> String {
         r#"#!/bin/sh
 # Written by `cargo xtask` (xtask/src/toolchain.rs): Debian's multilib
 # directories have no _zicsr/_zifencei in their names, so the suffixes are
-# dropped from -march for Zephyr's runtime-library queries only.
+# dropped from -march where gcc picks a multilib directory: Zephyr's
+# runtime-library queries and links (where picolibc's specs find libc.a).
+# Compiles (-c, -S, -E) keep them: the assembler needs zicsr for CSR access.
+strip=yes
+for a; do
+  case "$a" in -c|-S|-E) strip=no;; esac
+done
 case " $* " in
   *" -print-libgcc-file-name "*|*" --print-libgcc-file-name "*|\
   *" -print-multi-directory "*|*" --print-multi-directory "*|\
-  *" -print-file-name="*|*" --print-file-name="*)
-    for a; do
-      shift
-      case "$a" in -march=*) a=$(printf '%s' "$a" | sed -e 's/_zicsr//g' -e 's/_zifencei//g');; esac
-      set -- "$@" "$a"
-    done ;;
+  *" -print-file-name="*|*" --print-file-name="*) strip=yes;;
 esac
+if [ "$strip" = yes ]; then
+  for a; do
+    shift
+    case "$a" in -march=*) a=$(printf '%s' "$a" | sed -e 's/_zicsr//g' -e 's/_zifencei//g');; esac
+    set -- "$@" "$a"
+  done
+fi
 exec {real} "$@"
 "#,
         real = real.display()
@@ -159,10 +169,10 @@ exec {real} "$@"
 mod tests {
     use super::*;
 
-    /// The wrapper rewrites -march for the multilib queries and leaves
-    /// compiles alone (checked against a stand-in "compiler" that echoes).
+    /// The wrapper rewrites -march for the multilib queries and links and
+    /// leaves compiles alone (checked against a "compiler" that echoes).
     #[test]
-    fn wrapper_strips_suffixes_for_queries_only() {
+    fn wrapper_strips_suffixes_for_queries_and_links_only() {
         let dir = std::env::temp_dir().join(format!("xtask-wrapper-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let echo = dir.join("echo-args");
@@ -182,6 +192,8 @@ mod tests {
             "-march=rv32ima -print-file-name=crtbegin.o"
         );
         assert_eq!(run(&["-march=rv32imac_zicsr", "-c", "a.c"]), "-march=rv32imac_zicsr -c a.c");
+        assert_eq!(run(&["-E", "-march=rv32imac_zicsr", "x.ld"]), "-E -march=rv32imac_zicsr x.ld");
+        assert_eq!(run(&["-march=rv32imac_zicsr_zifencei", "a.o", "-o", "a.elf"]), "-march=rv32imac a.o -o a.elf");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
