@@ -103,12 +103,59 @@ pub fn test() -> StepResult {
     if ran == 0 {
         return Err("twister ran no configuration".into());
     }
+    // The inspector on every build twister made: it must find the pools of
+    // each build's zephyr.dts and, with zephyr.elf, the image's sections.
     let dirs = build_dirs(&out, &configs);
-    eprintln!("zephyr-test: {} build directories", dirs.len());
+    for dir in &dirs {
+        crate::inspect::check_build_dir(dir)?;
+    }
+    eprintln!("zephyr-test: amp-sysinfo pools/map read {} build directories", dirs.len());
+    if ws.hal_espressif().is_some() {
+        negative_build(&ws, &tc, &py)?;
+    }
     match skipped.is_empty() {
         true => Ok(Outcome::Passed),
         false => Ok(Outcome::Skipped(format!("partly: {}", skipped.join("; ")))),
     }
+}
+
+/// A real build that must fail: `samples/sysinfo_c` for the ESP32-C6 with
+/// the HP pool moved into the image's heap range
+/// (`tools/zephyr/fixtures/hp-pool-in-heap.overlay`): the module's
+/// post-build heap check must refuse it.
+fn negative_build(ws: &Workspace, tc: &toolchain::Toolchain, py: &Path) -> crate::Result<()> {
+    let root = project_root();
+    let build = root.join("target/zephyr/negative/hp-pool-in-heap");
+    let _ = std::fs::remove_dir_all(&build);
+    let mut cmd = Command::new(py.with_file_name("west"));
+    cmd.args(["build", "-p", "always", "-b", esp32c6_devkitc(ws), "-d"])
+        .arg(&build)
+        .arg(root.join("samples/sysinfo_c"))
+        .arg("--")
+        .arg(format!("-DZEPHYR_MODULES={}", ws.zephyr_modules()))
+        .arg(format!(
+            "-DEXTRA_DTC_OVERLAY_FILE={}",
+            root.join("tools/zephyr/fixtures/hp-pool-in-heap.overlay").display()
+        ))
+        .args(tc.cmake.iter().map(|c| format!("-D{c}")))
+        .envs(tc.env.iter().map(|(k, v)| (k, v)))
+        .env("ZEPHYR_BASE", &ws.zephyr)
+        .env("PATH", venv_path(py))
+        .current_dir(&ws.topdir);
+    let out = cmd.output().map_err(|e| format!("west build: {e}"))?;
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.status.success() || !flat.contains("heap") {
+        return Err(format!(
+            "the HP pool in the heap range: expected the post-build heap check to fail the build, got (exit {}):\n{}",
+            out.status,
+            text.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
+        )
+        .into());
+    }
+    let line = text.lines().find(|l| l.contains("heap range")).unwrap_or("(heap check)");
+    eprintln!("zephyr-test: a pool in the heap range fails the real build, as it must: {}", line.trim());
+    Ok(())
 }
 
 /// Twister's jobs: one per core (it runs builds side by side).
