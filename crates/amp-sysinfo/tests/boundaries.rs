@@ -268,3 +268,12 @@ fn entries_straddling_the_edges_are_corrupt() {
         }
     }
 }
+
+/// These tests only mean something with overflow checks on (any wrap in the
+/// crate's arithmetic panics): the default `cargo test` profile has them;
+/// this fails if a profile change turns them off.
+#[test]
+fn overflow_checks_are_on() {
+    let wrapped = std::panic::catch_unwind(|| std::hint::black_box(u32::MAX) + std::hint::black_box(1));
+    assert!(wrapped.is_err(), "cargo test runs without overflow checks");
+}
