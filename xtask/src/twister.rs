@@ -46,11 +46,12 @@ pub fn esp32c6_devkitc(ws: &Workspace) -> &'static str {
 
 /// The step of `cargo xtask test`.
 pub fn test() -> StepResult {
-    let Some(ws) = workspace::find() else {
+    let py = crate::setup::venv()?;
+    // Found, or made where the network allows (as `cargo xtask zephyr-setup`).
+    let Some(ws) = workspace::setup(&py)? else {
         return Ok(Outcome::Skipped(workspace::NO_WORKSPACE.into()));
     };
     eprintln!("zephyr-test: {}", ws.describe());
-    let py = crate::setup::venv()?;
     workspace::python_requirements(&ws, &py)?;
     let tc = toolchain::find()?;
     eprintln!("zephyr-test: toolchain: {}", tc.name);

@@ -165,3 +165,64 @@ pub fn python_requirements(ws: &Workspace, py: &Path) -> Result<()> {
     std::fs::write(stamp, want)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fake_tree(dir: &Path, minor: u32) {
+        std::fs::create_dir_all(dir.join("cmake/modules")).unwrap();
+        std::fs::write(dir.join("cmake/modules/zephyr_default.cmake"), "").unwrap();
+        std::fs::write(
+            dir.join("VERSION"),
+            format!("VERSION_MAJOR = 4\nVERSION_MINOR = {minor}\nPATCHLEVEL = 0\nVERSION_TWEAK = 0\n"),
+        )
+        .unwrap();
+    }
+
+    /// `ZEPHYR_BASE` wins over `~/zephyrproject`; a `ZEPHYR_BASE` that is no
+    /// Zephyr tree is ignored; modules count only with their module.yml.
+    /// (One test: it sets process-wide environment variables.)
+    #[test]
+    fn search_order_and_modules() {
+        let scratch = std::env::temp_dir().join(format!("xtask-ws-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&scratch);
+        let base = scratch.join("ws/zephyr");
+        fake_tree(&base, 4);
+        let home = scratch.join("home");
+        fake_tree(&home.join("zephyrproject/zephyr"), 0);
+        std::fs::create_dir_all(scratch.join("ws/modules/hal/espressif/zephyr")).unwrap();
+        std::fs::write(scratch.join("ws/modules/hal/espressif/zephyr/module.yml"), "name: hal_espressif\n").unwrap();
+        std::fs::create_dir_all(scratch.join("ws/modules/lang/rust")).unwrap(); // no module.yml
+
+        let saved = (std::env::var_os("ZEPHYR_BASE"), std::env::var_os("HOME"));
+        std::env::set_var("HOME", &home);
+        std::env::set_var("ZEPHYR_BASE", &base);
+        let ws = find().expect("ZEPHYR_BASE");
+        assert_eq!(ws.found_by, "ZEPHYR_BASE");
+        assert_eq!(ws.version().unwrap(), (4, 4, 0));
+        assert!(ws.hal_espressif().is_some());
+        assert!(ws.lang_rust().is_none());
+        assert_eq!(ws.zephyr_modules().split(';').count(), 2);
+
+        std::env::set_var("ZEPHYR_BASE", scratch.join("not-zephyr"));
+        let ws = find().expect("~/zephyrproject");
+        assert_eq!(ws.found_by, "~/zephyrproject");
+        assert_eq!(ws.version().unwrap(), (4, 0, 0));
+
+        std::env::remove_var("ZEPHYR_BASE");
+        std::env::set_var("HOME", scratch.join("empty-home"));
+        // The repository is not inside a west workspace in this test's
+        // checkout unless the developer put it there.
+        if project_root().ancestors().skip(1).all(|d| !d.join(".west").is_dir()) {
+            assert!(find().is_none());
+        }
+        for (k, v) in [("ZEPHYR_BASE", saved.0), ("HOME", saved.1)] {
+            match v {
+                Some(v) => std::env::set_var(k, v),
+                None => std::env::remove_var(k),
+            }
+        }
+        std::fs::remove_dir_all(&scratch).unwrap();
+    }
+}
