@@ -2,8 +2,12 @@
 //!
 //! - `demo`: build the twin's two images and run them on QEMU (the main job).
 //! - `test`: everything CI runs; installs what a fresh machine lacks first.
-//! - `twin-test`, `dt-check`, `zephyr-check`, `cross`, `lint`, `size`: parts of `test`.
+//! - `zephyr-setup`: find (or, with network, make) a Zephyr workspace and
+//!   install what its builds need; `zephyr-test`: twister from it.
+//! - `twin-test`, `dt-check`, `zephyr-check`, `zephyr-test`, `cross`, `lint`,
+//!   `size`, ...: parts of `test`.
 
+mod bench;
 mod dt;
 mod fuzz;
 mod inspect;
@@ -98,6 +102,7 @@ fn test_all() -> Result<()> {
         ("lints (clippy, rustdoc)", || passed(lint())),
         ("cross-compile", || passed(cross())),
         ("size report", || passed(size::report())),
+        ("LP-core benchmark (instructions on QEMU, bytes per shape)", bench::check),
         ("no panic path in sub-core images", nopanic::check),
         ("fuzz targets (bounded run)", fuzz::run),
         ("devicetree checks", dt::check),
@@ -149,11 +154,12 @@ fn main() -> ExitCode {
         Some("cross") => setup::rustup_targets().and_then(|()| cross()),
         Some("lint") => lint(),
         Some("size") => setup::all().and_then(|()| size::report()),
+        Some("bench") => setup::all().and_then(|()| bench::run_bench()),
         Some("nopanic") => setup::all().and_then(|()| report(nopanic::check())),
         Some("fuzz") => report(fuzz::run()),
         Some("setup") => setup::all(),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|zephyr-setup|zephyr-test|cross|lint|size|nopanic|fuzz|setup>");
+            eprintln!("usage: cargo xtask <demo|test|twin-test|dt-check|zephyr-check|zephyr-setup|zephyr-test|cross|lint|size|bench|nopanic|fuzz|setup>");
             return ExitCode::from(2);
         }
     };
