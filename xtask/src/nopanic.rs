@@ -12,6 +12,10 @@
 //! - the C API's sub-core library (`--features sub-core,port-critical-section`,
 //!   LTO'd staticlib) linked into the C probe `tests/c/probe_sub_core.c`.
 //!
+//! The step also runs the C API's `tests/riscv_link.rs` (`--ignored` in a
+//! plain `cargo test`, as it needs these tools): both libraries link into C
+//! images with GNU ld, nothing undefined, within a size budget.
+//!
 //! An image fails if any symbol of `core` that panics is left in it
 //! (`core::panicking::*`, `panic_bounds_check`, `slice_index_fail`,
 //! `unwrap_failed`, `len_mismatch_fail`, ...). The image's own
@@ -139,7 +143,11 @@ pub fn check() -> StepResult {
             bad.push(name);
         }
     }
-    if bad.is_empty() { Ok(Outcome::Passed) } else { Err(format!("panic path linked into: {}", bad.join(", ")).into()) }
+    if !bad.is_empty() {
+        return Err(format!("panic path linked into: {}", bad.join(", ")).into());
+    }
+    run(cargo().args(["test", "--quiet", "-p", "amp-sysinfo-capi", "--test", "riscv_link", "--", "--ignored"]))?;
+    Ok(Outcome::Passed)
 }
 
 #[cfg(test)]

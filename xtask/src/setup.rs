@@ -23,6 +23,8 @@ pub const DEBIAN: &[(&str, &str)] = &[
     ("cpp", "cpp"),
     ("riscv64-unknown-elf-size", "binutils-riscv64-unknown-elf"),
     ("riscv64-unknown-elf-gcc", "gcc-riscv64-unknown-elf"),
+    // The C API's header test compiles the header as C++ too.
+    ("c++", "g++"),
 ];
 
 /// Python packages of the upstream tools the checks run.

@@ -2,26 +2,39 @@
 //! and the main core's `Writer::alloc`, measured on a small bare-metal image
 //! (`crates/amp-sysinfo/size-probe`) with binutils, per RISC-V target.
 //!
-//! The aims are `get` <= 80 B and `attach` <= 160 B on rv32imac at
-//! opt-level "s" (ESP-AMP's unchecked C `get` is 52 B). The report prints the
-//! measured sizes against those aims and fails on a regression past the
-//! `LIMITS` below (the sizes measured when this was written, plus slack).
+//! The aims are `get` <= 80 B and `attach` <= 160 B on rv32imac at opt-level
+//! "s" (ESP-AMP's unchecked C `get` is 52 B). The report prints the measured
+//! sizes against those aims and fails when a size passes its limit: the size
+//! measured last, plus [`MARGIN`]. A change that makes the read path bigger
+//! must raise the figure here, visibly; one that makes it smaller should
+//! lower it.
 use std::process::Command;
 
 use crate::{project_root, run, Result};
 
-/// `(symbol, aim in bytes, regression limit in bytes)`.
-const LIMITS: &[(&str, u64, u64)] = &[("probe_get", 80, 88), ("probe_attach", 160, 224), ("probe_alloc", 0, 288)];
+/// Bytes a function may grow past its measured size before the report fails
+/// (room for a compiler update's noise, not for a feature).
+const MARGIN: u64 = 8;
+
+/// `(symbol, aim in bytes or 0 for none, measured bytes on riscv32imac,
+/// measured bytes on riscv32i)`, rustc 1.95.
+const SIZES: &[(&str, u64, u64, u64)] =
+    &[("probe_get", 80, 84, 132), ("probe_attach", 160, 214, 264), ("probe_alloc", 0, 254, 352)];
 
 /// Targets measured: the LP core and twin (`imac`), zephyr-lang-rust's C6 HP
-/// target (`i`).
+/// target (`i`), in the order of the columns of [`SIZES`].
 const TARGETS: &[&str] = &["riscv32imac-unknown-none-elf", "riscv32i-unknown-none-elf"];
+
+/// The limit for a measured size.
+fn limit(measured: u64) -> u64 {
+    measured + MARGIN
+}
 
 pub fn report() -> Result<()> {
     let probe = project_root().join("crates/amp-sysinfo/size-probe");
     let target_dir = project_root().join("target/size-probe");
     let mut over = Vec::new();
-    for target in TARGETS {
+    for (t, target) in TARGETS.iter().enumerate() {
         run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&probe)
             .args(["build", "--quiet", "--release", "--target", target])
@@ -33,16 +46,17 @@ pub fn report() -> Result<()> {
         }
         let nm = String::from_utf8(out.stdout)?;
         println!("size report ({target}, opt-level \"s\", LTO):");
-        for (symbol, aim, limit) in LIMITS {
+        for &(symbol, aim, imac, i) in SIZES {
+            let measured = [imac, i][t];
             let size = symbol_size(&nm, symbol).ok_or_else(|| format!("{symbol} not in {}", elf.display()))?;
             let aim_note = match aim {
                 0 => String::new(),
-                aim if size <= *aim => format!(" (aim {aim} B: met)"),
+                aim if size <= aim => format!(" (aim {aim} B: met)"),
                 aim => format!(" (aim {aim} B: not met, +{} B)", size - aim),
             };
-            println!("  {:<8} {size:>4} B{aim_note}", symbol.trim_start_matches("probe_"));
-            if *target == TARGETS[0] && size > *limit {
-                over.push(format!("{symbol} is {size} B, limit {limit} B"));
+            println!("  {:<8} {size:>4} B (measured {measured} B){aim_note}", symbol.trim_start_matches("probe_"));
+            if size > limit(measured) {
+                over.push(format!("{symbol} on {target} is {size} B, limit {} B", limit(measured)));
             }
         }
         let size = Command::new("riscv64-unknown-elf-size").arg(&elf).output()?;

@@ -5,7 +5,11 @@
 //! has no panic path, and keeps the sub core's cost within a budget.
 //!
 //! Needs the rustup targets and Debian's `gcc-riscv64-unknown-elf` (which
-//! `cargo xtask setup` installs); without them the tests say so and skip.
+//! `cargo xtask setup` installs), so the tests are `#[ignore]`d in a plain
+//! `cargo test` and show as ignored there. `cargo xtask nopanic` (a step of
+//! `cargo xtask test`) runs them with `--ignored` when the tools are present
+//! and reports the step as skipped when they are not; run by hand with
+//! `--ignored` on a machine without the tools, they fail.
 
 mod common;
 
@@ -128,24 +132,20 @@ fn text_size(syms: &[(u64, String)], wanted: &str) -> u64 {
         .unwrap_or_else(|| panic!("{wanted} not in the image"))
 }
 
-fn prerequisites(target: &str) -> bool {
-    if !tool_present(GCC) || !tool_present(NM) {
-        eprintln!("skipped: {GCC}/{NM} not installed (cargo xtask setup)");
-        return false;
+/// Fails the test when a tool or the rustup target is missing.
+fn prerequisites(target: &str) {
+    for tool in [GCC, NM] {
+        assert!(tool_present(tool), "{tool} not installed (cargo xtask setup)");
     }
-    if !target_installed(target) {
-        eprintln!("skipped: rustup target {target} not installed (cargo xtask setup)");
-        return false;
-    }
-    true
+    assert!(target_installed(target), "rustup target {target} not installed (cargo xtask setup)");
 }
 
+
 #[test]
+#[ignore = "needs riscv64-unknown-elf-gcc and the riscv32imac target: cargo xtask nopanic runs it"]
 fn sub_core_image_links_without_panics_within_budget() {
     let target = "riscv32imac-unknown-none-elf";
-    if !prerequisites(target) {
-        return;
-    }
+    prerequisites(target);
     let lib = riscv_staticlib(target, "sub-core,port-critical-section");
     let elf = link("probe_sub_core.c", "-march=rv32imac_zicsr", &lib);
     let syms = symbols(&elf);
@@ -172,20 +172,17 @@ fn sub_core_image_links_without_panics_within_budget() {
     }
     // Measured here (rustc 1.95, GNU ld 2.40): 1584 bytes for the three,
     // 3160 bytes of sized symbols in the whole image (plus ~0.8 KiB of
-    // strings in .rodata).
-    assert!(api <= 1800, "the sub core's C API grew to {api} bytes");
-    assert!(
-        all <= 5 * 1024,
-        "the sub-core image's sized symbols grew to {all} bytes"
-    );
+    // strings in .rodata). The limits are those figures plus about 4 %: a
+    // change that makes the sub core's library bigger must move them.
+    assert!(api <= 1650, "the sub core's C API grew to {api} bytes (limit 1650)");
+    assert!(all <= 3300, "the sub-core image's sized symbols grew to {all} bytes (limit 3300)");
 }
 
 #[test]
+#[ignore = "needs riscv64-unknown-elf-gcc and the riscv32i target: cargo xtask nopanic runs it"]
 fn main_core_image_links_without_panics() {
     let target = "riscv32i-unknown-none-elf";
-    if !prerequisites(target) {
-        return;
-    }
+    prerequisites(target);
     let lib = riscv_staticlib(target, "port-critical-section");
     let elf = link("probe_main_core.c", "-march=rv32i_zicsr", &lib);
     let syms = symbols(&elf);

@@ -100,12 +100,60 @@ impl core::error::Error for Error {}
 mod tests {
     use super::Error;
 
+    /// The texts the C API logs and returns from
+    /// `esp_amp_sys_info_last_error`, pinned here once: changing a text
+    /// changes what C callers see, so it must change this table too.
+    const TEXTS: [(Error, &str); 18] = [
+        (Error::ReservedId, "reserved id"),
+        (Error::DuplicateId, "duplicate id in this pool"),
+        (Error::ZeroSize, "size 0"),
+        (Error::SizeTooLarge, "size over 65535 bytes"),
+        (Error::TableFull, "table full"),
+        (Error::PoolFull, "pool full"),
+        (Error::PoolAbsent, "pool absent"),
+        (Error::BadAlignment, "bad alignment"),
+        (Error::PoolTooSmall, "pool too small for its table"),
+        (Error::NotFound, "id not found"),
+        (Error::NotReady, "no valid table (not ready)"),
+        (Error::UnsupportedVersion, "unsupported format version"),
+        (Error::Corrupt, "table corrupt or for another pool"),
+        (Error::SizeMismatch, "block size differs from the type's"),
+        (Error::Misaligned, "block misaligned for the type"),
+        (Error::Busy, "writer re-entered"),
+        (Error::RegionMismatch, "region does not match the pool configuration"),
+        (Error::NoAtomics, "pool has no atomics"),
+    ];
+
     #[test]
-    fn c_and_rust_texts_are_the_same_ascii() {
-        for e in [Error::ReservedId, Error::Corrupt, Error::NoAtomics, Error::RegionMismatch] {
-            assert!(e.as_str().is_ascii() && !e.as_str().is_empty(), "{e:?}");
-            assert_eq!(e.as_cstr().to_bytes(), e.as_str().as_bytes());
+    fn every_error_has_its_pinned_text() {
+        // The table lists the variants in declaration order, so a variant
+        // added anywhere but at the end, or left out, shows up here.
+        for (i, (e, text)) in TEXTS.iter().enumerate() {
+            assert_eq!(*e as usize, i, "{e:?} is not in declaration order");
+            assert_eq!(e.as_str(), *text, "{e:?}");
+            assert_eq!(e.as_cstr().to_bytes(), text.as_bytes(), "{e:?}");
         }
-        assert_eq!(Error::DuplicateId.as_str(), "duplicate id in this pool");
+        // A variant added at the end is caught by this match, which has no
+        // wildcard: it must be given its text in the table above.
+        match Error::NoAtomics {
+            Error::ReservedId
+            | Error::DuplicateId
+            | Error::ZeroSize
+            | Error::SizeTooLarge
+            | Error::TableFull
+            | Error::PoolFull
+            | Error::PoolAbsent
+            | Error::BadAlignment
+            | Error::PoolTooSmall
+            | Error::NotFound
+            | Error::NotReady
+            | Error::UnsupportedVersion
+            | Error::Corrupt
+            | Error::SizeMismatch
+            | Error::Misaligned
+            | Error::Busy
+            | Error::RegionMismatch
+            | Error::NoAtomics => {}
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! publishes while a reader process (started first, before the table exists)
 //! attaches and looks every entry up, then answers through a block it found.
 //!
-//! The parent test re-runs this test binary as the two children (selected by
+//! The test re-runs its own binary as the two children (the role selected by
 //! an environment variable) and checks both exit cleanly and agree.
 
 mod common;
@@ -93,23 +93,24 @@ fn reader(path: &str) {
     println!("reader: {ENTRIES} entries, sum {sum:#x}, not ready {not_ready} times");
 }
 
-#[test]
-fn child() {
-    match (std::env::var(ROLE).as_deref(), std::env::var(PATH)) {
-        (Ok("writer"), Ok(path)) => writer(&path),
-        (Ok("reader"), Ok(path)) => reader(&path),
-        _ => {} // run directly by the harness: the parent test drives it
-    }
-}
-
+/// The parent: spawns this test binary twice (reader first, then writer),
+/// filtered to this same test, with the role in the environment. In a child
+/// the role is set and the test runs that role instead, so there is no test
+/// that passes without doing anything.
 #[test]
 fn writer_and_reader_processes_agree() {
+    match (std::env::var(ROLE).as_deref(), std::env::var(PATH)) {
+        (Ok("writer"), Ok(path)) => return writer(&path),
+        (Ok("reader"), Ok(path)) => return reader(&path),
+        (Ok(role), _) => panic!("{ROLE}={role}: unknown role, or {PATH} unset"),
+        _ => {}
+    }
     let path = std::env::temp_dir().join(format!("amp-sysinfo-mp-{}", std::process::id()));
     // Garbage first: the reader must see "not ready", never crash.
     std::fs::write(&path, vec![0x5au8; SIZE as usize]).unwrap();
     let spawn = |role: &str| {
         Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "child", "--nocapture", "--test-threads=1"])
+            .args(["--exact", "writer_and_reader_processes_agree", "--nocapture", "--test-threads=1"])
             .env(ROLE, role)
             .env(PATH, &path)
             .stdout(Stdio::piped())
