@@ -198,7 +198,10 @@ fn print_summary(configs: &[Configuration]) {
             "not run" => "built (build-only)".to_string(),
             other => other.to_string(),
         };
-        let why = c.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+        let why = match (c.status.as_str(), c.reason.as_deref()) {
+            ("passed" | "not run", _) | (_, None) => String::new(),
+            (_, Some(r)) => format!(": {r}"),
+        };
         eprintln!("  {:<48} {:<40} {what}{why}", c.name, c.platform);
     }
 }
@@ -209,8 +212,10 @@ fn build_dirs(out: &Path, configs: &[Configuration]) -> Vec<PathBuf> {
     for c in configs.iter().filter(|c| matches!(c.status.as_str(), "passed" | "not run")) {
         // twister-out/<platform with / as _>/<path>/<scenario>
         let platform = c.platform.replace('/', "_");
+        // Report names are `<suite dir>/<scenario>`; the directory is the scenario's.
+        let scenario = c.name.rsplit('/').next().unwrap_or(&c.name);
         let mut found = Vec::new();
-        find_named(&out.join(&platform), &c.name, &mut found);
+        find_named(&out.join(&platform), scenario, &mut found);
         dirs.extend(found.into_iter().filter(|d| d.join("zephyr/zephyr.dts").is_file()));
     }
     dirs

@@ -90,4 +90,21 @@ impl Platform for SubCore {
     fn pause(&mut self) {
         sleep(Duration::millis_at_least(1));
     }
+
+    /// QEMU has no deep sleep: a machine reset stands in for it. Like the
+    /// ESP32-C6's wake-up, it restarts both cores, and like LP SRAM the RAM
+    /// outside the images (the pools) keeps its contents (QEMU reloads only
+    /// the images it loaded).
+    #[cfg(CONFIG_REBOOT)]
+    fn deep_sleep_ms(&mut self, _ms: u32) -> Result<(), i32> {
+        extern "C" {
+            fn sys_reboot(kind: i32) -> !;
+        }
+        zephyr::printk!("qemu: resetting the machine (stands in for deep sleep)\n");
+        /// `SYS_REBOOT_COLD` (zephyr/sys/reboot.h).
+        const SYS_REBOOT_COLD: i32 = 1;
+        // SAFETY: Zephyr's sys_reboot takes the reboot kind and does not
+        // return; nothing of this core's state must survive it.
+        unsafe { sys_reboot(SYS_REBOOT_COLD) }
+    }
 }
