@@ -94,7 +94,7 @@ NEGATIVE = [
     ("table-too-big.overlay", LP, "generator", "a table of 200 entries (0x660 bytes)"),
     ("misaligned.overlay", LP, "generator", "multiples of 16 bytes"),
     ("outside-sramhp.overlay", HP, "generator", "does not lie inside one memory node"),
-    # Issue 9, defect 6: each passed before.
+    # Pools in the ROM data, in HP SRAM as RTC pool, on retainedmem: refused.
     ("hp-into-rom.overlay", HP, "generator", "(esp32c6_rom_data)"),
     ("rtc-in-hp-sram.overlay", HP, "generator", "lies outside LP SRAM"),
     ("rtc-on-retainedmem.overlay", LP, "generator", "retainedmem"),

@@ -1,5 +1,5 @@
 //! `cargo xtask fuzz`: a bounded run of every fuzz target in `fuzz/`
-//! (issue 10), the way CI runs them.
+//! the way CI runs them.
 //!
 //! Each target runs for `SYSINFO_FUZZ_SECONDS` seconds (default 40) with
 //! cargo-fuzz on nightly Rust (libFuzzer, AddressSanitizer, overflow checks

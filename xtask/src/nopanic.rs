@@ -1,4 +1,4 @@
-//! `cargo xtask nopanic`: no sub-core image links a panic path (issue 10).
+//! `cargo xtask nopanic`: no sub-core image links a panic path.
 //!
 //! Builds every sub-core image the project has, for the LP core's target
 //! (`riscv32imac`), and lists its symbols with `riscv64-unknown-elf-nm -C`:

@@ -1,4 +1,4 @@
-//! The QEMU twin (issue 4): the main and sub images on two harts of QEMU's
+//! The QEMU twin: the main and sub images on two harts of QEMU's
 //! riscv32 `virt` machine.
 //!
 //! - `cargo xtask demo [normal|stress|retained|order|fault]`: builds both

@@ -47,6 +47,7 @@
 //! # }
 //! ```
 #![no_std]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 #![deny(missing_docs)]
 
 // Hosted targets link std: it provides the panic handler of the staticlib

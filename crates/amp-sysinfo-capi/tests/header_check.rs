@@ -250,7 +250,7 @@ fn header_functions_match_the_rust_exports() {
 fn header_constants_match_the_rust_values() {
     let problems = constant_drift(&header_text());
     assert!(problems.is_empty(), "{problems:#?}");
-    // The seed's six reserved ids, in its order, from 0xff00.
+    // The specification's six reserved ids, in its order, from 0xff00.
     let parsed = enum_constants(&header_text());
     let names = [
         "SW_INTR",

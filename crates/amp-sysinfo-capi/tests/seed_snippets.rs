@@ -194,7 +194,7 @@ fn c_api_error_paths_from_c() {
 }
 
 /// The sub-core library after failed `set_pool`/`init` calls: no pool,
-/// never the old one (issue 10).
+/// never the old one.
 #[test]
 fn sub_core_state_after_failures_from_c() {
     let dir = scratch("c-state-sub");
@@ -208,7 +208,7 @@ fn sub_core_state_after_failures_from_c() {
 /// the repository and is not read by any test, so the snippets' key lines
 /// are checked.
 #[test]
-fn snippets_are_the_seed_verbatim() {
+fn snippets_hold_the_specification_calls() {
     let dir = common::c_dir();
     let main = std::fs::read_to_string(dir.join("seed_main_snippet.inc")).unwrap();
     let sub = std::fs::read_to_string(dir.join("seed_sub_snippet.inc")).unwrap();

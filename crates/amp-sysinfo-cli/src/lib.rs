@@ -13,6 +13,8 @@
 //! table, a devicetree the generator refuses), [`EXIT_USAGE`], [`EXIT_INPUT`]
 //! (an input that cannot be read).
 
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
+
 pub mod dump;
 pub mod input;
 pub mod map;

@@ -1,11 +1,11 @@
-//! The ids and block types the demo puts in SysInfo: the seed's `Person_t`,
+//! The ids and block types the demo puts in SysInfo: the specification's `Person_t`,
 //! the sub core's reply, the retained boot record, the stress items. Each is
 //! `#[repr(C)]` plain data (zerocopy), so both cores agree on its layout.
 
 use amp_sysinfo::{Id, PoolKind};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
-/// The seed's `SYS_INFO_ID_PERSON_1`: published before the sub core starts.
+/// The specification's `SYS_INFO_ID_PERSON_1`: published before the sub core starts.
 pub const PERSON: Id = user_id(0x0001);
 /// The sub core's reply (HP pool): its findings and state word.
 pub const REPLY: Id = user_id(0x0002);
@@ -85,7 +85,7 @@ impl ReservedBlock {
     }
 }
 
-/// The seed's `Person_t { char name[16]; uint32_t age; }`, same layout.
+/// The specification's `Person_t { char name[16]; uint32_t age; }`, same layout.
 ///
 /// ```
 /// use amp_sysinfo_demo::Person;

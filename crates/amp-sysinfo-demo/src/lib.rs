@@ -4,7 +4,7 @@
 //!
 //! The main core ([`main_setup`], [`main_publish_more`], [`main_wait_reply`],
 //! [`main_report`], [`main_stress`]) formats the pools or re-attaches a
-//! retained RTC pool, allocates the six reserved ids, the seed's `Person_t`
+//! retained RTC pool, allocates the six reserved ids, the specification's `Person_t`
 //! ([`Person`]) and a [`Reply`] block, and keeps publishing after the sub
 //! core booted. The sub core ([`sub_wait_attach`], [`sub_check`],
 //! [`sub_stress`]) attaches, looks every entry up by id, checks contents and
@@ -52,6 +52,7 @@
 //! assert!(sub_log.contains("person 0x0001: \"Ada Lovelace\", age 36, ok"));
 //! ```
 #![no_std]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 #[cfg(test)]
 extern crate std;

@@ -29,7 +29,7 @@ pub struct Setup {
 /// Start-up of the main core: formats the HP pool; re-attaches the RTC pool
 /// if it holds a valid table with the demo's boot record (waking from deep
 /// sleep) and formats it otherwise; allocates the six reserved ids (skipping
-/// the RTC one when it was kept), the seed's person and the reply block.
+/// the RTC one when it was kept), the specification's person and the reply block.
 /// Everything is published when it returns; start the sub core after
 /// [`amp_sysinfo::fence_before_sub_core_start`].
 ///

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 /// A node as the user wrote it: its path, and its first label if it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeName {
+    /// The full path, e.g. `/reserved-memory/sysinfo_hp@50000000`.
     pub path: String,
+    /// The node's first label, e.g. `sysinfo_hp`.
     pub label: Option<String>,
 }
 
@@ -23,23 +25,29 @@ impl fmt::Display for NodeName {
 /// An address range `[start, end)` in the CPU's (bus) address space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Range {
+    /// The first address.
     pub start: u64,
+    /// One past the last address.
     pub end: u64,
 }
 
 impl Range {
+    /// `size` bytes from `start`.
     pub fn new(start: u64, size: u64) -> Range {
         Range {
             start,
             end: start + size,
         }
     }
+    /// Length in bytes.
     pub fn size(&self) -> u64 {
         self.end - self.start
     }
+    /// True when the two share at least one byte.
     pub fn overlaps(&self, other: &Range) -> bool {
         self.start < other.end && other.start < self.end
     }
+    /// True when `other` lies wholly inside `self`.
     pub fn contains(&self, other: &Range) -> bool {
         self.start <= other.start && other.end <= self.end
     }
@@ -56,13 +64,18 @@ impl fmt::Display for Range {
 pub enum Error {
     /// A file could not be read or written.
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the operating system said.
         source: std::io::Error,
     },
     /// `cpp` or `dtc` could not be started or failed; `stderr` is its output.
     Tool {
+        /// The command (`cpp` or `dtc`).
         tool: String,
+        /// How it ended (exit status, or why it did not start).
         status: String,
+        /// Its standard error.
         stderr: String,
     },
     /// The compiled blob is not a valid flattened devicetree.
@@ -70,69 +83,129 @@ pub enum Error {
     /// A pool property is missing, of the wrong type, or has a value the
     /// binding does not allow.
     Property {
+        /// The node at fault.
         node: NodeName,
+        /// The property at fault.
         property: &'static str,
+        /// What is wrong, in words.
         problem: String,
     },
     /// A pool node has a property its binding does not declare (a typo such
     /// as `max-entires` would otherwise leave the default in force).
-    UnknownProperty { node: NodeName, property: String },
+    UnknownProperty {
+        /// The node at fault.
+        node: NodeName,
+        /// The property at fault.
+        property: String,
+    },
     /// No enabled node is an HP pool: every configuration needs one.
     MissingHpPool,
     /// Two enabled pools claim the same kind.
     DuplicateKind {
+        /// The pool kind (`hp` or `rtc`).
         kind: &'static str,
+        /// The pool that claimed the kind first.
         first: NodeName,
+        /// The pool that claimed it again.
         second: NodeName,
     },
     /// An RTC pool, but the HP pool says the sub core is not the LP core.
-    RtcWithoutLpCore { node: NodeName, hp_pool: NodeName },
+    RtcWithoutLpCore {
+        /// The node at fault.
+        node: NodeName,
+        /// The HP pool, which carries `sub-core`.
+        hp_pool: NodeName,
+    },
     /// The pool does not lie inside one memory node.
-    OutsideMemory { node: NodeName, range: Range },
+    OutsideMemory {
+        /// The node at fault.
+        node: NodeName,
+        /// The range at fault.
+        range: Range,
+    },
     /// An RTC pool outside the LP SRAM node (label `sramlp`): it would not
     /// be retained in deep sleep, and the LP core's view of it differs.
     RtcOutsideLpSram {
+        /// The node at fault.
         node: NodeName,
+        /// The range at fault.
         range: Range,
+        /// The LP SRAM node's range.
         lp_sram: Range,
     },
     /// The pool overlaps another node's registers or memory.
     Overlap {
+        /// The node at fault.
         node: NodeName,
+        /// The range at fault.
         range: Range,
+        /// The node it overlaps.
         other: NodeName,
+        /// That node's range.
         other_range: Range,
     },
     /// Base or size is not a multiple of the pool alignment (16 bytes).
     Misaligned {
+        /// The node at fault.
         node: NodeName,
+        /// The range at fault.
         range: Range,
+        /// The required alignment in bytes.
         align: u32,
     },
     /// The pool cannot hold its own header and table.
     TooSmall {
+        /// The node at fault.
         node: NodeName,
+        /// The pool's size in bytes.
         size: u64,
+        /// Bytes the header and table need.
         needed: u64,
+        /// The pool's `max-entries`.
         max_entries: u16,
     },
     /// A pool reaches above 4 GiB: the table stores 32-bit bus addresses.
-    AddressTooLarge { node: NodeName, range: Range },
+    AddressTooLarge {
+        /// The node at fault.
+        node: NodeName,
+        /// The range at fault.
+        range: Range,
+    },
     /// The image RAM node asked for does not exist or has no usable `reg`.
-    RamNode { wanted: String, problem: String },
+    RamNode {
+        /// The label or path asked for.
+        wanted: String,
+        /// What is wrong, in words.
+        problem: String,
+    },
     /// A node asked for by label or path (`Devicetree::region`) does not
     /// exist or has no usable `reg`.
-    Node { wanted: String, problem: String },
+    Node {
+        /// The label or path asked for.
+        wanted: String,
+        /// What is wrong, in words.
+        problem: String,
+    },
     /// An allocated ELF section lies in a pool.
     ElfOverlap {
+        /// The ELF file.
         elf: PathBuf,
+        /// The section's name.
         section: String,
+        /// The range at fault.
         range: Range,
+        /// The pool node.
         pool: NodeName,
+        /// The pool's range.
         pool_range: Range,
     },
     /// The ELF file could not be parsed.
-    Elf { elf: PathBuf, problem: String },
+    Elf {
+        /// The ELF file.
+        elf: PathBuf,
+        /// What is wrong, in words.
+        problem: String,
+    },
     /// Wrong command-line usage.
     Usage(String),
 }

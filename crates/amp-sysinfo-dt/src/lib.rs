@@ -109,6 +109,7 @@
 // A host build tool: an error ends the build, so its size does not matter,
 // and each variant carries the node names a user needs to fix the overlay.
 #![allow(clippy::result_large_err)]
+#![deny(missing_docs)]
 
 mod elf;
 mod emit;

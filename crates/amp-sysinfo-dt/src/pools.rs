@@ -26,6 +26,7 @@ pub struct Pool {
 }
 
 impl Pool {
+    /// The pool's bus address range.
     pub fn range(&self) -> Range {
         Range::new(u64::from(self.config.bus_base), u64::from(self.config.size))
     }

@@ -27,6 +27,7 @@ pub struct Node {
 }
 
 impl Node {
+    /// The node's path and first label, for messages.
     pub fn name(&self) -> NodeName {
         NodeName {
             path: self.path.clone(),
@@ -63,10 +64,12 @@ impl Node {
         })
     }
 
+    /// `status` absent, `"okay"` or `"ok"`.
     pub fn is_enabled(&self) -> bool {
         matches!(self.string("status"), None | Some(Ok("okay" | "ok")))
     }
 
+    /// `compat` is one of the node's `compatible` strings.
     pub fn has_compatible(&self, compat: &str) -> bool {
         self.strings("compatible").contains(&compat)
     }
@@ -80,6 +83,7 @@ impl Node {
 /// A whole devicetree.
 #[derive(Debug, Clone)]
 pub struct Tree {
+    /// Every node, parents before children; `nodes[0]` is `/`.
     pub nodes: Vec<Node>,
 }
 

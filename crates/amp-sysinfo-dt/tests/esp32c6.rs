@@ -79,7 +79,7 @@ fn the_lp_image_ram_ends_where_the_rtc_pool_begins() {
 
 #[test]
 fn the_pools_alone_on_the_4_4_hp_view_collide_with_ulp_ram_and_say_what_to_do() {
-    // Defect 1: without the shrink of ulp_ram (which the hpcore file does).
+    // Without the shrink of ulp_ram (which the hpcore file does).
     let err = load("hp_view_4_4.dts", &[root().join("dts/espressif/esp32c6/esp_amp_sysinfo_pools.dtsi")])
         .unwrap()
         .pools()

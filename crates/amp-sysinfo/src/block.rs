@@ -12,6 +12,9 @@ use crate::{Error, Id, PoolFlags, PoolKind};
 /// A published block: where it is (locally and on the bus), how big, and in
 /// which pool. Reads and writes through it are bounds-checked and volatile
 /// (the other core may access the same bytes).
+///
+/// `Send` and `Sync`, like [`Region`](crate::Region): it is the address of
+/// shared memory, and every access through it is volatile or atomic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Block {
     ptr: NonNull<u8>,
@@ -83,13 +86,16 @@ impl Block {
 
     /// Copies `data` into the block at `offset`.
     pub fn write(&self, offset: usize, data: &[u8]) -> Result<(), Error> {
-        write_volatile_bytes(self.span(offset, data.len())?, data.iter().copied());
+        let dst = self.span(offset, data.len())?;
+        // SAFETY: `span` checked that `dst..dst + data.len()` is inside the block.
+        unsafe { write_volatile_bytes(dst, data.iter().copied()) };
         Ok(())
     }
 
     /// Zero-fills the whole block (volatile).
     pub(crate) fn zero(&self) {
-        write_volatile_bytes(self.ptr.as_ptr(), core::iter::repeat_n(0, self.size as usize));
+        // SAFETY: the block's own `size` bytes from its start.
+        unsafe { write_volatile_bytes(self.ptr.as_ptr(), core::iter::repeat_n(0, self.size as usize)) };
     }
 
     /// The block's whole 32-bit words as atomics, for lock-free protocols in
@@ -154,7 +160,9 @@ impl<T: FromBytes + IntoBytes + Immutable> Shared<T> {
     /// Overwrites the value with volatile byte stores (`T: IntoBytes` has no
     /// padding to leak).
     pub fn write(&self, value: &T) {
-        write_volatile_bytes(self.block.ptr.as_ptr(), value.as_bytes().iter().copied());
+        // SAFETY: `Shared<T>` is only made for a block of exactly
+        // `size_of::<T>()` bytes, which `value.as_bytes()` has.
+        unsafe { write_volatile_bytes(self.block.ptr.as_ptr(), value.as_bytes().iter().copied()) };
     }
 
     /// The untyped block.
@@ -163,12 +171,14 @@ impl<T: FromBytes + IntoBytes + Immutable> Shared<T> {
     }
 }
 
-/// Volatile byte stores of `bytes` from `dst` on; callers checked that the
-/// span lies inside a block.
-fn write_volatile_bytes(dst: *mut u8, bytes: impl Iterator<Item = u8>) {
+/// Volatile byte stores of `bytes` from `dst` on.
+///
+/// # Safety
+/// `dst` and the number of bytes `bytes` yields span memory inside one block
+/// (valid for writes, inside the region).
+unsafe fn write_volatile_bytes(dst: *mut u8, bytes: impl Iterator<Item = u8>) {
     for (i, b) in bytes.enumerate() {
-        // SAFETY: every caller passes a `dst` whose span for `bytes` lies
-        // inside a checked block.
+        // SAFETY: `dst + i` is inside the span the caller vouches for.
         unsafe { dst.add(i).write_volatile(b) };
     }
 }

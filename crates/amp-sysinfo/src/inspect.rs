@@ -247,7 +247,8 @@ impl Listing {
         if index >= self.count {
             return None;
         }
-        let e = table::entry(&self.table.region, index);
+        // SAFETY: `index < count <= max_entries` of an attached table.
+        let e = unsafe { table::entry(&self.table.region, index) };
         Some(ListedEntry {
             index,
             id: e.id,
@@ -292,10 +293,12 @@ impl Listing {
                 EntryFault::OutOfBounds
             });
         };
-        if let Some(j) = (0..index).find(|&j| table::entry(region, j).id == e.id) {
+        // SAFETY: `j < index < count <= max_entries` of an attached table.
+        let earlier_entry = |j: u16| unsafe { table::entry(region, j) };
+        if let Some(j) = (0..index).find(|&j| earlier_entry(j).id == e.id) {
             return Some(EntryFault::Duplicate { index: j });
         }
-        let earlier = |j: u16| self.span(table::entry(region, j));
+        let earlier = |j: u16| self.span(earlier_entry(j));
         if let Some(j) = (0..index).find(|&j| earlier(j).is_some_and(|(s, t)| s < end && start < t)) {
             return Some(EntryFault::Overlaps { index: j });
         }

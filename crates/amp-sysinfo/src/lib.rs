@@ -50,6 +50,7 @@
 //! assert_eq!(seen.block().bus_addr(), person.block().bus_addr());
 //! ```
 #![no_std]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 #![deny(missing_docs)]
 
 #[cfg(test)]

@@ -80,7 +80,9 @@ impl Attached {
         let start = table_bytes(max_entries) as u32;
         // Wrapping only to keep a panic path out of the image: `start <= size`.
         let len = region.size().wrapping_sub(start);
-        let data = DataArea { local: region.at(start), bus: region.bus_base().wrapping_add(start), start, len };
+        // SAFETY: `start <= size` (this function's precondition).
+        let local = unsafe { region.at(start) };
+        let data = DataArea { local, bus: region.bus_base().wrapping_add(start), start, len };
         Attached { region, data, max_entries }
     }
 
@@ -117,7 +119,8 @@ impl Attached {
             self.max_entries
         )?;
         for i in 0..count {
-            let e = table::entry(&region, i);
+            // SAFETY: `i < count <= max_entries`, which the header check bounded.
+            let e = unsafe { table::entry(&region, i) };
             writeln!(out, "  id {:#06x}  size {:5}  addr {:#010x}", e.id, e.size, e.addr)?;
         }
         Ok(())

@@ -13,6 +13,10 @@ use crate::Error;
 /// core at `local`. On the ESP32-C6/C5/P4 both cores see the same addresses
 /// ([`Region::identity`]); a host process or the ESP32-S2/S3 ULP (RTC RAM at
 /// 0x0) sees them elsewhere ([`Region::new`]).
+///
+/// `Send` and `Sync`: it describes memory rather than owning it, and every
+/// access through it is an atomic word access or a bounded volatile copy, so
+/// a region may be handed to another thread or kept in a `static`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region {
     local: NonNull<u8>,
@@ -94,11 +98,15 @@ impl Region {
         Some(unsafe { self.local.add(offset as usize) })
     }
 
-    /// The local pointer at `offset` (caller checked `offset <= size`).
+    /// The local pointer at `offset`.
+    ///
+    /// # Safety
+    /// `offset <= self.size()`.
     #[inline]
-    pub(crate) fn at(&self, offset: u32) -> NonNull<u8> {
+    pub(crate) unsafe fn at(&self, offset: u32) -> NonNull<u8> {
         debug_assert!(offset <= self.size);
-        // SAFETY: callers only pass offsets within the region.
+        // SAFETY: `offset <= size` (the caller's promise): within the region
+        // or one past its end.
         unsafe { self.local.add(offset as usize) }
     }
 }

@@ -36,7 +36,7 @@ pub(crate) fn format<W: Words>(words: &W, header: &Header) {
     let fields = header.words();
     let entry_words = 2 * header.max_entries as usize;
     debug_assert!(word::ENTRIES + entry_words <= words.len_words());
-    // SAFETY (all indices): header words are < 8, entry words < 8 + 2 * max,
+    // SAFETY: (all indices) header words are < 8, entry words < 8 + 2 * max,
     // and the caller checked that `table_bytes(max)` fits the region.
     unsafe {
         // Invalidate first, so no reader attaches to a half-written header.
@@ -143,11 +143,15 @@ pub(crate) fn count<W: Words>(words: &W, max_entries: u16) -> Result<u16, Error>
     Ok(n as u16)
 }
 
-/// Entry `index`; the caller has `index < count <= max_entries`.
+/// Entry `index`.
+///
+/// # Safety
+/// `index < max_entries` of a table whose header check (or format) found
+/// `max_entries` entries to fit in `words`.
 #[inline]
-pub(crate) fn entry<W: Words>(words: &W, index: u16) -> Entry {
+pub(crate) unsafe fn entry<W: Words>(words: &W, index: u16) -> Entry {
     let at = word::ENTRIES + 2 * index as usize;
-    // SAFETY: index < max_entries, whose words the header check bounded.
+    // SAFETY: both words are inside the table (the caller's promise).
     let (w0, addr) = unsafe { (words.load(at, Relaxed), words.load(at + 1, Relaxed)) };
     Entry { id: w0 as u16, size: (w0 >> 16) as u16, addr }
 }

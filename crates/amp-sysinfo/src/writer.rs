@@ -115,7 +115,8 @@ impl<C: CacheSync> Writer<C> {
         // exactly at 2^32, and `check` bounds `rel + size` by the area's length.
         let mut next = 0u32;
         for i in 0..count {
-            let entry = table::entry(&region, i);
+            // SAFETY: `i < count`, which `open` bounded by `max_entries`.
+            let entry = unsafe { table::entry(&region, i) };
             Id::from_raw(entry.id).map_err(|_| Error::Corrupt)?;
             // Non-empty, aligned, inside the data area.
             let rel = table.data.check(entry.addr, entry.size).ok_or(Error::Corrupt)?;
@@ -201,7 +202,8 @@ impl<C: CacheSync> Writer<C> {
             // `offset < end <= region size` and the region does not wrap, so
             // neither does the block's bus address.
             let start = region.bus_base().wrapping_add(offset);
-            let block = Block::new(region.at(offset), start, size, id, kind);
+            // SAFETY: `offset < end <= region size`.
+            let block = Block::new(unsafe { region.at(offset) }, start, size, id, kind);
             // Nothing is written before this point.
             block.zero();
             init(&block);
@@ -209,9 +211,11 @@ impl<C: CacheSync> Writer<C> {
             // With a cache (ESP32-P4) the entry must reach memory before the
             // count does: write-back order between lines is not guaranteed.
             let at = table::write_entry(&region, pool.count, Entry { id: id.raw(), size, addr: start });
-            self.cache.clean(region.at(at as u32).as_ptr(), ENTRY_SIZE);
+            // SAFETY: `at` is the offset of a table word inside the region.
+            self.cache.clean(unsafe { region.at(at as u32) }.as_ptr(), ENTRY_SIZE);
             let at = table::publish_count(&region, pool.count + 1);
-            self.cache.clean(region.at(at as u32).as_ptr(), 4);
+            // SAFETY: as above, the count word's offset.
+            self.cache.clean(unsafe { region.at(at as u32) }.as_ptr(), 4);
             pool.count += 1;
             pool.cursor = end;
             Ok(block)

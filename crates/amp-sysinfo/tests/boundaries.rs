@@ -193,8 +193,8 @@ fn table_exactly_filling_the_region() {
     }
 }
 
-/// Defect 2 of issue 10: a zero-size entry at bus address 0 in a pool that
-/// ends at 2^32 was handed out (one past the pool).
+/// A zero-size entry at bus address 0 in a pool that ends at 2^32 must be
+/// refused, not handed out (it would be one past the pool).
 #[test]
 fn zero_size_entry_at_bus_zero_is_corrupt() {
     let (bus, size) = (0xffff_ff00u32, 256u32);
@@ -216,7 +216,7 @@ fn zero_size_entry_at_bus_zero_is_corrupt() {
     }
 }
 
-/// Defect 1 of issue 10 without overflow checks: the first block ends at
+/// Without overflow checks: the first block ends at
 /// 2^32, so `addr + size` wrapped to 0 and a second block placed *before*
 /// it (overlapping) passed the order check. Re-attach must refuse it, and
 /// nothing may be allocated inside a live block.

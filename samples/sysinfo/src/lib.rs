@@ -1,6 +1,6 @@
 //! samples/sysinfo: the main core (ESP32-C6 HP core, Zephyr, Rust).
 //!
-//! Formats the devicetree's SysInfo pools, allocates the seed's `Person_t`
+//! Formats the devicetree's SysInfo pools, allocates the specification's `Person_t`
 //! and the rest of the demo, starts the LP core (bare-metal Rust, lpcore/),
 //! keeps publishing after the LP core booted, and prints what the LP core
 //! reports. The sequence is `sysinfo-sample-app` (app/), the checks on both

@@ -9,7 +9,7 @@
  * this file loads and starts the sample's own LP image after the main core
  * has formatted the pools. With that symbol on, Zephyr's
  * soc_late_init_hook() (soc/espressif/esp32c6/hpcore_init_ulp.c, 4.4-era
- * version, index id 52410925214; selected by soc/espressif/Kconfig.ulp
+ * version; selected by soc/espressif/Kconfig.ulp
  * @0a04bc0d) would load whatever `slot0_lpcore_partition` holds and start
  * it before main() on every boot but a ULP wake-up: an erased or stale
  * partition (an upstream LP image linked for a 0x3c00-byte ulp_ram) would

@@ -1,9 +1,9 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * samples/sysinfo_c: the seed's main-core snippet as a Zephyr C application
+ * samples/sysinfo_c: the specification's main-core snippet as a Zephyr C application
  * on the module's C API. The module formatted the devicetree's pools before
- * main(); this allocates the seed's Person_t, fills it, looks it up again by
+ * main(); this allocates the specification's Person_t, fills it, looks it up again by
  * id as a sub core would, shows two error paths and dumps the table.
  */
 
@@ -23,7 +23,7 @@ typedef struct {
 
 int main(void)
 {
-	/* The seed's snippet. */
+	/* The specification's snippet. */
 	Person_t *person = (Person_t *)esp_amp_sys_info_alloc(SYS_INFO_ID_PERSON_1, sizeof(Person_t),
 							      SYS_INFO_CAP_HP);
 	if (person == NULL) {
@@ -35,7 +35,7 @@ int main(void)
 	printk("allocated Person_t (id 0x%04x, %u bytes) at %p\n", SYS_INFO_ID_PERSON_1,
 	       (unsigned int)sizeof(Person_t), (void *)person);
 
-	/* What the sub core does (the seed's sub-core snippet). */
+	/* What the sub core does (the specification's sub-core snippet). */
 	uint16_t size = 0;
 	Person_t *found = (Person_t *)esp_amp_sys_info_get(SYS_INFO_ID_PERSON_1, &size, SYS_INFO_CAP_HP);
 

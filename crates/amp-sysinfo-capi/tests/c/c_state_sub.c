@@ -1,5 +1,5 @@
 /*
- * The sub-core library's state after failures (issue 10): a failed
+ * The sub-core library's state after failures: a failed
  * esp_amp_sys_info_set_pool() or esp_amp_sys_info_init() leaves the library
  * with no pool, never the old one. The tables are written here by hand, in
  * the wire format of docs/format.md, as a main core would have left them.

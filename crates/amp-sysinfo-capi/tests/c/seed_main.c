@@ -1,5 +1,5 @@
 /*
- * Host stand-in for the seed's main-core image. Only platform glue here: the
+ * Host stand-in for the specification's main-core image. Only platform glue here: the
  * seed's snippet is seed_main_snippet.inc, copied verbatim from the spec and
  * included textually.
  *

@@ -1,5 +1,5 @@
 /*
- * Host stand-in for the seed's sub-core image. Only platform glue here: the
+ * Host stand-in for the specification's sub-core image. Only platform glue here: the
  * seed's snippet is seed_sub_snippet.inc, copied verbatim from the spec and
  * included textually.
  *

@@ -2,7 +2,7 @@
 //! against a small [`Platform`] so that it builds without the `zephyr` crate.
 //!
 //! [`run_demo`] is the sample: format the pools (or re-attach the retained
-//! RTC pool), publish the seed's `Person_t` and the rest of the demo, start
+//! RTC pool), publish the specification's `Person_t` and the rest of the demo, start
 //! the sub core, publish more once the sub core has booted and attached,
 //! and print the sub core's findings. [`run_error_paths`] checks that bad
 //! requests fail with the right [`Error`] and leave the table usable.
