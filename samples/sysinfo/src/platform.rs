@@ -47,7 +47,9 @@ impl Platform for SubCore {
     fn start_sub_core(&mut self) -> Result<(), i32> {
         // SAFETY: `LP_IMAGE` is a static byte slice of `len` bytes; the C
         // function only reads it while copying it to LP SRAM.
-        let rc = unsafe { lp_core::sysinfo_lp_core_start(lp_core::LP_IMAGE.as_ptr(), lp_core::LP_IMAGE.len()) };
+        let rc = unsafe {
+            lp_core::sysinfo_lp_core_start(lp_core::LP_IMAGE.as_ptr(), lp_core::LP_IMAGE.len())
+        };
         if rc == 0 {
             Ok(())
         } else {
