@@ -42,8 +42,10 @@ pub fn check() -> StepResult {
         .args(["cmake", "riscv64-unknown-elf-gcc", "riscv64-unknown-elf-nm"])
         .arg(project_root()))?;
     let Some(ws) = crate::workspace::find() else {
-        let why = "skipped: no Zephyr workspace (set ZEPHYR_BASE, or run cargo xtask zephyr-setup)";
-        eprintln!("dt-check: {why}");
+        // The generator's own tests and the heap script ran; the upstream
+        // board chain needs a workspace.
+        let why = crate::workspace::NO_WORKSPACE;
+        eprintln!("dt-check: skipped: {why}");
         return Ok(Outcome::Skipped(why.into()));
     };
     eprintln!("dt-check: Zephyr workspace {}", ws.describe());
