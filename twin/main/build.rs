@@ -1,7 +1,7 @@
 //! Links the main image from the twin's devicetree (board DTS + this image's
 //! overlay, compiled as a Zephyr build would) through
 //! `twin_board::build::link_image`, shared with the sub image: `pools.rs`,
-//! `memory.x` and `link.x` beside this file. Only the main image also gets
+//! `memory.x` for riscv-rt's `link.x`. Only the main image also gets
 //! `sub_image.rs` (where hart 1 starts the sub image: the first byte of
 //! `ram_sub`).
 use std::fs;

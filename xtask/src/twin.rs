@@ -357,8 +357,10 @@ fn check_layout(images: &Images) -> Result<()> {
                 format!("{image} image {}:\n  {}", path.display(), errs.join("\n  ")).into(),
             );
         }
-        // The retained scenario re-enters the main image's start-up, which
-        // zeroes `.bss` but cannot restore `.data` (QEMU loaded it once).
+        // The retained scenario re-enters the main image's start-up. riscv-rt
+        // copies `.data` again from its load image in RAM, which nothing must
+        // have written since; with no `.data` at all, the state after the
+        // jump is just a zeroed `.bss`, as on the first boot.
         if image == "main" && !elf.initialised_data.is_empty() {
             return Err(format!(
                 "main image has initialised writable data ({}): a re-entered start-up would not restore it",

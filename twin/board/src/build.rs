@@ -46,27 +46,35 @@ pub fn devicetree(overlays: &[&str]) -> Devicetree {
 
 /// Writes `pools.rs` (the pools, through the `amp-sysinfo-dt` generator) and
 /// `memory.x` (this image's RAM, `/chosen zephyr,sram`, with every pool and
-/// reserved node, the control page among them, cut out) to `OUT_DIR`, and
-/// tells Cargo to link the image with `link.x` beside its `Cargo.toml` and to
-/// rerun when the devicetree or `link.x` changes. `overlay` is the image's
-/// overlay in `boards/qemu/twin`.
+/// reserved node, the control page among them, cut out, every riscv-rt
+/// region aliased to it, and `_max_hart_id = 1`) to `OUT_DIR`, and tells
+/// Cargo to link the image with riscv-rt's `link.x` and to rerun when the
+/// devicetree changes. `overlay` is the image's overlay in `boards/qemu/twin`.
 ///
-/// Call from an image's build script only (it reads `CARGO_MANIFEST_DIR` and
-/// `OUT_DIR`); panics, as a build script should, on any error.
+/// `_max_hart_id = 1` in both images: both harts run the main image's
+/// start-up (hart 1 leaves it from `_mp_hook`), and the sub image runs on
+/// hart 1, whose stack riscv-rt places below hart 0's.
+///
+/// Call from an image's build script only (it reads `OUT_DIR`); panics, as a
+/// build script should, on any error.
 pub fn link_image(overlay: &str) -> Image {
-    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap());
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").unwrap());
     let devicetree = devicetree(&[overlay]);
     devicetree
         .write_rust(&out_dir.join("pools.rs"))
         .unwrap_or_else(|e| panic!("{e}"));
-    devicetree
-        .write_memory_x(&out_dir.join("memory.x"), None)
+    let mut memory = devicetree
+        .memory_x(None)
         .unwrap_or_else(|e| panic!("{e}"));
+    for region in ["TEXT", "RODATA", "DATA", "BSS", "HEAP", "STACK"] {
+        memory += &format!("REGION_ALIAS(\"REGION_{region}\", RAM);\n");
+    }
+    memory += "_max_hart_id = 1;\n";
+    write_if_changed(&out_dir.join("memory.x"), &memory);
     println!("cargo:rustc-link-search={}", out_dir.display());
-    println!("cargo:rustc-link-search={}", manifest.display());
+    // riscv-rt 0.16 takes the memory layout as its own script, before link.x.
+    println!("cargo:rustc-link-arg-bins=-Tmemory.x");
     println!("cargo:rustc-link-arg-bins=-Tlink.x");
-    println!("cargo:rerun-if-changed=link.x");
     Image {
         devicetree,
         out_dir,

@@ -5,8 +5,13 @@
 //! console, sub-core release, scenarios).
 #![no_std]
 #![no_main]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 mod start;
+
+// The `critical-section` implementation for one hart (`riscv`'s
+// `critical-section-single-hart`), which the core crate's `Writer` uses.
+use riscv as _;
 
 /// The pools, generated from the twin devicetree by build.rs.
 #[allow(dead_code)]
@@ -44,6 +49,7 @@ fn pause() {
     twin_rt::time::delay_us(2);
 }
 
+#[riscv_rt::entry]
 fn main() -> ! {
     let mut out = Console::new("main");
     let word = twin_rt::mmio::scenario();

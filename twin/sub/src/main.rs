@@ -4,8 +4,13 @@
 //! file wires them to the twin (pools from the devicetree, console, scenarios).
 #![no_std]
 #![no_main]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 mod start;
+
+// The `critical-section` implementation for one hart (`riscv`'s
+// `critical-section-single-hart`), which the core crate's `Writer` uses.
+use riscv as _;
 
 /// The pools, generated from the twin devicetree by build.rs.
 #[allow(dead_code)]
@@ -33,6 +38,7 @@ fn pause() {
     twin_rt::time::delay_us(2);
 }
 
+#[riscv_rt::entry]
 fn main() -> ! {
     let mut out = Console::new("sub ");
     let scenario = scenario::from_word(twin_rt::mmio::scenario()).unwrap_or(scenario::NORMAL);
