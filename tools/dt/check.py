@@ -34,7 +34,14 @@ Negative fixtures (tools/dt/fixtures/*.overlay, applied after the real
 overlay) must each be rejected by the stage they target, with a message that
 names the fault.
 
+With --view TARGET=OVERLAY[,OVERLAY...] (repeatable) only those views are
+checked: any board of the workspace (TARGET named as Zephyr names its
+overlays: esp32c6_devkitc_esp32c6_hpcore, or the bare board name) with the
+user's overlays; every view must build, and all of them must give the same
+pool constants (what the main image and the sub image are built with).
+
 usage: check.py --zephyr ZEPHYR_BASE --generator target/debug/amp-sysinfo-dt
+                [--view TARGET=OVERLAY[,OVERLAY...]]...
 """
 
 import argparse
@@ -308,6 +315,46 @@ def link_with_memory_x(generator, dts, work):
         raise StageError("ld", "a stack as large as all of ulp_ram linked")
 
 
+def check_views(args, case, counts):
+    """The --view mode: the user's board targets and overlays."""
+    rust = {}
+    with tempfile.TemporaryDirectory(prefix="sysinfo-dt-view-") as tmp:
+        tmp = Path(tmp)
+        for n, view in enumerate(args.view):
+            target, sep, overlays = view.partition("=")
+            overlays = [Path(o).resolve() for o in overlays.split(",") if o]
+            board = board_file(ZEPHYR, target)
+
+            def one(target=target, board=board, overlays=overlays, sep=sep, key=f"view {n + 1} ({target})"):
+                if not sep or not overlays:
+                    raise StageError("usage", f"--view {target}: expected TARGET=OVERLAY[,OVERLAY...]")
+                if board is None:
+                    raise StageError("board", f"this Zephyr ({ZEPHYR}) has no board target {target}: "
+                                     "name it as Zephyr names overlays (<board>_<soc>_<cpucluster>)")
+                for o in overlays:
+                    if not o.is_file():
+                        raise StageError("usage", f"{o}: no such overlay")
+                _, dts = build(ZEPHYR, board, overlays, tmp / f"view{n}", args.generator)
+                rust[key] = generated(args.generator, dts, "rust")
+                print(generated(args.generator, dts, "pools"), end="")
+
+            case(f"{target}: {board.relative_to(ZEPHYR) if board else '(no board)'} + "
+                 f"{', '.join(o.name for o in overlays)} -> edtlib -> generator", one)
+
+        def agree():
+            if len(rust) < 2:
+                return "one view given: nothing to compare"
+            first = next(iter(rust))
+            for t, text in rust.items():
+                if body(text) != body(rust[first]):
+                    raise StageError("generator", f"{t} and {first} give different pools:\n{text}\n{rust[first]}")
+
+        case("every view gives the same pool constants", agree)
+    passed, failed, skipped = counts()
+    print(f"dt-check: {passed} passed, {len(failed)} failed, {len(skipped)} skipped")
+    return 1 if failed else 0
+
+
 def body(text):
     """Generated text without its first (source) line."""
     return text.split("\n", 1)[1]
@@ -318,6 +365,8 @@ def main():
     ap = argparse.ArgumentParser(allow_abbrev=False)
     ap.add_argument("--zephyr", required=True, type=Path, help="the workspace's Zephyr tree (ZEPHYR_BASE)")
     ap.add_argument("--generator", required=True, type=Path, help="the amp-sysinfo-dt binary")
+    ap.add_argument("--view", action="append", default=[], metavar="TARGET=OVERLAY[,OVERLAY...]",
+                    help="check only this board target with these overlays (repeat for each core view)")
     args = ap.parse_args()
     ZEPHYR = args.zephyr.resolve()
     if not (ZEPHYR / "dts").is_dir() or not (ZEPHYR / "scripts" / "dts" / "python-devicetree").is_dir():
@@ -344,6 +393,9 @@ def main():
         else:
             passed += 1
             print(f"ok   {name}")
+
+    if args.view:
+        return check_views(args, case, lambda: (passed, failed, skipped))
 
     rust, views = {}, {}
     with tempfile.TemporaryDirectory(prefix="sysinfo-dt-check-") as tmp:

@@ -35,6 +35,50 @@ fn generator() -> Result<PathBuf> {
     Ok(bin)
 }
 
+/// `cargo xtask dt-check --view TARGET=OVERLAY[,OVERLAY...]...`: a board of
+/// the user's (any board target of the workspace) with their overlays,
+/// through the same chain; all views must give the same pools.
+pub fn check_views(views: &[String]) -> StepResult {
+    let Some(ws) = crate::workspace::find() else {
+        return Ok(Outcome::Skipped(crate::workspace::NO_WORKSPACE.into()));
+    };
+    run(&mut views_command(&ws, views)?)?;
+    Ok(Outcome::Passed)
+}
+
+fn views_command(ws: &crate::workspace::Workspace, views: &[String]) -> crate::Result<Command> {
+    let bin = generator()?;
+    let py = crate::setup::venv()?;
+    let mut cmd = Command::new(py);
+    cmd.arg(project_root().join("tools/dt/check.py"))
+        .arg("--zephyr")
+        .arg(&ws.zephyr)
+        .arg("--generator")
+        .arg(&bin);
+    for v in views {
+        cmd.arg("--view").arg(v);
+    }
+    Ok(cmd)
+}
+
+/// The `--view` mode on a board this workspace has: the same overlay in two
+/// views agrees; a second view with other pools must be refused.
+fn self_test_views(ws: &crate::workspace::Workspace) -> crate::Result<()> {
+    let target = crate::twister::esp32c6_devkitc(ws).replace('/', "_");
+    let overlay = project_root().join(format!("boards/{target}.overlay"));
+    let resized = project_root().join("tools/dt/fixtures/docs-resize.overlay");
+    let same = format!("{target}={}", overlay.display());
+    run(&mut views_command(ws, &[same.clone(), same.clone()])?)?;
+    let other = format!("{target}={},{}", overlay.display(), resized.display());
+    let out = views_command(ws, &[same, other])?.output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if out.status.success() || !text.contains("give different pools") {
+        return Err(format!("dt-check --view: two views with different pools were not refused:\n{text}").into());
+    }
+    eprintln!("dt-check --view: two views with different pools refused, as expected");
+    Ok(())
+}
+
 pub fn check() -> StepResult {
     run(cargo().args(["test", "-p", "amp-sysinfo-dt"]))?;
     run(Command::new("python3")
@@ -58,5 +102,8 @@ pub fn check() -> StepResult {
         .arg("--generator")
         .arg(&bin)
         .current_dir(project_root()))?;
+    if ws.hal_espressif().is_some() {
+        self_test_views(&ws)?;
+    }
     Ok(Outcome::Passed)
 }

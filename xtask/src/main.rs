@@ -147,7 +147,14 @@ fn main() -> ExitCode {
         Some("demo") => twin::demo(rest),
         Some("test") => test_all(),
         Some("twin-test") => setup::all().and_then(|()| twin::test()),
-        Some("dt-check") => setup::all().and_then(|()| report(dt::check())),
+        Some("dt-check") if rest.is_empty() => setup::all().and_then(|()| report(dt::check())),
+        Some("dt-check") => match rest {
+            [flag, views @ ..] if flag == "--view" || views.iter().any(|v| v == "--view") => {
+                let views: Vec<String> = rest.iter().filter(|a| *a != "--view").cloned().collect();
+                setup::all().and_then(|()| report(dt::check_views(&views)))
+            }
+            _ => Err("usage: cargo xtask dt-check [--view TARGET=OVERLAY[,OVERLAY...]]...".into()),
+        },
         Some("zephyr-check") => setup::all().and_then(|()| zephyr::check()),
         Some("zephyr-test") => setup::all().and_then(|()| report(twister::test())),
         Some("zephyr-setup") => setup::all().and_then(|()| report(twister::setup())),
