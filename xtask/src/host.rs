@@ -1,0 +1,47 @@
+//! The host-side steps of `cargo xtask test`: the workspace's tests (with
+//! the loom model), the lints, and the cross builds for every chip target.
+
+use std::process::Command;
+
+use crate::{cargo, project_root, run, setup, Result};
+
+/// Host tests of the workspace (unit, property, doc, multi-process), then the
+/// loom model of publication.
+pub fn host_tests() -> Result<()> {
+    run(cargo().args(["test", "--workspace"]))?;
+    run(cargo()
+        .args(["test", "-p", "amp-sysinfo", "--release", "--lib", "--", "loom"])
+        .env("RUSTFLAGS", "--cfg loom")
+        .env("CARGO_TARGET_DIR", project_root().join("target/loom")))?;
+    Ok(())
+}
+
+/// Lints as errors: clippy on every host crate and target, rustdoc (broken
+/// links, missing docs where a crate denies them).
+pub fn lint() -> Result<()> {
+    run(Command::new("rustup").args(["component", "add", "clippy"]))?;
+    run(cargo().args(["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo().args(["doc", "--quiet", "--no-deps", "--workspace"]).env("RUSTDOCFLAGS", "-D warnings"))?;
+    Ok(())
+}
+
+/// The portable crates for every chip target: ESP32-C6/C5 LP core and the twin
+/// (`imac`), zephyr-lang-rust's ESP32-C6 target (`i`), ESP32-P4 (`imafc`).
+pub fn cross() -> Result<()> {
+    for target in setup::TARGETS {
+        for (pkg, features) in CROSS_CRATES {
+            run(cargo().args(["build", "--release", "-p", pkg, "--target", target]).args(*features))?;
+        }
+    }
+    Ok(())
+}
+
+/// `(package, extra cargo args)` cross-compiled for every target.
+const CROSS_CRATES: &[(&str, &[&str])] = &[
+    ("amp-sysinfo", &[]),
+    ("amp-sysinfo", &["--features", "log"]),
+    ("amp-sysinfo-demo", &[]),
+    ("amp-sysinfo-capi", &[]),
+    ("amp-sysinfo-capi", &["--features", "sub-core,port-critical-section"]),
+];
+
