@@ -256,19 +256,14 @@ fn generator(subcommand: &str, board: &Path, overlays: &[&Path], includes: &[Pat
     c
 }
 
+/// `(name, value)` of every symbol of an ELF file (the `object` crate).
 fn nm(elf: &Path) -> Result<Vec<(String, u64)>> {
-    let out = Command::new("riscv64-unknown-elf-nm").arg(elf).output()?;
-    if !out.status.success() {
-        return Err(format!("nm {} failed", elf.display()).into());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| {
-            let mut it = l.split_whitespace();
-            let value = u64::from_str_radix(it.next()?, 16).ok()?;
-            let _kind = it.next()?;
-            Some((it.next()?.to_string(), value))
-        })
+    use object::{Object, ObjectSymbol};
+    let data = std::fs::read(elf).map_err(|e| format!("{}: {e}", elf.display()))?;
+    let file = object::File::parse(&*data).map_err(|e| format!("{}: {e}", elf.display()))?;
+    Ok(file
+        .symbols()
+        .filter_map(|s| Some((s.name().ok()?.to_string(), s.address())))
         .collect())
 }
 
