@@ -65,9 +65,13 @@ pub fn alloc_id(raw: u16) -> Result<Id, amp_sysinfo::Error> {
     Id::from_raw(raw)
 }
 
-/// Allocates a zero-filled, 4-byte aligned block of `size` bytes with id
-/// `info_id` in pool `cap` and publishes it; NULL on any error. Main core
-/// only (not built with the `sub-core` feature, as in ESP-AMP).
+/// Allocate a zero-filled, 4-byte aligned block of `size` bytes with id
+/// `info_id` in pool `cap` and publish it. Main core only: the sub-core
+/// build (cargo feature `sub-core`) does not define it, as ESP-AMP's
+/// sub-core build does not.
+///
+/// @retval NULL on any error (reason: esp_amp_sys_info_last_error())
+/// @retval pointer to the block as this core sees it
 #[cfg(not(feature = "sub-core"))]
 #[no_mangle]
 pub extern "C" fn esp_amp_sys_info_alloc(
@@ -79,9 +83,11 @@ pub extern "C" fn esp_amp_sys_info_alloc(
     block_or_null(Op::alloc(info_id, cap), result)
 }
 
-/// The published block with id `info_id` in pool `cap`; its size goes to
-/// `*size` unless `size` is NULL. NULL on any error (then `*size` is left
-/// alone).
+/// Find the published block with id `info_id` in pool `cap`. If `size` is not
+/// NULL, the block's size is stored there (left alone on error).
+///
+/// @retval NULL on any error (reason: esp_amp_sys_info_last_error())
+/// @retval pointer to the block as this core sees it
 ///
 /// # Safety
 /// `size` is NULL or valid for a `uint16_t` write.
@@ -101,14 +107,29 @@ pub unsafe extern "C" fn esp_amp_sys_info_get(
     block_or_null(Op::get(info_id, cap), result)
 }
 
-/// Main core: formats every configured pool. Sub core: attaches to the
-/// tables the main core formatted. 0, or -1 on error.
+/// Main core: format every pool given to esp_amp_sys_info_set_pool().
+/// Sub core: attach to (validate) the tables the main core formatted.
+///
+/// @retval 0 if successful
+/// @retval -1 on error (reason: esp_amp_sys_info_last_error()); a sub core
+///         gets -1 with "no valid table (not ready)" until the main core has
+///         formatted the pool, and may retry. After -1 no pool is open (get
+///         and alloc give "pool absent"), never one of an earlier init; the
+///         pools given to esp_amp_sys_info_set_pool() stay, for the retry.
+///         Needs esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, ...) first: the
+///         Zephyr module's glue does it from the devicetree before main();
+///         bare-metal glue makes that one call itself.
 #[no_mangle]
 pub extern "C" fn esp_amp_sys_info_init() -> c_int {
     status(Op::INIT, pools::init())
 }
 
-/// Prints every pool's table through the log sink and `log`.
+/// Print every pool's table (id, size, bus address of each block) through the
+/// log sink (esp_amp_sys_info_set_log()) and the Rust `log` crate. On Zephyr
+/// the module's glue sets the sink to printk before main(), so this prints to
+/// the console by default; on bare metal the platform glue calls
+/// esp_amp_sys_info_set_log() once with its console's line printer (without
+/// a sink and without the `log` feature nothing is printed).
 #[no_mangle]
 pub extern "C" fn esp_amp_sys_info_dump() {
     if report::has_output() {
@@ -116,8 +137,22 @@ pub extern "C" fn esp_amp_sys_info_dump() {
     }
 }
 
-/// Where pool `cap` is: `size` bytes at bus address `bus_addr`, seen by this
-/// core at `local`; `max_entries` 0 means the default (16). 0, or -1 on error.
+/// Not in ESP-AMP. Tell the library where pool `cap` is, before
+/// esp_amp_sys_info_init(): it is `size` bytes at bus address `bus_addr`,
+/// seen by this core at `local` (on the ESP32-C6/C5/P4
+/// `local == (void *)bus_addr`). The platform glue calls it with the
+/// devicetree's `reserved-memory` node. `local`, `bus_addr` and `size` must
+/// be 16-byte aligned. `max_entries` is the table capacity when the main core
+/// formats the pool (0: the default, 16); a sub core reads it from the table.
+/// A main core refuses a `max_entries` whose table and one 4-byte block do
+/// not fit in `size` ("pool too small for its table"). The bus range may end
+/// exactly at 4 GiB, not past it.
+/// Every call, failed or not, first forgets pool `cap` (its description and
+/// the table init opened with it): after a failure the library has no such
+/// pool ("pool absent"), never the old one; after a success, call init again.
+///
+/// @retval 0 if successful
+/// @retval -1 on error (reason: esp_amp_sys_info_last_error())
 ///
 /// # Safety
 /// `local..local + size` is valid for reads and writes for the rest of the
@@ -137,14 +172,16 @@ pub unsafe extern "C" fn esp_amp_sys_info_set_pool(
     status(Op::set_pool(cap), result)
 }
 
-/// Why the most recent call failed ("ok" if it succeeded): static,
-/// NUL-terminated, never NULL.
+/// Not in ESP-AMP. Why the most recent call of this API on this core failed:
+/// a static, NUL-terminated string, "ok" if it succeeded. Never NULL.
 #[no_mangle]
 pub extern "C" fn esp_amp_sys_info_last_error() -> *const c_char {
     report::last().as_ptr()
 }
 
-/// Sends failure reasons and `dump` lines to `sink`; NULL turns it off.
+/// Not in ESP-AMP. Send error reasons and esp_amp_sys_info_dump()'s lines to
+/// `sink` (e.g. a function calling printk("%s\n", line)); NULL turns it off
+/// (the default).
 ///
 /// # Safety
 /// `sink` is NULL or a function that may be called with a NUL-terminated line
@@ -154,8 +191,9 @@ pub unsafe extern "C" fn esp_amp_sys_info_set_log(sink: esp_amp_sys_info_log_fn_
     report::set_sink(sink);
 }
 
-/// The fence to execute after the last allocation and before the MMIO write
-/// that starts the sub core (`fence rw, iorw` on RISC-V).
+/// Not in ESP-AMP. The fence the main core must execute after its last
+/// allocation and before the MMIO write that starts the sub core
+/// (`fence rw, iorw` on RISC-V).
 #[no_mangle]
 pub extern "C" fn esp_amp_sys_info_fence_before_sub_core_start() {
     amp_sysinfo::fence_before_sub_core_start();

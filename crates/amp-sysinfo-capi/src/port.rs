@@ -7,9 +7,17 @@ mod critical {
     use core::cell::UnsafeCell;
 
     extern "C" {
-        /// Enters the platform's critical section; returns what `exit` restores.
+        /// Platform hook, defined by the platform glue, and only when the
+        /// library is built with the cargo feature `port-critical-section`:
+        /// the library's allocations and attach run between this call and
+        /// esp_amp_sys_info_port_critical_exit(), which gets its result. On
+        /// Zephyr: return irq_lock();. On a single-hart sub core without
+        /// interrupt handlers that use this API it may do nothing. Host
+        /// builds use the Rust standard library instead.
         pub fn esp_amp_sys_info_port_critical_enter() -> u32;
-        /// Leaves it, restoring `state`.
+        /// Platform hook: leaves the critical section, restoring `state`
+        /// (what esp_amp_sys_info_port_critical_enter() returned). On
+        /// Zephyr: irq_unlock(state);.
         pub fn esp_amp_sys_info_port_critical_exit(state: u32);
     }
 
