@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use amp_sysinfo::format::{MAX_BLOCK_ALIGN, VERSION};
+use amp_sysinfo::format::{MAX_BLOCK_ALIGN, MIN_VERSION, VERSION};
 use amp_sysinfo::inspect::{EntryFault, Listing, StoredHeader};
 use amp_sysinfo::{table_bytes, Error, Id, PoolConfig, PoolKind, Reader, Region};
 use amp_sysinfo_dt::Pool;
@@ -290,8 +290,8 @@ fn header_detail(h: &StoredHeader, t: &Target) -> Vec<String> {
         ));
         return d;
     }
-    if h.version != VERSION {
-        d.push(format!("format version {} (this reader: {VERSION})", h.version));
+    if !(MIN_VERSION..=VERSION).contains(&h.version) {
+        d.push(format!("format version {} (this reader: {MIN_VERSION} to {VERSION})", h.version));
     }
     if PoolKind::from_u8(h.kind) != Some(t.kind) || h.flags != t.kind.flags().bits() {
         d.push(format!("kind {} flags {:#04x} stored, a {} pool expected", h.kind, h.flags, t.kind.name()));
@@ -302,8 +302,11 @@ fn header_detail(h: &StoredHeader, t: &Target) -> Vec<String> {
     if h.bus_base != t.base {
         d.push(format!("bus base {:#010x} stored, {:#010x} expected", h.bus_base, t.base));
     }
-    if h.reserved != 0 {
-        d.push(format!("reserved word {:#010x}, 0 expected", h.reserved));
+    if (h.generation == 0) != (h.version == MIN_VERSION) {
+        d.push(format!(
+            "generation {:#010x} in a version {} table (version {MIN_VERSION}: 0, later: non-zero)",
+            h.generation, h.version
+        ));
     }
     if h.max_entries == 0 || table_bytes(h.max_entries) > t.size as usize {
         d.push(format!("a table of {} entries does not fit {:#x} bytes", h.max_entries, t.size));
@@ -435,8 +438,11 @@ pub fn text(reports: &[PoolReport], style: Style) -> String {
         s += "\n";
         if let Some(u) = &r.usage {
             s += &format!(
-                "  header ok: version {VERSION}, {}/{} entries, data area from +{:#x}\n",
-                u.entries, u.max_entries, u.table_bytes
+                "  header ok: version {}, {}/{} entries, data area from +{:#x}\n",
+                r.header.as_ref().map_or(VERSION, |h| h.version),
+                u.entries,
+                u.max_entries,
+                u.table_bytes
             );
             s += &format!("  {:>3}  {:<6}  {:<10}  {:>5}  {:<10}  {:>7}  {:>5}  verdict\n", "idx", "id", "name", "size", "address", "offset", "align");
             for e in &r.entries {

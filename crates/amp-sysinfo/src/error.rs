@@ -7,6 +7,7 @@ use core::fmt;
 /// formatting call the shared bytes are exactly as they were.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[repr(u8)]
 pub enum Error {
     /// The id is reserved (0xff00..=0xffff) and was passed through the user
     /// API, or is 0xffff, which is never a valid entry.
@@ -53,6 +54,10 @@ pub enum Error {
     RegionMismatch,
     /// Atomic access was asked for in a pool without atomics (RTC / LP RAM).
     NoAtomics,
+    /// A [`Handle`](crate::Handle) of a table the main core has formatted
+    /// again since (it rebooted, or re-initialised the pool): look the block
+    /// up again (after attaching again).
+    Stale,
 }
 
 impl Error {
@@ -84,6 +89,7 @@ impl Error {
             Error::Busy => c"writer re-entered",
             Error::RegionMismatch => c"region does not match the pool configuration",
             Error::NoAtomics => c"pool has no atomics",
+            Error::Stale => c"stale handle (the pool was formatted again)",
         }
     }
 }
@@ -103,7 +109,7 @@ mod tests {
     /// The texts the C API logs and returns from
     /// `esp_amp_sys_info_last_error`, pinned here once: changing a text
     /// changes what C callers see, so it must change this table too.
-    const TEXTS: [(Error, &str); 18] = [
+    const TEXTS: [(Error, &str); 19] = [
         (Error::ReservedId, "reserved id"),
         (Error::DuplicateId, "duplicate id in this pool"),
         (Error::ZeroSize, "size 0"),
@@ -122,6 +128,7 @@ mod tests {
         (Error::Busy, "writer re-entered"),
         (Error::RegionMismatch, "region does not match the pool configuration"),
         (Error::NoAtomics, "pool has no atomics"),
+        (Error::Stale, "stale handle (the pool was formatted again)"),
     ];
 
     #[test]
@@ -153,7 +160,8 @@ mod tests {
             | Error::Misaligned
             | Error::Busy
             | Error::RegionMismatch
-            | Error::NoAtomics => {}
+            | Error::NoAtomics
+            | Error::Stale => {}
         }
     }
 }

@@ -1,9 +1,10 @@
-//! Wire format v1 (see `docs/format.md`): what lies at the base of a pool.
+//! Wire format v2 (see `docs/format.md`): what lies at the base of a pool.
+//! Version 1 tables (the same layout with word 7 zero) are still read.
 //!
 //! ```text
 //! offset  size  field
 //! 0x00    4     magic            b"SYSI" (0x4953_5953 little-endian); written last when formatting
-//! 0x04    2     version          1
+//! 0x04    2     version          2 (1: no generation)
 //! 0x06    2     max_entries      table capacity
 //! 0x08    1     kind             0 = HP, 1 = RTC
 //! 0x09    1     flags            PoolFlags bits
@@ -12,7 +13,7 @@
 //! 0x10    4     bus_base         bus address of the pool (what entries are relative to)
 //! 0x14    4     check            CHECK_SEED ^ words 0..5: catches garbage that has the magic
 //! 0x18    4     count            published entries; the Release store that publishes an entry
-//! 0x1c    4     reserved         0
+//! 0x1c    4     generation       non-zero, new on every format (v1: 0); cleared first when formatting
 //! 0x20    8*N   entries          u16 id, u16 size, u32 bus address; little-endian
 //! ...           data area        blocks, 4-byte aligned at least, zero-filled
 //! ```
@@ -24,8 +25,11 @@ use bitflags::bitflags;
 
 /// `b"SYSI"` read as a little-endian word.
 pub const MAGIC: u32 = u32::from_le_bytes(*b"SYSI");
-/// The format version this crate writes and reads.
-pub const VERSION: u16 = 1;
+/// The format version this crate writes (it reads [`MIN_VERSION`] and up).
+pub const VERSION: u16 = 2;
+/// The oldest format version this crate reads: version 1 tables, whose
+/// generation word is 0 (they give no [`Handle`](crate::Handle)).
+pub const MIN_VERSION: u16 = 1;
 /// Bytes of the pool header.
 pub const HEADER_SIZE: usize = 32;
 /// Bytes of one table entry: `u16 id`, `u16 size`, `u32 address`.
@@ -50,7 +54,7 @@ pub(crate) mod word {
     pub const BUS_BASE: usize = 4;
     pub const CHECK: usize = 5;
     pub const COUNT: usize = 6;
-    pub const RESERVED: usize = 7;
+    pub const GENERATION: usize = 7;
     pub const ENTRIES: usize = 8;
 }
 

@@ -32,7 +32,7 @@ use core::fmt;
 use core::sync::atomic::Ordering::Relaxed;
 
 use crate::cache::NoCache;
-use crate::format::{word, Entry, HEADER_SIZE, MAGIC, VERSION};
+use crate::format::{word, Entry, HEADER_SIZE, MAGIC, MIN_VERSION, VERSION};
 use crate::reader::Attached;
 use crate::table::{self, Words};
 use crate::{Error, Id, PoolConfig, PoolKind, Region};
@@ -59,8 +59,9 @@ pub struct StoredHeader {
     pub check: u32,
     /// Published entry count.
     pub count: u32,
-    /// The reserved word (0).
-    pub reserved: u32,
+    /// The generation word (word 7): non-zero in a version 2 table, 0 in a
+    /// version 1 table (where it was reserved).
+    pub generation: u32,
     /// Whether magic and check word are what a formatted table holds (the
     /// reader's *not ready* test).
     pub check_ok: bool,
@@ -87,7 +88,7 @@ impl StoredHeader {
             bus_base: fields[4],
             check,
             count: w(word::COUNT),
-            reserved: w(word::RESERVED),
+            generation: w(word::GENERATION),
             check_ok: fields[0] == MAGIC && check == crate::format::Header::check(&fields),
         })
     }
@@ -97,7 +98,7 @@ impl StoredHeader {
     /// pool's configuration (then [`Listing::open`] checks the rest).
     pub fn config(&self) -> Option<PoolConfig> {
         let kind = PoolKind::from_u8(self.kind)?;
-        (self.check_ok && self.version == VERSION).then_some(PoolConfig {
+        (self.check_ok && (MIN_VERSION..=VERSION).contains(&self.version)).then_some(PoolConfig {
             kind,
             bus_base: self.bus_base,
             size: self.pool_size,

@@ -74,6 +74,7 @@ macro_rules! diag {
 mod block;
 mod cache;
 mod error;
+mod handle;
 pub mod format;
 mod id;
 pub mod inspect;
@@ -85,6 +86,7 @@ mod writer;
 pub use block::{Block, Shared};
 pub use cache::{fence_before_sub_core_start, CacheSync, NoCache};
 pub use error::Error;
+pub use handle::Handle;
 pub use format::{table_bytes, PoolConfig, PoolFlags, PoolKind};
 pub use id::Id;
 pub use reader::Reader;

@@ -9,16 +9,18 @@ use zerocopy::{FromBytes, Immutable, IntoBytes};
 use crate::cache::{CacheSync, NoCache};
 use crate::format::{table_bytes, Entry, BLOCK_ALIGN};
 use crate::table;
-use crate::{Block, Error, Id, PoolKind, Region, Shared};
+use crate::{Block, Error, Handle, Id, PoolKind, Region, Shared};
 
-/// An attached pool: the region, its data area and the capacity its header
-/// declared.
+/// An attached pool: the region, its data area, and the capacity and
+/// generation its header declared.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Attached {
     pub region: Region,
     /// Where blocks may lie: everything after the table.
     pub data: DataArea,
     pub max_entries: u16,
+    /// The table's generation (0: a version 1 table).
+    pub generation: u32,
 }
 
 /// The data area of a pool: `len` bytes from byte `start` of the region on.
@@ -52,10 +54,13 @@ impl DataArea {
     #[inline]
     pub(crate) fn check(&self, addr: u32, size: u16) -> Option<u32> {
         // Below the data area (or below the pool) wraps to at least
-        // 2^32 - start - bus_base >= len, so one compare covers both sides.
+        // 2^32 - start - bus_base >= len.
         let rel = addr.wrapping_sub(self.bus);
-        // `size - 1` wraps for size 0: non-empty and fits in one compare.
-        if addr % BLOCK_ALIGN as u32 != 0 || rel >= self.len || (size as u32).wrapping_sub(1) >= self.len - rel {
+        // `end <= rel` exactly when the block is empty or `rel + size`
+        // wraps; otherwise `rel < end`, and `end <= len` puts the whole
+        // block inside the data area (so `rel < len` too).
+        let end = rel.wrapping_add(size as u32);
+        if addr % BLOCK_ALIGN as u32 != 0 || end <= rel || end > self.len {
             return None;
         }
         Some(rel)
@@ -68,22 +73,22 @@ impl Attached {
     /// its published entry count.
     pub(crate) fn open(region: Region, kind: PoolKind, cache: &impl CacheSync) -> Result<(Attached, u16), Error> {
         cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
-        let (max_entries, count) = table::read_header(&region, kind, region.bus_base(), region.size())?;
-        let pool = Attached::new(region, max_entries);
+        let opened = table::read_header(&region, kind, region.bus_base(), region.size())?;
+        let pool = Attached::new(region, opened.max_entries, opened.generation);
         cache.invalidate(region.local_base(), pool.table_len());
-        Ok((pool, count))
+        Ok((pool, opened.count))
     }
 
     /// The header check (or `Writer::init`) established that the table fits.
     /// `table_bytes(max_entries) <= region.size()`.
-    pub(crate) fn new(region: Region, max_entries: u16) -> Attached {
+    pub(crate) fn new(region: Region, max_entries: u16, generation: u32) -> Attached {
         let start = table_bytes(max_entries) as u32;
         // Wrapping only to keep a panic path out of the image: `start <= size`.
         let len = region.size().wrapping_sub(start);
         // SAFETY: `start <= size` (this function's precondition).
         let local = unsafe { region.at(start) };
         let data = DataArea { local, bus: region.bus_base().wrapping_add(start), start, len };
-        Attached { region, data, max_entries }
+        Attached { region, data, max_entries, generation }
     }
 
     /// The block of the published entry `entry`, found by `id`:
@@ -125,6 +130,13 @@ impl Attached {
         }
         Ok(())
     }
+}
+
+/// `lookup`'s error result, out of the hot path.
+#[cold]
+#[inline(never)]
+fn failed(e: Error) -> (*mut u8, u32) {
+    (core::ptr::null_mut(), e as u32)
 }
 
 /// The sub core's view of the pools.
@@ -188,13 +200,67 @@ impl<C: CacheSync> Reader<C> {
     ///
     /// [`Error::NotFound`] until the main core publishes it;
     /// [`Error::Corrupt`] if the entry's block does not lie inside the pool.
+    #[inline]
     pub fn get(&self, id: Id, kind: PoolKind) -> Result<Block, Error> {
+        let (ptr, size) = self.lookup(id.raw(), kind);
+        let Some(ptr) = NonNull::new(ptr) else {
+            // SAFETY: a null pointer comes with `Error as u32` (`lookup`),
+            // and `Error` is `repr(u8)`.
+            return Err(unsafe { core::mem::transmute::<u8, Error>(size as u8) });
+        };
+        // The bus address is only computed where it is used.
+        let bus = match &self.pools[kind.index()] {
+            // SAFETY: `ptr` lies in this pool's data area (lookup).
+            Some(pool) => pool.data.bus.wrapping_add(unsafe { ptr.offset_from(pool.data.local) } as u32),
+            None => 0,
+        };
+        Ok(Block::new(ptr, bus, size as u16, id, kind))
+    }
+
+    /// The lookup behind [`Reader::get`], out of line where several places
+    /// call it: the block's local address and size, or NULL and the
+    /// [`Error`] as a number (a pair of scalars, returned in two registers).
+    fn lookup(&self, id: u16, kind: PoolKind) -> (*mut u8, u32) {
+        match self.find(id, kind) {
+            Ok((ptr, size)) => (ptr.as_ptr(), size as u32),
+            Err(e) => failed(e),
+        }
+    }
+
+    #[inline(always)]
+    fn find(&self, id: u16, kind: PoolKind) -> Result<(NonNull<u8>, u16), Error> {
         let pool = self.pools[kind.index()].as_ref().ok_or(Error::PoolAbsent)?;
         self.cache.invalidate(pool.region.local_base(), pool.table_len());
-        let entry = table::find(&pool.region, pool.max_entries, id.raw())?;
-        let block = pool.block(id, entry, kind)?;
-        self.cache.invalidate(block.as_ptr(), block.size() as usize);
-        Ok(block)
+        let entry = table::find(&pool.region, pool.max_entries, id)?;
+        let rel = pool.data.check(entry.addr, entry.size).ok_or(Error::Corrupt)?;
+        // SAFETY: `rel + size <= len`: inside the data area, so the region.
+        let ptr = unsafe { pool.data.local.add(rel as usize) };
+        self.cache.invalidate(ptr.as_ptr(), entry.size as usize);
+        Ok((ptr, entry.size))
+    }
+
+    /// The block with `id`, found once for repeated access: later
+    /// [`Handle::get`]s cost one load and compare instead of a scan, and
+    /// give [`Error::Stale`] once the main core has formatted the pool again.
+    ///
+    /// Errors as [`Reader::get`]; [`Error::Stale`] if the pool was formatted
+    /// again since this reader attached to it; [`Error::UnsupportedVersion`]
+    /// for a version 1 table (it has no generation to check).
+    pub fn handle(&self, id: Id, kind: PoolKind) -> Result<Handle<C>, Error>
+    where
+        C: Clone,
+    {
+        let pool = self.pools[kind.index()].as_ref().ok_or(Error::PoolAbsent)?;
+        if pool.generation == 0 {
+            return Err(Error::UnsupportedVersion);
+        }
+        // SAFETY: the header lies inside the region (checked at attach).
+        let word = unsafe { pool.region.at(4 * crate::format::word::GENERATION as u32) }.cast::<u32>();
+        let handle = Handle::new(word, pool.generation, self.get(id, kind)?, self.cache.clone());
+        // The block was found in the table this reader attached to only if
+        // that table is still there: checked after the lookup.
+        handle.get()?;
+        Ok(handle)
     }
 
     /// The block with `id` as a `T`: [`Error::SizeMismatch`] unless the block

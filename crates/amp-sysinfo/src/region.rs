@@ -3,7 +3,7 @@
 //! dereferences), and where every bounds check lives.
 
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU16, AtomicU32, Ordering};
 
 use crate::format::{PoolConfig, POOL_ALIGN};
 use crate::table::Words;
@@ -111,7 +111,69 @@ impl Region {
     }
 }
 
+/// `x`, unknown to the optimiser (no instruction).
+#[inline(always)]
+fn opaque<T>(x: *mut T) -> *mut T {
+    #[cfg(any(target_arch = "riscv32", target_arch = "riscv64"))]
+    {
+        let mut x = x;
+        // SAFETY: an empty template: nothing is executed.
+        unsafe { core::arch::asm!("/* {0} */", inout(reg) x, options(pure, nomem, nostack, preserves_flags)) };
+        x
+    }
+    #[cfg(not(any(target_arch = "riscv32", target_arch = "riscv64")))]
+    x
+}
+
 impl Words for Region {
+    /// Four instructions per entry on RISC-V: the id is compared as the
+    /// entry's first half-word (`lhu`, `beq`), then the pointer steps to the
+    /// next entry and is compared with the end (`addi`, `bne`).
+    #[inline]
+    unsafe fn find_id(&self, n: u32, id: u16) -> Option<crate::format::Entry> {
+        let base = self.local.as_ptr();
+        // SAFETY: entries 0..n lie inside the region (the caller's promise),
+        // so do `first` and `end` (at most one past the last entry).
+        let (first, end) = unsafe {
+            let first = base.add(4 * crate::format::word::ENTRIES);
+            (first, first.add(8 * n as usize))
+        };
+        // Kept opaque, so that the loop compares the pointer with it instead
+        // of counting a second variable down (five instructions per entry).
+        let end = opaque(end);
+        let mut p = first;
+        while p != end {
+            // SAFETY: `p` is an entry's first byte: in bounds, 2-aligned
+            // (entries are 8-aligned in a 16-aligned region). An aligned
+            // half-word load of a word the other core stores whole is
+            // single-copy atomic (RVWMO's mixed-size rules); the entries
+            // below `count` are not written while they are read.
+            if unsafe { AtomicU16::from_ptr(p.cast()).load(Ordering::Relaxed) } == id {
+                // SAFETY: the entry's second half-word and second word, as
+                // above (4-aligned: entries are 8-aligned).
+                let (size, addr) = unsafe {
+                    (AtomicU16::from_ptr(p.add(2).cast()).load(Ordering::Relaxed), AtomicU32::from_ptr(p.add(4).cast()).load(Ordering::Relaxed))
+                };
+                return Some(crate::format::Entry { id, size, addr });
+            }
+            // SAFETY: at most `end`, inside the region.
+            p = unsafe { p.add(8) };
+        }
+        None
+    }
+
+    #[inline]
+    unsafe fn load_half(&self, index: usize) -> u16 {
+        // Little-endian: the low half of word `index / 2` is its first `u16`.
+        #[cfg(target_endian = "big")]
+        let index = index ^ 1;
+        // SAFETY: `index / 2 < len_words` (caller), the base is 16-aligned, so
+        // the half-word is in bounds and 2-aligned. An aligned half-word load
+        // of a word the other core stores whole is single-copy atomic on
+        // every supported core (RVWMO mixed-size rules).
+        unsafe { AtomicU16::from_ptr(self.local.as_ptr().add(index * 2).cast()).load(Ordering::Relaxed) }
+    }
+
     #[inline]
     fn len_words(&self) -> usize {
         self.size as usize / 4

@@ -3,14 +3,15 @@
 //!
 //! Writer: fill the block, write the entry's two words, then *Release*-store
 //! the count. Reader: *Acquire*-load the count, then read only entries below
-//! it. Formatting writes every header word, then Release-stores the magic;
+//! it. Formatting clears the generation first (a fence after it), writes
+//! every header word and the new generation, then Release-stores the magic;
 //! attaching loads the magic and the count, then issues one Acquire fence
 //! before reading the other header words. No read-modify-write anywhere.
 
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use core::sync::atomic::Ordering;
 
-use crate::format::{word, Entry, Header, ENTRY_SIZE, HEADER_SIZE, MAGIC, VERSION};
+use crate::format::{word, Entry, Header, ENTRY_SIZE, HEADER_SIZE, MAGIC, MIN_VERSION, VERSION};
 use crate::{Error, PoolKind};
 
 /// Aligned 32-bit words that two cores share.
@@ -23,23 +24,68 @@ pub(crate) trait Words {
     /// # Safety
     /// `index < self.len_words()`.
     unsafe fn store(&self, index: usize, value: u32, order: Ordering);
+    /// Half-word `index` (`index / 2` is the word; odd: its high half, the
+    /// little-endian layout's second `u16`), Relaxed.
+    ///
+    /// # Safety
+    /// `index / 2 < self.len_words()`.
+    #[inline]
+    unsafe fn load_half(&self, index: usize) -> u16 {
+        // SAFETY: forwarded to the caller.
+        let w = unsafe { self.load(index / 2, Relaxed) };
+        (w >> (16 * (index % 2))) as u16
+    }
+    /// The first of the first `n` entries whose id (the entry's first
+    /// half-word) is `id`.
+    ///
+    /// # Safety
+    /// The first `n` entries lie inside `self`.
+    #[inline]
+    unsafe fn find_id(&self, n: u32, id: u16) -> Option<Entry> {
+        let at = (0..n as usize).map(|i| word::ENTRIES + 2 * i).find(|&at| {
+            // SAFETY: entry `i < n` lies inside `self` (the caller's promise).
+            unsafe { self.load_half(2 * at) == id }
+        })?;
+        // SAFETY: as above.
+        let (size, addr) = unsafe { (self.load_half(2 * at + 1), self.load(at + 1, Relaxed)) };
+        Some(Entry { id, size, addr })
+    }
     /// An Acquire fence (the loom model substitutes its own).
     #[inline(always)]
     fn fence_acquire(&self) {
         core::sync::atomic::fence(Acquire);
     }
+    /// A Release fence (the loom model substitutes its own).
+    #[inline(always)]
+    fn fence_release(&self) {
+        core::sync::atomic::fence(Release);
+    }
 }
 
-/// Writes a fresh, empty table. The caller checked that the header and
-/// `max_entries` entries fit in `words`.
-pub(crate) fn format<W: Words>(words: &W, header: &Header) {
+/// The generation the next format of `words` writes: one more than the
+/// word holds now (whatever it holds: an earlier table's, or garbage), never
+/// 0. A handle of the earlier table ([`Handle`](crate::Handle)) then sees a
+/// different word.
+pub(crate) fn next_generation<W: Words>(words: &W) -> u32 {
+    // SAFETY: GENERATION < 8 <= len_words (the caller checked the table fits).
+    let g = unsafe { words.load(word::GENERATION, Relaxed) }.wrapping_add(1);
+    if g == 0 { 1 } else { g }
+}
+
+/// Writes a fresh, empty table of `generation` (non-zero). The caller
+/// checked that the header and `max_entries` entries fit in `words`.
+pub(crate) fn format<W: Words>(words: &W, header: &Header, generation: u32) {
     let fields = header.words();
     let entry_words = 2 * header.max_entries as usize;
-    debug_assert!(word::ENTRIES + entry_words <= words.len_words());
+    debug_assert!(word::ENTRIES + entry_words <= words.len_words() && generation != 0);
     // SAFETY: (all indices) header words are < 8, entry words < 8 + 2 * max,
     // and the caller checked that `table_bytes(max)` fits the region.
     unsafe {
-        // Invalidate first, so no reader attaches to a half-written header.
+        // Handles of the old table go stale before anything else changes:
+        // the fence orders the cleared generation before every later store.
+        words.store(word::GENERATION, 0, Relaxed);
+        words.fence_release();
+        // Invalidate, so no reader attaches to a half-written header.
         words.store(word::MAGIC, 0, Relaxed);
         words.store(word::COUNT, 0, Release);
         for i in 0..entry_words {
@@ -50,24 +96,34 @@ pub(crate) fn format<W: Words>(words: &W, header: &Header) {
         words.store(word::SIZE, fields[3], Relaxed);
         words.store(word::BUS_BASE, fields[4], Relaxed);
         words.store(word::CHECK, Header::check(&fields), Relaxed);
-        words.store(word::RESERVED, 0, Relaxed);
+        words.store(word::GENERATION, generation, Relaxed);
         words.store(word::MAGIC, MAGIC, Release);
     }
 }
 
+/// What a valid header holds beyond this core's view of the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Opened {
+    pub max_entries: u16,
+    pub count: u16,
+    /// Non-zero in a version 2 table, 0 in a version 1 table.
+    pub generation: u32,
+}
+
 /// Validates the header against this core's view of the pool (kind, bus
-/// base, size) and returns the table capacity and the published count.
+/// base, size) and returns the table capacity, the published count and the
+/// generation.
 ///
 /// Every word is loaded first and the faults are folded without early exits:
 /// fewer branches, so a small attach on the LP core.
-pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, size: u32) -> Result<(u16, u16), Error> {
+pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, size: u32) -> Result<Opened, Error> {
     if words.len_words() < word::ENTRIES {
         return Err(Error::PoolTooSmall);
     }
     // SAFETY: indices < 8 <= len_words. One Acquire fence after the magic
     // and the count pairs with their Release stores (`format`, `publish`):
     // the header fields and entries read after it are at least as new.
-    let (fields, check, count, reserved) = unsafe {
+    let (fields, check, count, generation) = unsafe {
         let magic = words.load(word::MAGIC, Relaxed);
         let count = words.load(word::COUNT, Relaxed);
         words.fence_acquire();
@@ -78,21 +134,23 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
             words.load(word::SIZE, Relaxed),
             words.load(word::BUS_BASE, Relaxed),
         ];
-        (fields, words.load(word::CHECK, Relaxed), count, words.load(word::RESERVED, Relaxed))
+        (fields, words.load(word::CHECK, Relaxed), count, words.load(word::GENERATION, Relaxed))
     };
     let max_entries = (fields[1] >> 16) as u16;
+    let version = fields[1] as u16;
     let expect_kind = Header { kind, max_entries, size, bus_base }.words()[2];
     // Non-short-circuit `|`: one branch per error kind.
     if (fields[0] != MAGIC) | (check != Header::check(&fields)) {
         return Err(Error::NotReady);
     }
-    if fields[1] as u16 != VERSION {
+    if version.wrapping_sub(MIN_VERSION) > VERSION - MIN_VERSION {
         return Err(Error::UnsupportedVersion);
     }
     if (fields[2] != expect_kind)
         | (fields[3] != size)
         | (fields[4] != bus_base)
-        | (reserved != 0)
+        // Version 1: the word is reserved (0); version 2: never 0.
+        | ((generation == 0) != (version == MIN_VERSION))
         // 1 <= max_entries and the table fits: one compare when `size` is a
         // constant (a sub core's devicetree pool).
         | ((max_entries as u32).wrapping_sub(1) >= (size.saturating_sub(HEADER_SIZE as u32) / ENTRY_SIZE as u32))
@@ -100,7 +158,7 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
     {
         return Err(Error::Corrupt);
     }
-    Ok((max_entries, count as u16))
+    Ok(Opened { max_entries, count: count as u16, generation })
 }
 
 /// Makes entry `index` visible: its words first, then the count (Release).
@@ -161,32 +219,20 @@ pub(crate) unsafe fn entry<W: Words>(words: &W, index: u16) -> Entry {
 pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Entry, Error> {
     // SAFETY: COUNT < 8 <= len_words (checked at attach).
     let n = unsafe { words.load(word::COUNT, Acquire) };
-    // A count beyond the capacity (caught as `Corrupt` by `count` at attach)
-    // is clamped here: only table slots are ever read, and each entry's
-    // block is still checked.
-    scan(words, n.min(max_entries as u32), id).ok_or(Error::NotFound)
+    // A count beyond the capacity (`Corrupt` at attach, too): only table
+    // slots are ever read.
+    if n > max_entries as u32 {
+        return Err(Error::Corrupt);
+    }
+    scan(words, n, id).ok_or(Error::NotFound)
 }
 
 /// The first of the first `n` entries with `id`. The caller has
 /// `n <= max_entries`.
 #[inline]
 pub(crate) fn scan<W: Words>(words: &W, n: u32, id: u16) -> Option<Entry> {
-    let mut left = n;
-    let mut at = word::ENTRIES;
-    while left != 0 {
-        left -= 1;
-        // SAFETY: `at` is an entry below max_entries, whose words the header
-        // check bounded.
-        let w0 = unsafe { words.load(at, Relaxed) };
-        // The id is the low half: compare without extracting it.
-        if (w0 ^ id as u32) << 16 == 0 {
-            // SAFETY: as above.
-            let addr = unsafe { words.load(at + 1, Relaxed) };
-            return Some(Entry { id, size: (w0 >> 16) as u16, addr });
-        }
-        at += 2;
-    }
-    None
+    // SAFETY: `n <= max_entries`, whose entries the header check bounded.
+    unsafe { words.find_id(n, id) }
 }
 
 /// The publication protocol under loom: every interleaving of a main core that
@@ -222,6 +268,9 @@ mod loom_model {
         fn fence_acquire(&self) {
             loom::sync::atomic::fence(Acquire);
         }
+        fn fence_release(&self) {
+            loom::sync::atomic::fence(Release);
+        }
     }
 
     fn value(i: u16) -> u32 {
@@ -243,7 +292,7 @@ mod loom_model {
             let main = {
                 let words = words.clone();
                 loom::thread::spawn(move || {
-                    format(&*words, &header);
+                    format(&*words, &header, 1);
                     for i in 0..MAX {
                         // The block first (Relaxed, like a plain write), then the entry.
                         let slot = DATA + i as usize;
@@ -257,7 +306,7 @@ mod loom_model {
             match read_header(&*words, PoolKind::Hp, BUS, size) {
                 Err(Error::NotReady) => {}
                 Err(e) => panic!("attach saw a half-written header: {e:?}"),
-                Ok((max, _count)) => {
+                Ok(Opened { max_entries: max, .. }) => {
                     assert_eq!(max, MAX);
                     for i in 0..MAX {
                         match find(&*words, max, i + 1) {

@@ -89,10 +89,11 @@ impl<C: CacheSync> Writer<C> {
         }
         self.with(|pools| {
             let header = Header { kind: cfg.kind, max_entries: cfg.max_entries, size: cfg.size, bus_base: cfg.bus_base };
-            table::format(&region, &header);
+            let generation = table::next_generation(&region);
+            table::format(&region, &header, generation);
             self.cache.clean(region.local_base(), data_start);
             pools[cfg.kind.index()] = Some(Owned {
-                table: Attached::new(region, cfg.max_entries),
+                table: Attached::new(region, cfg.max_entries, generation),
                 count: 0,
                 cursor: data_start as u32,
             });

@@ -162,7 +162,7 @@ fn table_exactly_filling_the_region() {
             Writer::new().init(region, &cfg(bus, size, 1)).unwrap();
             let fill = ((size - 32) / 8) as u16;
             for (max, want) in [(0u16, Err(Error::Corrupt)), (fill + 1, Err(Error::Corrupt)), (fill, Ok(0))] {
-                mem.set_word(1, 1 | (max as u32) << 16);
+                mem.set_word(1, amp_sysinfo::format::VERSION as u32 | (max as u32) << 16);
                 fix_check(&mut mem);
                 let before = mem.bytes().to_vec();
                 let mut r = Reader::new();

@@ -3,6 +3,7 @@
 
 mod common;
 
+use amp_sysinfo::format::{MIN_VERSION, VERSION};
 use amp_sysinfo::{Error, Id, PoolConfig, PoolKind, Reader, Region, Writer};
 use common::{fix_check, Mem};
 
@@ -158,17 +159,25 @@ fn forged(edit: impl FnOnce(&mut Mem), kind: PoolKind, err: Error) {
 #[test]
 fn attach_validates_the_header() {
     forged(|_| (), PoolKind::Rtc, Error::Corrupt); // an HP table is not the RTC pool
-    forged(|m| m.set_word(1, 2 | 4 << 16), PoolKind::Hp, Error::UnsupportedVersion);
-    forged(|m| m.set_word(1, 1 | 200 << 16), PoolKind::Hp, Error::Corrupt); // table larger than the pool
-    forged(|m| m.set_word(1, 1), PoolKind::Hp, Error::Corrupt); // zero entries
+    forged(|m| m.set_word(1, 3 | 4 << 16), PoolKind::Hp, Error::UnsupportedVersion);
+    forged(|m| m.set_word(1, 4 << 16), PoolKind::Hp, Error::UnsupportedVersion); // version 0
+    forged(|m| m.set_word(1, VERSION as u32 | 200 << 16), PoolKind::Hp, Error::Corrupt); // table larger than the pool
+    forged(|m| m.set_word(1, VERSION as u32), PoolKind::Hp, Error::Corrupt); // zero entries
     forged(|m| m.set_word(3, 512), PoolKind::Hp, Error::Corrupt); // other size
     forged(|m| m.set_word(4, BUS + 0x1000), PoolKind::Hp, Error::Corrupt); // other base
     forged(|m| m.set_word(2, 2 << 8), PoolKind::Hp, Error::Corrupt); // wrong flags for HP
-    // The reserved word must stay zero (room for v1 readers to refuse extensions).
+    // The generation word: never 0 in a version 2 table, 0 in a version 1
+    // table (where it was the reserved word), which is still read.
+    forged(|m| m.set_word(7, 0), PoolKind::Hp, Error::Corrupt);
+    forged(|m| m.set_word(1, MIN_VERSION as u32 | 4 << 16), PoolKind::Hp, Error::Corrupt);
     let (mut mem, _w) = pool(256, 4, PoolKind::Hp);
-    mem.set_word(7, 1);
+    mem.set_word(1, MIN_VERSION as u32 | 4 << 16);
+    mem.set_word(7, 0);
+    fix_check(&mut mem);
     let region = mem.region(BUS);
-    assert_eq!(Reader::new().attach(region, PoolKind::Hp), Err(Error::Corrupt));
+    let mut r = Reader::new();
+    assert_eq!(r.attach(region, PoolKind::Hp), Ok(0), "a version 1 table is read");
+    assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(0));
 }
 
 /// A table with one published entry whose words are then replaced.

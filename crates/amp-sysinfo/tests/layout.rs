@@ -1,16 +1,17 @@
-//! Wire format v1 pinned byte for byte (docs/format.md): a change here is a
-//! format change and needs a new version number.
+//! Wire format v2 pinned byte for byte (docs/format.md): a change here is a
+//! format change and needs a new version number. (v2 = v1 with word 7, then
+//! reserved, holding the table's generation.)
 
 mod common;
 
-use amp_sysinfo::format::{DEFAULT_MAX_ENTRIES, ENTRY_SIZE, HEADER_SIZE, MAGIC, VERSION};
+use amp_sysinfo::format::{DEFAULT_MAX_ENTRIES, ENTRY_SIZE, HEADER_SIZE, MAGIC, MIN_VERSION, VERSION};
 use amp_sysinfo::{table_bytes, Id, PoolConfig, PoolKind, Writer};
 use common::Mem;
 
 #[test]
 fn constants() {
     assert_eq!(MAGIC.to_le_bytes(), *b"SYSI");
-    assert_eq!((VERSION, HEADER_SIZE, ENTRY_SIZE, DEFAULT_MAX_ENTRIES), (1, 32, 8, 16));
+    assert_eq!((VERSION, MIN_VERSION, HEADER_SIZE, ENTRY_SIZE, DEFAULT_MAX_ENTRIES), (2, 1, 32, 8, 16));
     assert_eq!(table_bytes(16), 160);
 }
 
@@ -21,16 +22,16 @@ fn formatted_rtc_pool_and_one_entry_byte_for_byte() {
     let w = Writer::new();
     w.init(mem.region(cfg.bus_base), &cfg).unwrap();
     w.alloc(Id::new(0x1234).unwrap(), 0x0a, PoolKind::Rtc).unwrap();
-    let check = [MAGIC, 1 | 2 << 16, 1 | 2 << 8, 256, 0x5000_3c00].iter().fold(0x5a5a_c3c3u32, |a, w| a ^ w);
+    let check = [MAGIC, 2 | 2 << 16, 1 | 2 << 8, 256, 0x5000_3c00].iter().fold(0x5a5a_c3c3u32, |a, w| a ^ w);
     let mut want = Vec::new();
     want.extend_from_slice(b"SYSI");
-    want.extend_from_slice(&[1, 0, 2, 0]); // version 1, max_entries 2
+    want.extend_from_slice(&[2, 0, 2, 0]); // version 2, max_entries 2
     want.extend_from_slice(&[1, 2, 0, 0]); // kind RTC, flags RETAINED, reserved
     want.extend_from_slice(&256u32.to_le_bytes());
     want.extend_from_slice(&0x5000_3c00u32.to_le_bytes());
     want.extend_from_slice(&check.to_le_bytes());
     want.extend_from_slice(&1u32.to_le_bytes()); // count
-    want.extend_from_slice(&[0; 4]);
+    want.extend_from_slice(&0xeeee_eeefu32.to_le_bytes()); // generation: what word 7 held, plus one
     want.extend_from_slice(&[0x34, 0x12, 0x0a, 0x00]); // id, size
     want.extend_from_slice(&(0x5000_3c00u32 + 48).to_le_bytes()); // block right after the table
     want.extend_from_slice(&[0; 8]); // unused entry, cleared
@@ -45,5 +46,22 @@ fn hp_pool_header_flags() {
     let cfg = mem.config(PoolKind::Hp, 0x4080_0000);
     Writer::new().init(mem.region(cfg.bus_base), &cfg).unwrap();
     assert_eq!(&mem.bytes()[8..12], &[0, 1, 0, 0]); // kind HP, flags ATOMICS
-    assert_eq!(mem.word(1), 1 | 16 << 16);
+    assert_eq!(mem.word(1), 2 | 16 << 16);
+}
+
+#[test]
+fn every_format_writes_a_new_non_zero_generation() {
+    let mut mem = Mem::new(256);
+    let cfg = mem.config(PoolKind::Hp, 0x4080_0000);
+    let w = Writer::new();
+    w.init(mem.region(cfg.bus_base), &cfg).unwrap();
+    assert_eq!(mem.word(7), 1, "zeroed memory: generation 1");
+    w.init(mem.region(cfg.bus_base), &cfg).unwrap();
+    assert_eq!(mem.word(7), 2);
+    mem.set_word(7, u32::MAX);
+    w.init(mem.region(cfg.bus_base), &cfg).unwrap();
+    assert_eq!(mem.word(7), 1, "0 is skipped");
+    // Re-attaching (the RTC pool after deep sleep) keeps the generation.
+    assert_eq!(Writer::new().attach(mem.region(cfg.bus_base), PoolKind::Hp), Ok(0));
+    assert_eq!(mem.word(7), 1);
 }

@@ -1,0 +1,90 @@
+//! Cached handles: found once, then one compare of the table's generation
+//! word; stale (a typed error, never a block of the old table) once the
+//! main core formats the pool again, even with the same layout.
+
+mod common;
+
+use amp_sysinfo::format::MIN_VERSION;
+use amp_sysinfo::{Error, Id, PoolConfig, PoolKind, Reader, Writer};
+use common::{fix_check, Mem};
+
+const BUS: u32 = 0x4080_0000;
+
+fn id(raw: u16) -> Id {
+    Id::new(raw).unwrap()
+}
+
+fn setup(mem: &mut Mem) -> (Writer, PoolConfig) {
+    let cfg = mem.config(PoolKind::Hp, BUS);
+    let w = Writer::new();
+    w.init(mem.region(BUS), &cfg).unwrap();
+    for raw in 1..=3 {
+        w.alloc(id(raw), 8, PoolKind::Hp).unwrap();
+    }
+    (w, cfg)
+}
+
+#[test]
+fn handle_gives_the_block_get_gives() {
+    let mut mem = Mem::new(512);
+    setup(&mut mem);
+    let mut r = Reader::new();
+    r.attach(mem.region(BUS), PoolKind::Hp).unwrap();
+    for raw in 1..=3 {
+        let h = r.handle(id(raw), PoolKind::Hp).unwrap();
+        assert_eq!(h.get(), r.get(id(raw), PoolKind::Hp));
+        assert_eq!((h.id(), h.kind()), (id(raw), PoolKind::Hp));
+        assert_eq!(h.get_as::<[u32; 2]>().unwrap().read(), [0, 0]);
+        assert_eq!(h.get_as::<u32>().err(), Some(Error::SizeMismatch));
+    }
+    assert_eq!(r.handle(id(9), PoolKind::Hp).err(), Some(Error::NotFound));
+    assert_eq!(r.handle(id(1), PoolKind::Rtc).err(), Some(Error::PoolAbsent));
+}
+
+#[test]
+fn a_new_format_makes_every_handle_stale_even_with_the_same_layout() {
+    let mut mem = Mem::new(512);
+    let (w, cfg) = setup(&mut mem);
+    let mut r = Reader::new();
+    r.attach(mem.region(BUS), PoolKind::Hp).unwrap();
+    let h = r.handle(id(2), PoolKind::Hp).unwrap();
+    // The main core reboots and publishes the same blocks at the same places.
+    w.init(mem.region(BUS), &cfg).unwrap();
+    for raw in 1..=3 {
+        w.alloc(id(raw), 8, PoolKind::Hp).unwrap();
+    }
+    assert_eq!(h.get(), Err(Error::Stale));
+    assert_eq!(h.get_as::<[u32; 2]>().err(), Some(Error::Stale));
+    // The reader still holds the old attachment: no handle from it either.
+    assert_eq!(r.handle(id(2), PoolKind::Hp).err(), Some(Error::Stale));
+    r.attach(mem.region(BUS), PoolKind::Hp).unwrap();
+    assert!(r.handle(id(2), PoolKind::Hp).unwrap().get().is_ok());
+}
+
+#[test]
+fn a_format_under_way_is_stale_already() {
+    let mut mem = Mem::new(512);
+    setup(&mut mem);
+    let mut r = Reader::new();
+    r.attach(mem.region(BUS), PoolKind::Hp).unwrap();
+    let h = r.handle(id(1), PoolKind::Hp).unwrap();
+    // What the first store of a format leaves: the generation cleared.
+    let g = mem.word(7);
+    mem.set_word(7, 0);
+    assert_eq!(h.get(), Err(Error::Stale));
+    mem.set_word(7, g);
+    assert!(h.get().is_ok());
+}
+
+#[test]
+fn version_1_tables_are_read_but_give_no_handle() {
+    let mut mem = Mem::new(512);
+    setup(&mut mem);
+    mem.set_word(1, MIN_VERSION as u32 | (mem.word(1) & 0xffff_0000));
+    mem.set_word(7, 0);
+    fix_check(&mut mem);
+    let mut r = Reader::new();
+    assert_eq!(r.attach(mem.region(BUS), PoolKind::Hp), Ok(3));
+    assert!(r.get(id(3), PoolKind::Hp).is_ok());
+    assert_eq!(r.handle(id(3), PoolKind::Hp).err(), Some(Error::UnsupportedVersion));
+}
