@@ -170,9 +170,9 @@ fn sub_core_image_links_without_panics_within_budget() {
     for (size, name) in syms.iter().rev().take(12) {
         eprintln!("  {size:6} {name}");
     }
-    // Measured here (rustc 1.95, GNU ld 2.40): 1584 bytes for the three,
-    // 3160 bytes of sized symbols in the whole image (plus ~0.8 KiB of
-    // strings in .rodata). The limits are those figures plus about 4 %: a
+    // Measured here (rustc 1.95, GNU ld 2.40): 1606 bytes for the three,
+    // 3202 bytes of sized symbols in the whole image (plus ~0.8 KiB of
+    // strings in .rodata). The limits are those figures plus about 3 %: a
     // change that makes the sub core's library bigger must move them.
     assert!(api <= 1650, "the sub core's C API grew to {api} bytes (limit 1650)");
     assert!(all <= 3300, "the sub-core image's sized symbols grew to {all} bytes (limit 3300)");
