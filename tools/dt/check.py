@@ -126,11 +126,11 @@ def run(cmd, stage):
 
 
 def preprocess(upstream, board, overlays, out):
-    # Its own cpp call rather than the generator's `dts` command: edtlib must
-    # read the preprocessed source, as Zephyr's gen_edt.py does in a build,
-    # not dtc's merged output (which drops labels and /delete-node/ history
-    # edtlib reports on); the generator's library is the one cpp + dtc
-    # command line for everything else.
+    # Its own cpp call rather than the generator's `dts` command: a Zephyr
+    # build (cmake/modules/dts.cmake) runs cpp, hands the preprocessed file
+    # (zephyr.dts.pre) to gen_edt.py's edtlib, and runs dtc on it only for
+    # its warnings; this check does the same three things. Everything else
+    # in the repository uses the generator's one cpp + dtc command line.
     # DTS roots in pre_dt.cmake's order: modules first, then ZEPHYR_BASE.
     includes = [ROOT / d for d in ("include", "include/zephyr", "dts/common", "dts/riscv", "dts")]
     includes += [upstream / d for d in ("include", "include/zephyr", "dts/common", "dts/riscv", "dts")]
