@@ -30,17 +30,10 @@ fn main() {
         .unwrap_or_else(|e| panic!("pools.rs: {e}"));
 
     if !kconfig_enabled("CONFIG_SOC_SERIES_ESP32C6") {
-        let (_, clint) = dt
-            .region("/soc/clint@2000000")
+        let board = dt
+            .rust_region_base("/soc/clint@2000000", "CLINT_BASE")
             .unwrap_or_else(|e| panic!("the CLINT (hart 1's start signal): {e}"));
-        std::fs::write(
-            out.join("board.rs"),
-            format!(
-                "/// Base of the CLINT (`/soc/clint@2000000`).\npub const CLINT_BASE: usize = {:#x};\n",
-                clint.start
-            ),
-        )
-        .expect("write board.rs");
+        std::fs::write(out.join("board.rs"), board).expect("write board.rs");
         return;
     }
     let build_dir = PathBuf::from(

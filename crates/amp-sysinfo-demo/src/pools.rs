@@ -68,6 +68,23 @@ impl Pools {
         Ok(Pools { hp, rtc })
     }
 
+    /// The devicetree's pools (`HP_POOL`, `RTC_POOL` of a generated
+    /// `pools.rs`) at their bus addresses: what every image of the demo
+    /// starts from.
+    ///
+    /// # Safety
+    /// As for [`Pool::identity`], for both pools.
+    pub unsafe fn identity(hp: PoolConfig, rtc: Option<PoolConfig>) -> Result<Pools, Error> {
+        // SAFETY: forwarded to the caller.
+        let hp = unsafe { Pool::identity(hp) }?;
+        let rtc = match rtc {
+            // SAFETY: forwarded to the caller.
+            Some(cfg) => Some(unsafe { Pool::identity(cfg) }?),
+            None => None,
+        };
+        Pools::new(hp, rtc)
+    }
+
     /// The pool of `kind`, if the system has it.
     pub fn get(&self, kind: PoolKind) -> Option<&Pool> {
         match kind {

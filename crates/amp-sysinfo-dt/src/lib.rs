@@ -239,6 +239,18 @@ impl Devicetree {
         })
     }
 
+    /// Rust source for one constant, `pub const NAME: usize = <base>;`, the
+    /// base address of the node `node` names (see [`Devicetree::region`]):
+    /// for a device an image reaches besides the pools, such as the CLINT
+    /// whose software interrupt starts the QEMU sub hart.
+    pub fn rust_region_base(&self, node: &str, name: &str) -> Result<String, Error> {
+        let (node_name, range) = self.region(node)?;
+        Ok(format!(
+            "/// Base of `{}` (from the devicetree).\npub const {name}: usize = {:#x};\n",
+            node_name.path, range.start
+        ))
+    }
+
     fn one_region(&self, idx: usize) -> Result<(NodeName, Range), String> {
         let node = &self.tree.nodes[idx];
         match node.regions.as_slice() {

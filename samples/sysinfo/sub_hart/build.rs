@@ -43,17 +43,10 @@ fn main() {
     memory.push_str("_max_hart_id = 1;\n");
     std::fs::write(out.join("memory.x"), memory).expect("write memory.x");
 
-    let (_, clint) = dt
-        .region("/soc/clint@2000000")
-        .unwrap_or_else(|e| panic!("sysinfo-sub-hart: the CLINT: {e}"));
-    std::fs::write(
-        out.join("board.rs"),
-        format!(
-            "/// Base of the CLINT (`/soc/clint@2000000`).\npub const CLINT_BASE: usize = {:#x};\n",
-            clint.start
-        ),
-    )
-    .expect("write board.rs");
+    let board = dt
+        .rust_region_base("/soc/clint@2000000", "CLINT_BASE")
+        .unwrap_or_else(|e| panic!("the CLINT (hart 1's start signal): {e}"));
+    std::fs::write(out.join("board.rs"), board).expect("write board.rs");
 
     println!("cargo:rustc-link-search={}", out.display());
     // riscv-rt 0.16 takes the memory layout as its own script, before link.x.

@@ -17,7 +17,7 @@ use amp_sysinfo::{
     fence_before_sub_core_start, CacheSync, Error, Id, PoolConfig, PoolKind, Writer,
 };
 use amp_sysinfo_demo::{
-    main_publish_more, main_report, main_setup, main_wait_reply, DemoError, Patience, Pool, Pools,
+    main_publish_more, main_report, main_setup, main_wait_reply, DemoError, Patience, Pools,
     ReplyState, Setup, PERSON,
 };
 
@@ -102,13 +102,7 @@ impl From<DemoError> for AppError {
 /// checks at build time that the image stays out of it).
 pub unsafe fn devicetree_pools(hp: PoolConfig, rtc: Option<PoolConfig>) -> Result<Pools, AppError> {
     // SAFETY: forwarded to the caller.
-    let hp = unsafe { Pool::identity(hp) }.map_err(AppError::Pools)?;
-    let rtc = match rtc {
-        // SAFETY: as above.
-        Some(cfg) => Some(unsafe { Pool::identity(cfg) }.map_err(AppError::Pools)?),
-        None => None,
-    };
-    Pools::new(hp, rtc).map_err(AppError::Pools)
+    unsafe { Pools::identity(hp, rtc) }.map_err(AppError::Pools)
 }
 
 /// The sample: see the crate documentation. Returns what the set-up found

@@ -13,7 +13,7 @@
 #![no_main]
 
 use amp_sysinfo::Reader;
-use amp_sysinfo_demo::{sub_check, sub_wait_attach, Patience, Pool, Pools};
+use amp_sysinfo_demo::{sub_check, sub_wait_attach, Patience, Pools};
 use esp_lp_hal::delay::Delay;
 use esp_lp_hal::prelude::*;
 
@@ -53,14 +53,7 @@ fn run() -> Result<(), ()> {
     // SAFETY: the pools are the devicetree's reserved-memory nodes at their
     // bus addresses, which the LP core sees identically; this image is linked
     // around them (lpcore.x) and only SysInfo touches them.
-    let pools = unsafe {
-        let hp = Pool::identity(pools::HP_POOL).map_err(|_| ())?;
-        let rtc = match pools::RTC_POOL {
-            Some(cfg) => Some(Pool::identity(cfg).map_err(|_| ())?),
-            None => None,
-        };
-        Pools::new(hp, rtc).map_err(|_| ())?
-    };
+    let pools = unsafe { Pools::identity(pools::HP_POOL, pools::RTC_POOL) }.map_err(|_| ())?;
     let mut pause = || Delay.delay_micros(POLL_US);
     let mut reader: Reader = Reader::new();
     let mut log = Discard;

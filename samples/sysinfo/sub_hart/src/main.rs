@@ -18,7 +18,7 @@
 #![no_main]
 
 use amp_sysinfo::Reader;
-use amp_sysinfo_demo::{sub_check, sub_wait_attach, Patience, Pool, Pools};
+use amp_sysinfo_demo::{sub_check, sub_wait_attach, Patience, Pools};
 
 /// The pools of the build's devicetree: `HP_POOL`, `RTC_POOL`, `POOLS`.
 #[allow(dead_code)] // POOLS: generated for every image, unused here.
@@ -114,14 +114,7 @@ fn run() -> Result<(), ()> {
     // SAFETY: the pools are the devicetree's reserved-memory nodes at their
     // bus addresses, which every hart sees identically; this image is linked
     // around them (build.rs) and only SysInfo touches them.
-    let pools = unsafe {
-        let hp = Pool::identity(pools::HP_POOL).map_err(|_| ())?;
-        let rtc = match pools::RTC_POOL {
-            Some(cfg) => Some(Pool::identity(cfg).map_err(|_| ())?),
-            None => None,
-        };
-        Pools::new(hp, rtc).map_err(|_| ())?
-    };
+    let pools = unsafe { Pools::identity(pools::HP_POOL, pools::RTC_POOL) }.map_err(|_| ())?;
     let mut reader: Reader = Reader::new();
     let mut log = Discard;
     sub_wait_attach(&mut reader, &pools, &mut log, PATIENCE, &mut pause).map_err(|_| ())?;
