@@ -46,15 +46,9 @@ pub fn esp32c6_devkitc(ws: &Workspace) -> &'static str {
 
 /// The step of `cargo xtask test`.
 pub fn test() -> StepResult {
-    let py = crate::setup::venv()?;
-    // Found, or made where the network allows (as `cargo xtask zephyr-setup`).
-    let Some(ws) = workspace::setup(&py)? else {
+    let Some((ws, py, tc)) = prepare("zephyr-test")? else {
         return Ok(Outcome::Skipped(workspace::NO_WORKSPACE.into()));
     };
-    eprintln!("zephyr-test: {}", ws.describe());
-    workspace::python_requirements(&ws, &py)?;
-    let tc = toolchain::find()?;
-    eprintln!("zephyr-test: toolchain: {}", tc.name);
 
     let mut platforms = vec!["qemu_riscv32".to_string()];
     let mut skipped = Vec::new();
@@ -239,13 +233,23 @@ fn find_named(dir: &Path, name: &str, out: &mut Vec<PathBuf>) {
 /// `cargo xtask zephyr-setup`: find or create the workspace, install what
 /// the Zephyr steps need.
 pub fn setup() -> StepResult {
+    match prepare("zephyr-setup")? {
+        Some(_) => Ok(Outcome::Passed),
+        None => Ok(Outcome::Skipped(workspace::NO_WORKSPACE.into())),
+    }
+}
+
+/// The workspace (found, or made where the network allows), the venv's
+/// Python with the workspace's requirements, and the toolchain; `None`
+/// without a workspace.
+fn prepare(who: &str) -> crate::Result<Option<(Workspace, PathBuf, toolchain::Toolchain)>> {
     let py = crate::setup::venv()?;
     let Some(ws) = workspace::setup(&py)? else {
-        return Ok(Outcome::Skipped(workspace::NO_WORKSPACE.into()));
+        return Ok(None);
     };
-    eprintln!("zephyr-setup: {}", ws.describe());
+    eprintln!("{who}: {}", ws.describe());
     workspace::python_requirements(&ws, &py)?;
     let tc = toolchain::find()?;
-    eprintln!("zephyr-setup: toolchain: {}", tc.name);
-    Ok(Outcome::Passed)
+    eprintln!("{who}: toolchain: {}", tc.name);
+    Ok(Some((ws, py, tc)))
 }
