@@ -34,10 +34,13 @@ impl esp_amp_sys_info_cap_t {
     /// assert_eq!(esp_amp_sys_info_cap_t(2).kind(), None);
     /// ```
     pub const fn kind(self) -> Option<PoolKind> {
-        match self.0 {
-            0 => Some(PoolKind::Hp),
-            1 => Some(PoolKind::Rtc),
-            _ => None,
+        // One compare: the value is the kind's index.
+        if self.0 > 1 {
+            None
+        } else if self.0 == 0 {
+            Some(PoolKind::Hp)
+        } else {
+            Some(PoolKind::Rtc)
         }
     }
 }

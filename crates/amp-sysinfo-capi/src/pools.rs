@@ -20,8 +20,10 @@ pub struct PoolSetting {
     pub max_entries: u16,
 }
 
-/// Index: `PoolKind as usize`.
-static SETTINGS: Mutex<Cell<[Option<PoolSetting>; 2]>> = Mutex::new(Cell::new([None, None]));
+/// Index: `PoolKind as usize`. One cell per pool, so that reading or
+/// setting one copies one setting (a few words), never the array (which
+/// would take `memcpy` into a sub-core image).
+static SETTINGS: [Mutex<Cell<Option<PoolSetting>>>; 2] = [Mutex::new(Cell::new(None)), Mutex::new(Cell::new(None))];
 
 /// Records where pool `kind` is.
 ///
@@ -41,12 +43,7 @@ pub unsafe fn configure(
     // old one), a successful one a pool that `init` must open.
     // SAFETY: forwarded to our caller (see above).
     let setting = unsafe { describe(local, bus_base, size, max_entries) };
-    critical_section::with(|cs| {
-        let cell = SETTINGS.borrow(cs);
-        let mut all = cell.get();
-        all[kind as usize] = setting.ok();
-        cell.set(all);
-    });
+    critical_section::with(|cs| SETTINGS[kind as usize].borrow(cs).set(setting.ok()));
     side::detach(kind)?;
     setting.map(|_| ())
 }
@@ -83,16 +80,16 @@ unsafe fn describe(
     })
 }
 
-/// The configured pools, HP first.
-pub fn settings() -> [Option<PoolSetting>; 2] {
-    critical_section::with(|cs| SETTINGS.borrow(cs).get())
+/// The configured pool `kind`.
+pub fn setting(kind: PoolKind) -> Option<PoolSetting> {
+    critical_section::with(|cs| SETTINGS[kind as usize].borrow(cs).get())
 }
 
 /// Runs `f` on every configured pool; the HP pool is required (every chip
 /// has it and ESP-AMP's own services live there), the RTC pool optional.
 /// Checks that the HP pool is there before calling `f` at all.
 fn each_pool(mut f: impl FnMut(PoolKind, PoolSetting) -> Result<(), Error>) -> Result<(), Failure> {
-    let all = settings();
+    let all = PoolKind::ALL.map(setting);
     if all[PoolKind::Hp as usize].is_none() {
         return Err(Failure::Core(Error::PoolAbsent));
     }
@@ -169,26 +166,80 @@ mod side {
 
 #[cfg(feature = "sub-core")]
 mod side {
-    use core::cell::RefCell;
-    use core::fmt::Write;
+    use core::cell::UnsafeCell;
+    use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
     use amp_sysinfo::{Block, Error, Id, PoolKind, Reader};
-    use critical_section::Mutex;
 
     use super::each_pool;
     use crate::report::{DumpLines, Failure};
 
-    /// The sub core's view. `attach` needs `&mut`: a `RefCell` in a
-    /// critical-section mutex, borrowed with `try_borrow*` (never panics).
-    static READER: Mutex<RefCell<Reader>> = Mutex::new(RefCell::new(Reader::new()));
+    /// The sub core's view, changed only by [`write`] and read by [`read`].
+    struct ReaderCell(UnsafeCell<Reader>);
+
+    // SAFETY: every access goes through `read` (shared) or `write`
+    // (exclusive), which exclude each other (see there).
+    unsafe impl Sync for ReaderCell {}
+
+    static READER: ReaderCell = ReaderCell(UnsafeCell::new(Reader::new()));
+
+    /// Lookups in progress on this core (interrupt handlers nest them).
+    static READING: AtomicU32 = AtomicU32::new(0);
+
+    /// Runs `f` on the reader, shared.
+    ///
+    /// Bare metal (a single-hart sub core): no critical section, so a lookup
+    /// costs no call of the platform's hooks. `write` runs inside the
+    /// platform's critical section, which masks every interrupt handler that
+    /// uses this API (the contract of the port hooks), so no `read` starts
+    /// while a `write` is under way; a `write` from an interrupt handler
+    /// that preempted a `read` sees `READING` and gives `Busy`. Interrupts
+    /// nest last-in first-out, so the plain load and store of the count
+    /// (no read-modify-write: LP RAM has no atomics) cannot lose an update.
+    #[cfg(target_os = "none")]
+    #[inline]
+    fn read<R>(f: impl FnOnce(&Reader) -> R) -> R {
+        use core::sync::atomic::{compiler_fence, Ordering::SeqCst};
+        let depth = READING.load(Relaxed);
+        READING.store(depth.wrapping_add(1), Relaxed);
+        compiler_fence(SeqCst);
+        // SAFETY: no `write` is under way on this core (see above), and none
+        // starts before the count drops back.
+        let result = f(unsafe { &*READER.0.get() });
+        compiler_fence(SeqCst);
+        READING.store(depth, Relaxed);
+        result
+    }
+
+    /// Hosted builds (tests, simulations with threads): inside the critical
+    /// section, like `write`, so threads are serialised.
+    #[cfg(not(target_os = "none"))]
+    fn read<R>(f: impl FnOnce(&Reader) -> R) -> R {
+        critical_section::with(|_| {
+            // SAFETY: `write` holds the critical section for its whole run and
+            // checks `READING`, so it is not under way on any thread.
+            f(unsafe { &*READER.0.get() })
+        })
+    }
+
+    /// Runs `f` on the reader, exclusive: inside the critical section, and
+    /// `Busy` if a lookup is in progress on this core (an interrupt handler
+    /// calling `init` or `set_pool` in the middle of a `get`).
+    fn write<R>(f: impl FnOnce(&mut Reader) -> Result<R, Failure>) -> Result<R, Failure> {
+        critical_section::with(|_| {
+            if READING.load(Relaxed) != 0 {
+                return Err(Failure::Core(Error::Busy));
+            }
+            // SAFETY: no `read` is in progress (above) or can start (the
+            // critical section), and `write` does not nest (`f` never calls
+            // back into this API: it is the crate's own code).
+            f(unsafe { &mut *READER.0.get() })
+        })
+    }
 
     /// Forgets the `kind` pool.
     pub fn detach(kind: PoolKind) -> Result<(), Failure> {
-        critical_section::with(|cs| {
-            let mut reader = READER
-                .borrow(cs)
-                .try_borrow_mut()
-                .map_err(|_| Failure::Core(Error::Busy))?;
+        write(|reader| {
             reader.detach(kind);
             Ok(())
         })
@@ -197,42 +248,22 @@ mod side {
     /// Attaches to every configured pool (`NotReady` until the main core
     /// has formatted it).
     pub fn open() -> Result<(), Failure> {
-        critical_section::with(|cs| {
-            let mut reader = READER
-                .borrow(cs)
-                .try_borrow_mut()
-                .map_err(|_| Failure::Core(Error::Busy))?;
-            each_pool(|kind, setting| reader.attach(setting.region, kind).map(|_| ()))
-        })
+        write(|reader| each_pool(|kind, setting| reader.attach(setting.region, kind).map(|_| ())))
     }
 
     /// Finds a published block.
+    #[inline]
     pub fn get(id: Id, kind: PoolKind) -> Result<Block, Error> {
-        critical_section::with(|cs| {
-            READER
-                .borrow(cs)
-                .try_borrow()
-                .map_err(|_| Error::Busy)?
-                .get(id, kind)
-        })
+        read(|reader| reader.get(id, kind))
     }
 
     /// Prints the attached tables, entry by entry, as the main core's dump.
     pub fn dump() {
         let mut out = DumpLines::new();
-        let printed = critical_section::with(|cs| {
-            READER
-                .borrow(cs)
-                .try_borrow()
-                .map(|reader| {
-                    // `DumpLines` never fails; a formatting error cannot happen.
-                    let _ = reader.dump(&mut out);
-                })
-                .map_err(|_| Error::Busy)
+        // `DumpLines` never fails; a formatting error cannot happen.
+        read(|reader| {
+            let _ = reader.dump(&mut out);
         });
-        if let Err(e) = printed {
-            let _ = writeln!(out, "sysinfo: {e}");
-        }
         out.flush();
     }
 }
@@ -243,6 +274,7 @@ pub use side::dump;
 pub use side::alloc;
 
 /// Finds a published block in this core's view.
+#[inline]
 pub fn get(id: Id, kind: PoolKind) -> Result<Block, Error> {
     side::get(id, kind)
 }

@@ -6,7 +6,7 @@
 
 use core::ffi::{c_char, CStr};
 use core::fmt;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
 
 use amp_sysinfo::Error;
 
@@ -42,25 +42,52 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// The failure as one byte: [`Error::code`] + 1 for the core's errors,
+    /// 0xfe and 0xfd for the boundary's own (0 is "ok").
+    pub const fn code(self) -> u8 {
+        match self {
+            Failure::Core(e) => e.code() + 1,
+            Failure::InvalidCap => 0xfe,
+            Failure::NullPointer => 0xfd,
+        }
+    }
+
+    /// The failure of [`Failure::code`] `code` (`None` for 0, "ok").
+    pub const fn from_code(code: u8) -> Option<Failure> {
+        match code {
+            0xfe => Some(Failure::InvalidCap),
+            0xfd => Some(Failure::NullPointer),
+            0 => None,
+            c => match Error::from_code(c - 1) {
+                Some(e) => Some(Failure::Core(e)),
+                None => None,
+            },
+        }
+    }
+}
+
 const OK: &CStr = c"ok";
 
-/// The reason of the last call's outcome. Only ever points at a `'static`
-/// NUL-terminated string; atomic so that an interrupt handler calling the API
-/// cannot tear it (a plain load/store: no read-modify-write on `riscv32i`).
-static LAST: AtomicPtr<c_char> = AtomicPtr::new(OK.as_ptr() as *mut c_char);
+/// The outcome of the last call, as [`Failure::code`] (0: ok): one byte, so
+/// that a failing call stores just that (the text is looked up only by
+/// `esp_amp_sys_info_last_error`, which a sub core need not link). Atomic so
+/// that an interrupt handler calling the API cannot tear it (a plain
+/// load/store: no read-modify-write on `riscv32i`).
+static LAST: AtomicU8 = AtomicU8::new(0);
 
 /// The log sink, as a type-erased function pointer (null: none).
 static SINK: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
 
 /// The reason of the most recent call's outcome ("ok" after a success).
 pub fn last() -> &'static CStr {
-    // SAFETY: `LAST` only ever holds pointers taken from `&'static CStr`s.
-    unsafe { CStr::from_ptr(LAST.load(Ordering::Relaxed)) }
+    Failure::from_code(LAST.load(Ordering::Relaxed)).map_or(OK, Failure::reason)
 }
 
 /// Records a successful call.
+#[inline]
 pub fn succeeded() {
-    LAST.store(OK.as_ptr() as *mut c_char, Ordering::Relaxed);
+    LAST.store(0, Ordering::Relaxed);
 }
 
 /// Sets (or, with `None`, clears) the C log sink.
@@ -87,6 +114,8 @@ fn sink() -> esp_amp_sys_info_log_fn_t {
 /// Which API call failed, for the log line: the function's name and the
 /// id and cap it was given, if it takes them.
 #[derive(Debug, Clone, Copy)]
+// The sub core's build without `log` names no call (it stores codes only).
+#[cfg_attr(all(feature = "sub-core", not(feature = "log")), allow(dead_code))]
 pub struct Op {
     name: &'static str,
     id: Option<u16>,
@@ -126,20 +155,25 @@ impl Op {
     }
 }
 
-/// Records a failure: the last-error string, one line to the C sink (if
-/// set), one `log::warn!` (with the `log` feature).
+/// Records a failure: its code (what `esp_amp_sys_info_last_error` reads);
+/// in the main core's build also one line to the C sink (if set); one
+/// `log::warn!` with the `log` feature. The sub core's build stores the code
+/// only: that is all a lookup-only image pays for error reporting (the text
+/// is in `esp_amp_sys_info_last_error`, linked only where it is called).
+#[inline]
 pub fn failed(op: Op, failure: Failure) {
-    let reason = failure.reason();
-    LAST.store(reason.as_ptr() as *mut c_char, Ordering::Relaxed);
+    LAST.store(failure.code(), Ordering::Relaxed);
     #[cfg(feature = "log")]
-    log_failure(op, reason);
+    log_failure(op, failure.reason());
+    #[cfg(not(feature = "sub-core"))]
     if let Some(sink) = sink() {
         let mut line = Line::new();
         describe(&mut line, op);
         line.push(b": ");
-        line.push(reason.to_bytes());
+        line.push(failure.reason().to_bytes());
         line.emit(sink);
     }
+    let _ = op;
 }
 
 #[cfg(feature = "log")]
@@ -151,6 +185,7 @@ fn log_failure(op: Op, reason: &CStr) {
 }
 
 /// `esp_amp_sys_info_get(id 0x0001, cap 0)` and the like, without `core::fmt`.
+#[cfg_attr(all(feature = "sub-core", not(feature = "log")), allow(dead_code))]
 fn describe(line: &mut Line, op: Op) {
     line.push(op.name.as_bytes());
     line.push(b"(");

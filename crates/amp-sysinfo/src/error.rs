@@ -61,6 +61,40 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every error, in declaration order: `ALL[e.code() as usize] == e`.
+    pub const ALL: [Error; 19] = [
+        Error::ReservedId,
+        Error::DuplicateId,
+        Error::ZeroSize,
+        Error::SizeTooLarge,
+        Error::TableFull,
+        Error::PoolFull,
+        Error::PoolAbsent,
+        Error::BadAlignment,
+        Error::PoolTooSmall,
+        Error::NotFound,
+        Error::NotReady,
+        Error::UnsupportedVersion,
+        Error::Corrupt,
+        Error::SizeMismatch,
+        Error::Misaligned,
+        Error::Busy,
+        Error::RegionMismatch,
+        Error::NoAtomics,
+        Error::Stale,
+    ];
+
+    /// The error as one byte (its index in [`Error::ALL`]), for storing it
+    /// where a word is all there is (the C API's last error).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The error of [`Error::code`] `code`, if there is one.
+    pub const fn from_code(code: u8) -> Option<Error> {
+        if (code as usize) < Error::ALL.len() { Some(Error::ALL[code as usize]) } else { None }
+    }
+
     /// A short, stable description (also what the C API logs).
     pub const fn as_str(self) -> &'static str {
         // SAFETY: every `as_cstr` text is an ASCII string literal.
@@ -139,7 +173,9 @@ mod tests {
             assert_eq!(*e as usize, i, "{e:?} is not in declaration order");
             assert_eq!(e.as_str(), *text, "{e:?}");
             assert_eq!(e.as_cstr().to_bytes(), text.as_bytes(), "{e:?}");
+            assert_eq!((Error::ALL[i], Error::from_code(e.code())), (*e, Some(*e)));
         }
+        assert_eq!((Error::ALL.len(), Error::from_code(Error::ALL.len() as u8)), (TEXTS.len(), None));
         // A variant added at the end is caught by this match, which has no
         // wildcard: it must be given its text in the table above.
         match Error::NoAtomics {

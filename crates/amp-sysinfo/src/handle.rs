@@ -73,6 +73,21 @@ impl<C: CacheSync> Handle<C> {
     /// [`Error::Stale`] once the main core has formatted the pool again.
     #[inline]
     pub fn get(&self) -> Result<Block, Error> {
+        self.check()?;
+        Ok(self.block)
+    }
+
+    /// The block's local address, checked as [`Handle::get`]: the shortest
+    /// path (one load and compare of the generation word).
+    #[inline]
+    pub fn as_ptr(&self) -> Result<NonNull<u8>, Error> {
+        self.check()?;
+        // SAFETY: a block's pointer is never null.
+        Ok(unsafe { NonNull::new_unchecked(self.block.as_ptr()) })
+    }
+
+    #[inline(always)]
+    fn check(&self) -> Result<(), Error> {
         self.cache.invalidate(self.generation.as_ptr().cast(), 4);
         // SAFETY: the generation word of the handle's region: in bounds,
         // 4-aligned, and only ever accessed with atomic word loads and stores.
@@ -81,7 +96,7 @@ impl<C: CacheSync> Handle<C> {
             return Err(Error::Stale);
         }
         self.cache.invalidate(self.block.as_ptr(), self.block.size() as usize);
-        Ok(self.block)
+        Ok(())
     }
 
     /// [`Handle::get`] as a `T`, checked like

@@ -71,6 +71,7 @@ impl Attached {
     /// Validates the header in `region` for a pool of `kind` (invalidating
     /// cached copies of the header, then of the table); returns the pool and
     /// its published entry count.
+    #[inline]
     pub(crate) fn open(region: Region, kind: PoolKind, cache: &impl CacheSync) -> Result<(Attached, u16), Error> {
         cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
         let opened = table::read_header(&region, kind, region.bus_base(), region.size())?;
@@ -183,6 +184,7 @@ impl<C: CacheSync> Reader<C> {
     ///
     /// [`Error::NotReady`] while the main core has not formatted the pool;
     /// retry later. On any error the previous attachment, if any, stays.
+    #[inline]
     pub fn attach(&mut self, region: Region, kind: PoolKind) -> Result<u16, Error> {
         let (pool, count) = Attached::open(region, kind, &self.cache).inspect_err(|e| diag!(debug, "sysinfo: attach {} pool: {}", kind.name(), e))?;
         self.pools[kind.index()] = Some(pool);

@@ -116,6 +116,7 @@ pub(crate) struct Opened {
 ///
 /// Every word is loaded first and the faults are folded without early exits:
 /// fewer branches, so a small attach on the LP core.
+#[inline]
 pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, size: u32) -> Result<Opened, Error> {
     if words.len_words() < word::ENTRIES {
         return Err(Error::PoolTooSmall);
