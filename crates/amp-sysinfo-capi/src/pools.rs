@@ -43,8 +43,7 @@ pub unsafe fn configure(
     // old one), a successful one a pool that `init` must open.
     // SAFETY: forwarded to our caller (see above).
     let setting = unsafe { describe(local, bus_base, size, max_entries) };
-    critical_section::with(|cs| SETTINGS[kind as usize].borrow(cs).set(setting.ok()));
-    side::detach(kind)?;
+    side::replace(kind, setting.ok())?;
     setting.map(|_| ())
 }
 
@@ -81,6 +80,7 @@ unsafe fn describe(
 }
 
 /// The configured pool `kind`.
+#[cfg(not(feature = "sub-core"))]
 pub fn setting(kind: PoolKind) -> Option<PoolSetting> {
     critical_section::with(|cs| SETTINGS[kind as usize].borrow(cs).get())
 }
@@ -88,8 +88,7 @@ pub fn setting(kind: PoolKind) -> Option<PoolSetting> {
 /// Runs `f` on every configured pool; the HP pool is required (every chip
 /// has it and ESP-AMP's own services live there), the RTC pool optional.
 /// Checks that the HP pool is there before calling `f` at all.
-fn each_pool(mut f: impl FnMut(PoolKind, PoolSetting) -> Result<(), Error>) -> Result<(), Failure> {
-    let all = PoolKind::ALL.map(setting);
+fn each_pool(all: [Option<PoolSetting>; 2], mut f: impl FnMut(PoolKind, PoolSetting) -> Result<(), Error>) -> Result<(), Failure> {
     if all[PoolKind::Hp as usize].is_none() {
         return Err(Failure::Core(Error::PoolAbsent));
     }
@@ -103,6 +102,14 @@ fn each_pool(mut f: impl FnMut(PoolKind, PoolSetting) -> Result<(), Error>) -> R
 
 /// Opens every configured pool (`side::open`); on any failure no pool stays
 /// open, so lookups give "pool absent" instead of using an older table.
+#[cfg(feature = "sub-core")]
+pub fn init() -> Result<(), Failure> {
+    side::open()
+}
+
+/// Opens every configured pool (`side::open`); on any failure no pool stays
+/// open, so lookups give "pool absent" instead of using an older table.
+#[cfg(not(feature = "sub-core"))]
 pub fn init() -> Result<(), Failure> {
     let result = side::open();
     if result.is_err() {
@@ -129,7 +136,7 @@ mod side {
     /// fits and `each_pool` that the HP pool is there, so formatting does
     /// not stop half-way.
     pub fn open() -> Result<(), Failure> {
-        each_pool(|kind, setting| {
+        each_pool(PoolKind::ALL.map(super::setting), |kind, setting| {
             let cfg = PoolConfig {
                 kind,
                 bus_base: setting.region.bus_base(),
@@ -143,6 +150,13 @@ mod side {
     /// Forgets the `kind` pool.
     pub fn detach(kind: PoolKind) -> Result<(), Failure> {
         WRITER.detach(kind).map(|_| ()).map_err(Failure::Core)
+    }
+
+    /// Sets pool `kind`'s description and forgets the table opened with
+    /// the old one.
+    pub fn replace(kind: PoolKind, setting: Option<super::PoolSetting>) -> Result<(), Failure> {
+        critical_section::with(|cs| super::SETTINGS[kind as usize].borrow(cs).set(setting));
+        detach(kind)
     }
 
     /// Allocates and publishes a zero-filled block.
@@ -170,6 +184,7 @@ mod side {
     use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
     use amp_sysinfo::{Block, Error, Id, PoolKind, Reader};
+    use critical_section::CriticalSection;
 
     use super::each_pool;
     use crate::report::{DumpLines, Failure};
@@ -225,21 +240,25 @@ mod side {
     /// Runs `f` on the reader, exclusive: inside the critical section, and
     /// `Busy` if a lookup is in progress on this core (an interrupt handler
     /// calling `init` or `set_pool` in the middle of a `get`).
-    fn write<R>(f: impl FnOnce(&mut Reader) -> Result<R, Failure>) -> Result<R, Failure> {
-        critical_section::with(|_| {
+    fn write<R>(f: impl FnOnce(&mut Reader, CriticalSection<'_>) -> Result<R, Failure>) -> Result<R, Failure> {
+        critical_section::with(|cs| {
             if READING.load(Relaxed) != 0 {
                 return Err(Failure::Core(Error::Busy));
             }
             // SAFETY: no `read` is in progress (above) or can start (the
             // critical section), and `write` does not nest (`f` never calls
             // back into this API: it is the crate's own code).
-            f(unsafe { &mut *READER.0.get() })
+            f(unsafe { &mut *READER.0.get() }, cs)
         })
     }
 
     /// Forgets the `kind` pool.
-    pub fn detach(kind: PoolKind) -> Result<(), Failure> {
-        write(|reader| {
+    /// Sets pool `kind`'s description and forgets the table opened with
+    /// the old one, in one critical section (`Busy`, changing nothing, under
+    /// a lookup in progress).
+    pub fn replace(kind: PoolKind, setting: Option<super::PoolSetting>) -> Result<(), Failure> {
+        write(|reader, cs| {
+            super::SETTINGS[kind as usize].borrow(cs).set(setting);
             reader.detach(kind);
             Ok(())
         })
@@ -247,8 +266,18 @@ mod side {
 
     /// Attaches to every configured pool (`NotReady` until the main core
     /// has formatted it).
+    /// On any failure no pool stays attached. One critical section for
+    /// the settings, the attaches and the clean-up.
     pub fn open() -> Result<(), Failure> {
-        write(|reader| each_pool(|kind, setting| reader.attach(setting.region, kind).map(|_| ())))
+        write(|reader, cs| {
+            let all = [super::SETTINGS[0].borrow(cs).get(), super::SETTINGS[1].borrow(cs).get()];
+            let result = each_pool(all, |kind, setting| reader.attach(setting.region, kind).map(|_| ()));
+            if result.is_err() {
+                reader.detach(PoolKind::Hp);
+                reader.detach(PoolKind::Rtc);
+            }
+            result
+        })
     }
 
     /// Finds a published block.
