@@ -5,7 +5,7 @@
 
 use core::ptr::null_mut;
 
-use amp_sysinfo::{Id, PoolKind, Reader, Region, Writer};
+use amp_sysinfo::{Handle, Id, PoolKind, Reader, Region, Writer};
 
 use crate::POOL;
 
@@ -78,4 +78,24 @@ pub extern "C" fn site_pm(reader: &Reader) -> *mut u8 {
         Ok(block) => block.as_ptr(),
         Err(_) => null_mut(),
     }
+}
+
+/// `Handle::get` of a cached handle (events-style repeated access): the
+/// block's pointer, NULL once the handle is stale.
+#[no_mangle]
+#[inline(never)]
+pub extern "C" fn rust_handle_get(handle: &Handle) -> *mut u8 {
+    match handle.as_ptr() {
+        Ok(ptr) => ptr.as_ptr(),
+        Err(_) => null_mut(),
+    }
+}
+
+/// `Reader::handle`: finds the block once (a full lookup). False on any
+/// error.
+#[no_mangle]
+#[inline(never)]
+pub extern "C" fn rust_handle_new(reader: &Reader, id: Id, kind: PoolKind, out: &mut Option<Handle>) -> bool {
+    *out = reader.handle(id, kind).ok();
+    out.is_some()
 }

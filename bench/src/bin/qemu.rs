@@ -14,8 +14,8 @@
 
 use core::fmt::Write;
 
-use amp_sysinfo::{table_bytes, PoolKind, Reader, Region, Writer};
-use amp_sysinfo_bench::shapes::{rust_attach, rust_get, rust_get_as};
+use amp_sysinfo::{table_bytes, Handle, PoolKind, Reader, Region, Writer};
+use amp_sysinfo_bench::shapes::{rust_attach, rust_get, rust_get_as, rust_handle_get, rust_handle_new};
 use amp_sysinfo_bench::{call, empty, exit, publish, ten_nops, Console, POOL};
 use amp_sysinfo_capi::api::{esp_amp_sys_info_get, esp_amp_sys_info_init, esp_amp_sys_info_set_pool};
 use amp_sysinfo_capi::SYS_INFO_CAP_HP;
@@ -67,6 +67,14 @@ fn main() -> ! {
             figure(&mut out, "rust_get_as", case, n, c - calib, r == want, &mut ok);
         }
 
+        // The cached handle of the last entry: found once, then O(1).
+        let mut handle: Option<Handle> = None;
+        let (c, r) = call(rust_handle_new as *const () as usize, &[reader_at, n as usize, hp, &raw mut handle as usize]);
+        figure(&mut out, "rust_handle_new", "last", n, c - calib, r & 0xff == 1, &mut ok);
+        let Some(handle) = handle else { exit(false) };
+        let (c, r) = call(rust_handle_get as *const () as usize, &[&raw const handle as usize]);
+        figure(&mut out, "rust_handle_get", "hit", n, c - calib, r == block(n), &mut ok);
+
         // SAFETY: as for `region`.
         let set = unsafe { esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, region.local_base().cast(), POOL.bus_base, POOL.size, 0) };
         let (c, r) = call(esp_amp_sys_info_init as *const () as usize, &[]);
@@ -76,6 +84,16 @@ fn main() -> ! {
             figure(&mut out, "capi_get", case, n, c - calib, r == want, &mut ok);
         }
     }
+    // A stale handle: the main core formats the pool again.
+    let n = SIZES[SIZES.len() - 1];
+    let mut reader = Reader::new();
+    let mut handle: Option<Handle> = None;
+    let _ = call(rust_attach as *const () as usize, &[&raw mut reader as usize]);
+    let _ = call(rust_handle_new as *const () as usize, &[&raw const reader as usize, n as usize, PoolKind::Hp as usize, &raw mut handle as usize]);
+    let again = publish(&writer, region, n, n).is_ok();
+    let Some(handle) = handle else { exit(false) };
+    let (c, r) = call(rust_handle_get as *const () as usize, &[&raw const handle as usize]);
+    figure(&mut out, "rust_handle_get", "stale", n, c - calib, again && r == 0, &mut ok);
     let _ = writeln!(out, "bench done");
     exit(ok)
 }
