@@ -5,7 +5,7 @@
 //! The main core formats *pools* (HP RAM, and RTC/LP RAM when the LP core is
 //! the sub core) and allocates named blocks in them with a [`Writer`]; the sub
 //! core finds them by [`Id`] with a [`Reader`]. Each pool starts with a header
-//! and a table of `(u16 id, u16 size, u32 address)` entries (wire format v1,
+//! and a table of `(u16 id, u16 size, u32 address)` entries (wire format v2,
 //! [`format`]), followed by the blocks.
 //!
 //! What this crate adds over ESP-AMP's C:
