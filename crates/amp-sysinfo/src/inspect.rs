@@ -231,7 +231,7 @@ impl Listing {
 
     /// Byte offset of the data area (header and table before it).
     pub fn data_offset(&self) -> u32 {
-        self.table.data.start
+        self.table.data_start()
     }
 
     /// Bytes in use: the header, the table and everything up to the end of

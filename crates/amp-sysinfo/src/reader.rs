@@ -34,8 +34,6 @@ pub(crate) struct DataArea {
     /// origin of a `wrapping_sub` (when the table fills a pool that ends at
     /// 2^32 it is 0, with `len` 0).
     bus: u32,
-    /// Byte offset of the data area in the region.
-    pub start: u32,
     /// Bytes in the data area (`region.size() - start`).
     pub len: u32,
 }
@@ -88,7 +86,7 @@ impl Attached {
         let len = region.size().wrapping_sub(start);
         // SAFETY: `start <= size` (this function's precondition).
         let local = unsafe { region.at(start) };
-        let data = DataArea { local, bus: region.bus_base().wrapping_add(start), start, len };
+        let data = DataArea { local, bus: region.bus_base().wrapping_add(start), len };
         Attached { region, data, max_entries, generation }
     }
 
@@ -101,6 +99,12 @@ impl Attached {
         // SAFETY: `rel + size <= len`: inside the data area, so the region.
         let ptr = unsafe { self.data.local.add(rel as usize) };
         Ok(Block::new(ptr, entry.addr, entry.size, id, kind))
+    }
+
+    /// Byte offset of the data area in the region (kept out of the struct:
+    /// 32 bytes, so a lookup picks the pool with one shift).
+    pub(crate) fn data_start(&self) -> u32 {
+        table_bytes(self.max_entries) as u32
     }
 
     /// Bytes of header and table, for cache maintenance.
@@ -133,9 +137,9 @@ impl Attached {
     }
 }
 
-/// `lookup`'s error result, out of the hot path.
+/// `lookup`'s error result, out of the hot path (inlined: where the lookup
+/// is inlined too, a call here would cost its caller a stack frame).
 #[cold]
-#[inline(never)]
 fn failed(e: Error) -> (*mut u8, u32) {
     (core::ptr::null_mut(), e as u32)
 }

@@ -127,7 +127,7 @@ impl<C: CacheSync> Writer<C> {
             }
             next = rel + entry.size as u32;
         }
-        let cursor = table.data.start + next;
+        let cursor = table.data_start() + next;
         self.with(|pools| {
             pools[kind.index()] = Some(Owned { table, count, cursor });
             diag!(info, "sysinfo: {} pool re-attached with {} entries", kind.name(), count);
