@@ -101,6 +101,9 @@ pub(crate) fn format<W: Words>(words: &W, header: &Header, generation: u32) {
     }
 }
 
+// `read_header` knows two versions: 1 (no generation) and this one.
+const _: () = assert!(VERSION == MIN_VERSION + 1);
+
 /// What a valid header holds beyond this core's view of the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Opened {
@@ -144,14 +147,15 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
     if (fields[0] != MAGIC) | (check != Header::check(&fields)) {
         return Err(Error::NotReady);
     }
-    if version.wrapping_sub(MIN_VERSION) > VERSION - MIN_VERSION {
-        return Err(Error::UnsupportedVersion);
+    // Version 1: the generation word is reserved (0); version 2: never 0.
+    // One compare on the valid path; which error, only on the other.
+    if version != MIN_VERSION + (generation != 0) as u16 {
+        let known = version.wrapping_sub(MIN_VERSION) <= VERSION - MIN_VERSION;
+        return Err(if known { Error::Corrupt } else { Error::UnsupportedVersion });
     }
     if (fields[2] != expect_kind)
         | (fields[3] != size)
         | (fields[4] != bus_base)
-        // Version 1: the word is reserved (0); version 2: never 0.
-        | ((generation == 0) != (version == MIN_VERSION))
         // 1 <= max_entries and the table fits: one compare when `size` is a
         // constant (a sub core's devicetree pool).
         | ((max_entries as u32).wrapping_sub(1) >= (size.saturating_sub(HEADER_SIZE as u32) / ENTRY_SIZE as u32))
