@@ -88,12 +88,15 @@ pub fn setting(kind: PoolKind) -> Option<PoolSetting> {
 /// Runs `f` on every configured pool; the HP pool is required (every chip
 /// has it and ESP-AMP's own services live there), the RTC pool optional.
 /// Checks that the HP pool is there before calling `f` at all.
-fn each_pool(all: [Option<PoolSetting>; 2], mut f: impl FnMut(PoolKind, PoolSetting) -> Result<(), Error>) -> Result<(), Failure> {
-    if all[PoolKind::Hp as usize].is_none() {
+fn each_pool(
+    setting: impl Fn(PoolKind) -> Option<PoolSetting>,
+    mut f: impl FnMut(PoolKind, PoolSetting) -> Result<(), Error>,
+) -> Result<(), Failure> {
+    if setting(PoolKind::Hp).is_none() {
         return Err(Failure::Core(Error::PoolAbsent));
     }
     for kind in PoolKind::ALL {
-        if let Some(setting) = all[kind as usize] {
+        if let Some(setting) = setting(kind) {
             f(kind, setting)?;
         }
     }
@@ -136,7 +139,7 @@ mod side {
     /// fits and `each_pool` that the HP pool is there, so formatting does
     /// not stop half-way.
     pub fn open() -> Result<(), Failure> {
-        each_pool(PoolKind::ALL.map(super::setting), |kind, setting| {
+        each_pool(super::setting, |kind, setting| {
             let cfg = PoolConfig {
                 kind,
                 bus_base: setting.region.bus_base(),
@@ -270,8 +273,8 @@ mod side {
     /// the settings, the attaches and the clean-up.
     pub fn open() -> Result<(), Failure> {
         write(|reader, cs| {
-            let all = [super::SETTINGS[0].borrow(cs).get(), super::SETTINGS[1].borrow(cs).get()];
-            let result = each_pool(all, |kind, setting| reader.attach(setting.region, kind).map(|_| ()));
+            let setting = |kind: PoolKind| super::SETTINGS[kind as usize].borrow(cs).get();
+            let result = each_pool(setting, |kind, setting| reader.attach(setting.region, kind).map(|_| ()));
             if result.is_err() {
                 reader.detach(PoolKind::Hp);
                 reader.detach(PoolKind::Rtc);
