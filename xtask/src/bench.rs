@@ -37,15 +37,15 @@ pub const LIMITS: &[(&str, u64)] = &[
     ("imac-s bytes get1:rust_attach", 211), // 202
     ("imac-s bytes handle:rust_handle_get", 28), // 24
     ("imac-s bytes capi_get1:esp_amp_sys_info_get", 190), // 182
-    ("imac-s bytes capi_get1:esp_amp_sys_info_init", 606), // 582
+    ("imac-s bytes capi_get1:esp_amp_sys_info_init", 575), // 552
     ("imac-s bytes capi_get1:esp_amp_sys_info_set_pool", 294), // 282
     ("imac-s bytes alloc:rust_alloc", 306), // 294
     ("imac-s bytes capi_alloc:esp_amp_sys_info_alloc", 1486), // 1428
     ("imac-s footprint get1", 433), // 416
     ("imac-s footprint get3", 633), // 608
     ("imac-s footprint handle", 600), // 576
-    ("imac-s footprint capi_get1", 1132), // 1088
-    ("imac-s footprint capi_get3", 1169), // 1124
+    ("imac-s footprint capi_get1", 1101), // 1058
+    ("imac-s footprint capi_get3", 1138), // 1094
     // Bytes, rv32imac "z" and rv32i "s".
     ("imac-z bytes get1:rust_get", 267), // 256
     ("imac-z footprint get1", 566), // 544
@@ -62,7 +62,7 @@ pub const LIMITS: &[(&str, u64)] = &[
     ("imac-s insn rust_handle_get:hit:256", 12), // 12 (the target, held exactly)
     ("imac-s insn rust_handle_get:stale:256", 12), // 12 (the target, held exactly)
     ("imac-s insn rust_attach:-:16", 66), // 64
-    ("imac-s insn capi_init:-:16", 171), // 166
+    ("imac-s insn capi_init:-:16", 161), // 156
     ("imac-s per-entry rust_get", 4), // 4 (the target, held exactly)
     ("imac-s per-entry capi_get", 4), // 4
     // Instructions, rv32i.
