@@ -74,7 +74,9 @@ pub extern "C" fn esp_amp_sys_info_port_critical_exit(state: u32) {
 pub fn empty() -> u32 {
     let (start, end): (u32, u32);
     // SAFETY: reads a counter CSR.
-    unsafe { asm!("csrr {0}, minstret", "csrr {1}, minstret", out(reg) start, out(reg) end, options(nostack)) };
+    unsafe {
+        asm!("csrr {0}, minstret", "csrr {1}, minstret", out(reg) start, out(reg) end, options(nostack))
+    };
     end.wrapping_sub(start)
 }
 
@@ -118,12 +120,18 @@ pub fn call(f: usize, args: &[usize]) -> (u32, usize) {
                 in("t0") f, out("s2") start, out("s3") end, lateout("a0") ret, clobber_abi("C")),
             1 => asm!("csrr s2, minstret", "mv a0, t3", "jalr ra, 0(t0)", "csrr s3, minstret",
                 in("t0") f, in("t3") a[0], out("s2") start, out("s3") end, lateout("a0") ret, clobber_abi("C")),
-            2 => asm!("csrr s2, minstret", "mv a0, t3", "mv a1, t4", "jalr ra, 0(t0)", "csrr s3, minstret",
-                in("t0") f, in("t3") a[0], in("t4") a[1], out("s2") start, out("s3") end, lateout("a0") ret, clobber_abi("C")),
-            3 => asm!("csrr s2, minstret", "mv a0, t3", "mv a1, t4", "mv a2, t5", "jalr ra, 0(t0)", "csrr s3, minstret",
-                in("t0") f, in("t3") a[0], in("t4") a[1], in("t5") a[2], out("s2") start, out("s3") end, lateout("a0") ret, clobber_abi("C")),
-            _ => asm!("csrr s2, minstret", "mv a0, t3", "mv a1, t4", "mv a2, t5", "mv a3, t6", "jalr ra, 0(t0)", "csrr s3, minstret",
-                in("t0") f, in("t3") a[0], in("t4") a[1], in("t5") a[2], in("t6") a[3], out("s2") start, out("s3") end, lateout("a0") ret, clobber_abi("C")),
+            2 => {
+                asm!("csrr s2, minstret", "mv a0, t3", "mv a1, t4", "jalr ra, 0(t0)", "csrr s3, minstret",
+                in("t0") f, in("t3") a[0], in("t4") a[1], out("s2") start, out("s3") end, lateout("a0") ret, clobber_abi("C"))
+            }
+            3 => {
+                asm!("csrr s2, minstret", "mv a0, t3", "mv a1, t4", "mv a2, t5", "jalr ra, 0(t0)", "csrr s3, minstret",
+                in("t0") f, in("t3") a[0], in("t4") a[1], in("t5") a[2], out("s2") start, out("s3") end, lateout("a0") ret, clobber_abi("C"))
+            }
+            _ => {
+                asm!("csrr s2, minstret", "mv a0, t3", "mv a1, t4", "mv a2, t5", "mv a3, t6", "jalr ra, 0(t0)", "csrr s3, minstret",
+                in("t0") f, in("t3") a[0], in("t4") a[1], in("t5") a[2], in("t6") a[3], out("s2") start, out("s3") end, lateout("a0") ret, clobber_abi("C"))
+            }
         }
     }
     (end.wrapping_sub(start), ret)
@@ -137,8 +145,18 @@ pub const POOL: PoolConfig = PoolConfig::new(PoolKind::Hp, 0x8010_0000, 0x4000);
 
 /// Formats `region` as an HP pool of `max_entries` entries holding blocks
 /// of 4 bytes with ids `1..=n` (the main core's side of the benchmark).
-pub fn publish(writer: &Writer, region: Region, max_entries: u16, n: u16) -> Result<(), amp_sysinfo::Error> {
-    let cfg = PoolConfig { kind: PoolKind::Hp, bus_base: region.bus_base(), size: region.size(), max_entries };
+pub fn publish(
+    writer: &Writer,
+    region: Region,
+    max_entries: u16,
+    n: u16,
+) -> Result<(), amp_sysinfo::Error> {
+    let cfg = PoolConfig {
+        kind: PoolKind::Hp,
+        bus_base: region.bus_base(),
+        size: region.size(),
+        max_entries,
+    };
     writer.init(region, &cfg)?;
     for raw in 1..=n {
         writer.alloc(Id::new(raw)?, 4, PoolKind::Hp)?;

@@ -95,7 +95,12 @@ pub extern "C" fn rust_handle_get(handle: &Handle) -> *mut u8 {
 /// error.
 #[no_mangle]
 #[inline(never)]
-pub extern "C" fn rust_handle_new(reader: &Reader, id: Id, kind: PoolKind, out: &mut Option<Handle>) -> bool {
+pub extern "C" fn rust_handle_new(
+    reader: &Reader,
+    id: Id,
+    kind: PoolKind,
+    out: &mut Option<Handle>,
+) -> bool {
     *out = reader.handle(id, kind).ok();
     out.is_some()
 }

@@ -16,12 +16,18 @@ use libfuzzer_sys::fuzz_target;
 
 fn last_error() -> &'static str {
     // SAFETY: static NUL-terminated strings.
-    unsafe { CStr::from_ptr(esp_amp_sys_info_last_error()) }.to_str().unwrap()
+    unsafe { CStr::from_ptr(esp_amp_sys_info_last_error()) }
+        .to_str()
+        .unwrap()
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, data)) = data.split_first() else { return };
-    let Some((mut pool, ops)) = build(data) else { return };
+    let Some((&mode, data)) = data.split_first() else {
+        return;
+    };
+    let Some((mut pool, ops)) = build(data) else {
+        return;
+    };
     let before = pool.bytes().to_vec();
     let cap = esp_amp_sys_info_cap_t(pool.kind as u32);
     // A failed set_pool leaves no pool: clear what an earlier iteration left
@@ -29,7 +35,10 @@ fuzz_target!(|data: &[u8]| {
     clear();
     for c in [0, 1] {
         // SAFETY: a null size pointer is allowed.
-        assert!(unsafe { esp_amp_sys_info_get(0, std::ptr::null_mut(), esp_amp_sys_info_cap_t(c)) }.is_null());
+        assert!(unsafe {
+            esp_amp_sys_info_get(0, std::ptr::null_mut(), esp_amp_sys_info_cap_t(c))
+        }
+        .is_null());
         assert_eq!(last_error(), "pool absent");
     }
     // Mostly the pool as built; sometimes a bad description of it, or
@@ -42,8 +51,14 @@ fuzz_target!(|data: &[u8]| {
         4 => (0, pool.size - 16, pool.bus.wrapping_add(16)),
         _ => (0, pool.size, pool.bus),
     };
-    let cap_set = if mode & 0x80 != 0 { esp_amp_sys_info_cap_t(mode as u32 >> 3 & 0xf) } else { cap };
-    let local = pool.ptr().wrapping_add(skew + (pool.size - size.min(pool.size)) as usize * (mode as usize >> 2 & 1));
+    let cap_set = if mode & 0x80 != 0 {
+        esp_amp_sys_info_cap_t(mode as u32 >> 3 & 0xf)
+    } else {
+        cap
+    };
+    let local = pool
+        .ptr()
+        .wrapping_add(skew + (pool.size - size.min(pool.size)) as usize * (mode as usize >> 2 & 1));
     // SAFETY: `local..local + size` lies inside the pool's buffer, or is
     // refused (misaligned, size 0) before any access.
     let set = unsafe { esp_amp_sys_info_set_pool(cap_set, local.cast(), bus, size, 0) };
@@ -61,24 +76,38 @@ fuzz_target!(|data: &[u8]| {
     let why = last_error();
     assert_eq!(pool.bytes(), &before[..], "init changed the pool");
     let max = header_max(&pool);
-    let ids = ops.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
-    let ids: Vec<u16> = (0..max.min(32)).map(|i| pool.word(start / 4 + 8 + 2 * i) as u16).chain(ids).collect();
+    let ids = ops
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]));
+    let ids: Vec<u16> = (0..max.min(32))
+        .map(|i| pool.word(start / 4 + 8 + 2 * i) as u16)
+        .chain(ids)
+        .collect();
     for id in ids {
         let mut n = 0u16;
         // SAFETY: `n` is a valid place for the size.
         let p = unsafe { esp_amp_sys_info_get(id, &mut n, cap) };
         if init != 0 {
-            assert!(p.is_null(), "get after a failed init ({why}) returned a pointer");
+            assert!(
+                p.is_null(),
+                "get after a failed init ({why}) returned a pointer"
+            );
             continue;
         }
         if !p.is_null() {
             assert!(p as usize >= base, "pointer below the pool");
             let off = p as usize - base;
             assert!(off >= 32 + 8 * max, "pointer inside the table");
-            assert!(off + n as usize <= size as usize && n > 0 && off % 4 == 0, "bad block {off:#x}+{n}");
+            assert!(
+                off + n as usize <= size as usize && n > 0 && off % 4 == 0,
+                "bad block {off:#x}+{n}"
+            );
         }
         // SAFETY: as above.
-        assert!(unsafe { esp_amp_sys_info_get(id, std::ptr::null_mut(), esp_amp_sys_info_cap_t(2)) }.is_null());
+        assert!(unsafe {
+            esp_amp_sys_info_get(id, std::ptr::null_mut(), esp_amp_sys_info_cap_t(2))
+        }
+        .is_null());
     }
     esp_amp_sys_info_dump();
     assert_eq!(pool.bytes(), &before[..], "a lookup changed the pool");
@@ -89,7 +118,9 @@ fuzz_target!(|data: &[u8]| {
 fn clear() {
     for c in [0, 1] {
         // SAFETY: a null pointer is refused before any use.
-        let r = unsafe { esp_amp_sys_info_set_pool(esp_amp_sys_info_cap_t(c), std::ptr::null_mut(), 0, 16, 0) };
+        let r = unsafe {
+            esp_amp_sys_info_set_pool(esp_amp_sys_info_cap_t(c), std::ptr::null_mut(), 0, 16, 0)
+        };
         assert_eq!(r, -1);
     }
 }

@@ -17,22 +17,32 @@ impl core::fmt::Write for Sink {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((mut pool, ops)) = build(data) else { return };
+    let Some((mut pool, ops)) = build(data) else {
+        return;
+    };
     let region = pool.region();
     let before = pool.bytes().to_vec();
     let mut reader = Reader::new();
     let attached = reader.attach(region, pool.kind);
     assert!(pool.bytes() == &before[..], "attach changed the pool");
     if attached.is_err() {
-        assert_eq!(reader.get(Id::from_raw(0).unwrap(), pool.kind).err(), Some(amp_sysinfo::Error::PoolAbsent));
+        assert_eq!(
+            reader.get(Id::from_raw(0).unwrap(), pool.kind).err(),
+            Some(amp_sysinfo::Error::PoolAbsent)
+        );
         return;
     }
     let max = pool.header_max();
     let _ = reader.count(pool.kind);
     let _ = reader.dump(&mut Sink);
     // The ids in the table's slots, then the ids the input names.
-    let mut ids: Vec<u16> = (0..max.min(64) as usize).map(|i| pool.word(8 + 2 * i) as u16).collect();
-    ids.extend(ops.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])));
+    let mut ids: Vec<u16> = (0..max.min(64) as usize)
+        .map(|i| pool.word(8 + 2 * i) as u16)
+        .collect();
+    ids.extend(
+        ops.chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]])),
+    );
     for raw in ids {
         let Ok(id) = Id::from_raw(raw) else { continue };
         if let Ok(block) = reader.get(id, pool.kind) {

@@ -32,7 +32,12 @@ pub struct Pool {
 impl Pool {
     /// `size` zeroed bytes at bus address `bus`.
     pub fn new(size: u32, bus: u32, kind: PoolKind) -> Pool {
-        Pool { words: vec![0; size as usize / 16], size, bus, kind }
+        Pool {
+            words: vec![0; size as usize / 16],
+            size,
+            bus,
+            kind,
+        }
     }
 
     /// The pool's bytes.
@@ -43,7 +48,9 @@ impl Pool {
 
     fn bytes_mut(&mut self) -> &mut [u8] {
         // SAFETY: as above.
-        unsafe { std::slice::from_raw_parts_mut(self.words.as_mut_ptr().cast(), self.size as usize) }
+        unsafe {
+            std::slice::from_raw_parts_mut(self.words.as_mut_ptr().cast(), self.size as usize)
+        }
     }
 
     /// Local address of the first byte.
@@ -55,12 +62,18 @@ impl Pool {
     pub fn region(&mut self) -> Region {
         // SAFETY: the buffer outlives every use of the region in one fuzz
         // iteration, and is only read between library calls.
-        unsafe { Region::new(self.ptr(), self.bus, self.size) }.expect("fuzz pools are valid regions")
+        unsafe { Region::new(self.ptr(), self.bus, self.size) }
+            .expect("fuzz pools are valid regions")
     }
 
     /// The pool's configuration.
     pub fn config(&self, max_entries: u16) -> PoolConfig {
-        PoolConfig { kind: self.kind, bus_base: self.bus, size: self.size, max_entries }
+        PoolConfig {
+            kind: self.kind,
+            bus_base: self.bus,
+            size: self.size,
+            max_entries,
+        }
     }
 
     /// Word `i` of the pool (little-endian); 0 past the end.
@@ -85,14 +98,30 @@ impl Pool {
     /// `max_entries`, and at the local address its bus address maps to.
     pub fn assert_block(&self, block: &Block, max_entries: u16) {
         let addr = block.bus_addr();
-        assert!(addr >= self.bus, "block {addr:#x} below the pool at {:#x}", self.bus);
+        assert!(
+            addr >= self.bus,
+            "block {addr:#x} below the pool at {:#x}",
+            self.bus
+        );
         let off = (addr - self.bus) as u64;
         let data = 32 + 8 * max_entries as u64;
-        assert!(off >= data, "block at offset {off:#x} inside the table (data at {data:#x})");
-        assert!(off + block.size() as u64 <= self.size as u64, "block {off:#x}+{} past the pool ({})", block.size(), self.size);
+        assert!(
+            off >= data,
+            "block at offset {off:#x} inside the table (data at {data:#x})"
+        );
+        assert!(
+            off + block.size() as u64 <= self.size as u64,
+            "block {off:#x}+{} past the pool ({})",
+            block.size(),
+            self.size
+        );
         assert!(block.size() > 0, "empty block handed out");
         assert_eq!(addr % 4, 0, "misaligned block handed out");
-        assert_eq!(block.as_ptr() as usize, self.words.as_ptr() as usize + off as usize, "local pointer differs");
+        assert_eq!(
+            block.as_ptr() as usize,
+            self.words.as_ptr() as usize + off as usize,
+            "local pointer differs"
+        );
     }
 }
 
@@ -102,8 +131,16 @@ pub fn build(data: &[u8]) -> Option<(Pool, &[u8])> {
     let (&size, rest) = rest.split_first()?;
     let (&max, rest) = rest.split_first()?;
     let size = 64 + 16 * (size as u32 % 64);
-    let bus = if flags & 1 == 0 { LOW_BUS } else { 0u32.wrapping_sub(size) };
-    let kind = if flags & 2 == 0 { PoolKind::Hp } else { PoolKind::Rtc };
+    let bus = if flags & 1 == 0 {
+        LOW_BUS
+    } else {
+        0u32.wrapping_sub(size)
+    };
+    let kind = if flags & 2 == 0 {
+        PoolKind::Hp
+    } else {
+        PoolKind::Rtc
+    };
     let mut pool = Pool::new(size, bus, kind);
     let fits = ((size - 36) / 8) as u16;
     let max = 1 + (max as u16 % fits.max(1));
@@ -127,7 +164,13 @@ pub fn build(data: &[u8]) -> Option<(Pool, &[u8])> {
     pool.bytes_mut()[..n].copy_from_slice(&rest[..n]);
     if flags & 8 != 0 {
         let kind_word = kind as u32 | (kind.flags().bits() as u32) << 8;
-        let words = [u32::from_le_bytes(*b"SYSI"), 1 | (max as u32) << 16, kind_word, size, bus];
+        let words = [
+            u32::from_le_bytes(*b"SYSI"),
+            1 | (max as u32) << 16,
+            kind_word,
+            size,
+            bus,
+        ];
         for (i, w) in words.iter().enumerate() {
             pool.set_word(i, *w);
         }

@@ -33,42 +33,42 @@ use crate::{project_root, run, Result};
 /// instructions: ~3%); lower a limit when a change makes the figure smaller.
 pub const LIMITS: &[(&str, u64)] = &[
     // Bytes, rv32imac, opt-level "s" (measured: the comment).
-    ("imac-s bytes get1:rust_get", 144), // 138
-    ("imac-s bytes get1:rust_attach", 211), // 202
-    ("imac-s bytes handle:rust_handle_get", 28), // 24
-    ("imac-s bytes capi_get1:esp_amp_sys_info_get", 190), // 182
+    ("imac-s bytes get1:rust_get", 144),                   // 138
+    ("imac-s bytes get1:rust_attach", 211),                // 202
+    ("imac-s bytes handle:rust_handle_get", 28),           // 24
+    ("imac-s bytes capi_get1:esp_amp_sys_info_get", 190),  // 182
     ("imac-s bytes capi_get1:esp_amp_sys_info_init", 575), // 552
     ("imac-s bytes capi_get1:esp_amp_sys_info_set_pool", 294), // 282
-    ("imac-s bytes alloc:rust_alloc", 306), // 294
+    ("imac-s bytes alloc:rust_alloc", 306),                // 294
     ("imac-s bytes capi_alloc:esp_amp_sys_info_alloc", 1486), // 1428
-    ("imac-s footprint get1", 433), // 416
-    ("imac-s footprint get3", 633), // 608
-    ("imac-s footprint handle", 600), // 576
-    ("imac-s footprint capi_get1", 1101), // 1058
-    ("imac-s footprint capi_get3", 1138), // 1094
+    ("imac-s footprint get1", 433),                        // 416
+    ("imac-s footprint get3", 633),                        // 608
+    ("imac-s footprint handle", 600),                      // 576
+    ("imac-s footprint capi_get1", 1101),                  // 1058
+    ("imac-s footprint capi_get3", 1138),                  // 1094
     // Bytes, rv32imac "z" and rv32i "s".
     ("imac-z bytes get1:rust_get", 267), // 256
-    ("imac-z footprint get1", 566), // 544
-    ("i-s bytes get1:rust_get", 221), // 212
-    ("i-s footprint get1", 600), // 576
+    ("imac-z footprint get1", 566),      // 544
+    ("i-s bytes get1:rust_get", 221),    // 212
+    ("i-s footprint get1", 600),         // 576
     // Instructions, rv32imac, opt-level "s".
-    ("imac-s insn rust_get:first:1", 50), // 48
-    ("imac-s insn rust_get:last:16", 112), // 108
-    ("imac-s insn rust_get:miss:256", 1089), // 1057
-    ("imac-s insn rust_get_as:last:16", 159), // 154
-    ("imac-s insn capi_get:first:1", 73), // 70
-    ("imac-s insn capi_get:last:16", 134), // 130
-    ("imac-s insn capi_get:miss:256", 1111), // 1078
-    ("imac-s insn rust_handle_get:hit:256", 12), // 12 (the issue's target, held exactly)
+    ("imac-s insn rust_get:first:1", 50),          // 48
+    ("imac-s insn rust_get:last:16", 112),         // 108
+    ("imac-s insn rust_get:miss:256", 1089),       // 1057
+    ("imac-s insn rust_get_as:last:16", 159),      // 154
+    ("imac-s insn capi_get:first:1", 73),          // 70
+    ("imac-s insn capi_get:last:16", 134),         // 130
+    ("imac-s insn capi_get:miss:256", 1111),       // 1078
+    ("imac-s insn rust_handle_get:hit:256", 12),   // 12 (the issue's target, held exactly)
     ("imac-s insn rust_handle_get:stale:256", 12), // 12 (the issue's target, held exactly)
-    ("imac-s insn rust_attach:-:16", 66), // 64
-    ("imac-s insn capi_init:-:16", 161), // 156
-    ("imac-s per-entry rust_get", 4), // 4 (the issue's target, held exactly)
-    ("imac-s per-entry capi_get", 4), // 4
+    ("imac-s insn rust_attach:-:16", 66),          // 64
+    ("imac-s insn capi_init:-:16", 161),           // 156
+    ("imac-s per-entry rust_get", 4),              // 4 (the issue's target, held exactly)
+    ("imac-s per-entry capi_get", 4),              // 4
     // Instructions, rv32i.
-    ("i-s insn rust_get:last:16", 112), // 108
+    ("i-s insn rust_get:last:16", 112),      // 108
     ("i-s insn rust_handle_get:hit:16", 12), // 12
-    ("i-s per-entry rust_get", 4), // 4
+    ("i-s per-entry rust_get", 4),           // 4
 ];
 
 /// One way of building the images.
@@ -82,25 +82,70 @@ struct Build {
 }
 
 const BUILDS: &[Build] = &[
-    Build { key: "imac-s", target: "riscv32imac-unknown-none-elf", opt: "s", march: "rv32imac_zicsr" },
-    Build { key: "imac-z", target: "riscv32imac-unknown-none-elf", opt: "z", march: "rv32imac_zicsr" },
-    Build { key: "i-s", target: "riscv32i-unknown-none-elf", opt: "s", march: "rv32i_zicsr" },
+    Build {
+        key: "imac-s",
+        target: "riscv32imac-unknown-none-elf",
+        opt: "s",
+        march: "rv32imac_zicsr",
+    },
+    Build {
+        key: "imac-z",
+        target: "riscv32imac-unknown-none-elf",
+        opt: "z",
+        march: "rv32imac_zicsr",
+    },
+    Build {
+        key: "i-s",
+        target: "riscv32i-unknown-none-elf",
+        opt: "s",
+        march: "rv32i_zicsr",
+    },
 ];
 
 /// Rust shapes: `(bin, functions measured)`; each is compared with `shape-base`.
 const RUST_SHAPES: &[(&str, &[&str])] = &[
     ("get1", &["rust_get", "rust_attach"]),
-    ("get3", &["rust_get", "site_config", "site_pm", "rust_attach"]),
-    ("handle", &["rust_handle_new", "rust_handle_get", "rust_attach"]),
+    (
+        "get3",
+        &["rust_get", "site_config", "site_pm", "rust_attach"],
+    ),
+    (
+        "handle",
+        &["rust_handle_new", "rust_handle_get", "rust_attach"],
+    ),
     ("alloc", &["rust_alloc"]),
 ];
 
 /// C shapes (`bench/c/<name>.c`): `(name, sub-core library?, functions)`;
 /// each is compared with `base.c`.
 const C_SHAPES: &[(&str, bool, &[&str])] = &[
-    ("capi_get1", true, &["esp_amp_sys_info_get", "esp_amp_sys_info_init", "esp_amp_sys_info_set_pool"]),
-    ("capi_get3", true, &["esp_amp_sys_info_get", "esp_amp_sys_info_init", "esp_amp_sys_info_set_pool"]),
-    ("capi_alloc", false, &["esp_amp_sys_info_alloc", "esp_amp_sys_info_init", "esp_amp_sys_info_set_pool"]),
+    (
+        "capi_get1",
+        true,
+        &[
+            "esp_amp_sys_info_get",
+            "esp_amp_sys_info_init",
+            "esp_amp_sys_info_set_pool",
+        ],
+    ),
+    (
+        "capi_get3",
+        true,
+        &[
+            "esp_amp_sys_info_get",
+            "esp_amp_sys_info_init",
+            "esp_amp_sys_info_set_pool",
+        ],
+    ),
+    (
+        "capi_alloc",
+        false,
+        &[
+            "esp_amp_sys_info_alloc",
+            "esp_amp_sys_info_init",
+            "esp_amp_sys_info_set_pool",
+        ],
+    ),
 ];
 
 const TOOLS: &[&str] = &[
@@ -129,7 +174,9 @@ pub fn run_bench() -> Result<()> {
 /// The CI step: measure, write the note, fail past a limit.
 pub fn check() -> StepResult {
     if let Some(tool) = TOOLS.iter().find(|t| !crate::setup::have(t)) {
-        return Ok(Outcome::Skipped(format!("{tool} not installed (cargo xtask setup)")));
+        return Ok(Outcome::Skipped(format!(
+            "{tool} not installed (cargo xtask setup)"
+        )));
     }
     let start = Instant::now();
     let mut figures = Figures::new();
@@ -147,7 +194,10 @@ pub fn check() -> StepResult {
     let note = render(&figures, &counts, &over);
     std::fs::write(project_root().join("docs/performance.md"), note)?;
     print_summary(&figures, &over);
-    eprintln!("bench: wrote docs/performance.md ({:.0} s)", start.elapsed().as_secs_f64());
+    eprintln!(
+        "bench: wrote docs/performance.md ({:.0} s)",
+        start.elapsed().as_secs_f64()
+    );
     if over.is_empty() {
         Ok(Outcome::Passed)
     } else {
@@ -173,7 +223,14 @@ fn cargo_in(dir: &Path) -> Command {
 fn build_bench(build: &Build) -> Result<PathBuf> {
     let dir = target_base().join(format!("images-{}", build.opt));
     run(cargo_in(&project_root().join("bench"))
-        .args(["build", "--quiet", "--release", "--bins", "--target", build.target])
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--bins",
+            "--target",
+            build.target,
+        ])
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", build.opt)
         .env("CARGO_TARGET_DIR", &dir))?;
     Ok(dir.join(build.target).join("release"))
@@ -184,9 +241,22 @@ fn build_bench(build: &Build) -> Result<PathBuf> {
 fn build_capi(build: &Build, sub_core: bool) -> Result<PathBuf> {
     let side = if sub_core { "sub" } else { "main" };
     let dir = target_base().join(format!("capi-{side}-{}", build.opt));
-    let features = if sub_core { "sub-core,port-critical-section" } else { "port-critical-section" };
+    let features = if sub_core {
+        "sub-core,port-critical-section"
+    } else {
+        "port-critical-section"
+    };
     run(cargo_in(&project_root())
-        .args(["rustc", "--quiet", "--lib", "--release", "-p", "amp-sysinfo-capi", "--crate-type", "staticlib"])
+        .args([
+            "rustc",
+            "--quiet",
+            "--lib",
+            "--release",
+            "-p",
+            "amp-sysinfo-capi",
+            "--crate-type",
+            "staticlib",
+        ])
         .args(["--target", build.target, "--features", features])
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", build.opt)
         .env("CARGO_TARGET_DIR", &dir))?;
@@ -196,7 +266,15 @@ fn build_capi(build: &Build, sub_core: bool) -> Result<PathBuf> {
 /// Runs the instruction-count image on QEMU; its console lines.
 fn run_qemu(elf: &Path) -> Result<Vec<String>> {
     let mut child = Command::new("qemu-system-riscv32")
-        .args(["-machine", "virt", "-bios", "none", "-icount", "shift=0", "-nographic"])
+        .args([
+            "-machine",
+            "virt",
+            "-bios",
+            "none",
+            "-icount",
+            "shift=0",
+            "-nographic",
+        ])
         .args(["-monitor", "none", "-serial", "stdio", "-kernel"])
         .arg(elf)
         .stdin(Stdio::null())
@@ -224,11 +302,24 @@ fn run_qemu(elf: &Path) -> Result<Vec<String>> {
         std::thread::sleep(Duration::from_millis(10));
     };
     let text = reader.join().map_err(|_| "qemu output reader panicked")?;
-    let lines: Vec<String> = text.lines().map(|l| l.trim_end_matches('\r').to_string()).collect();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.trim_end_matches('\r').to_string())
+        .collect();
     match status {
         Some(s) if s.success() && lines.iter().any(|l| l == "bench done") => Ok(lines),
-        Some(s) => Err(format!("{}: QEMU ended with {s}; console:\n{}", elf.display(), lines.join("\n")).into()),
-        None => Err(format!("{}: no exit within {QEMU_TIMEOUT:?} (a panic parks the hart); console:\n{}", elf.display(), lines.join("\n")).into()),
+        Some(s) => Err(format!(
+            "{}: QEMU ended with {s}; console:\n{}",
+            elf.display(),
+            lines.join("\n")
+        )
+        .into()),
+        None => Err(format!(
+            "{}: no exit within {QEMU_TIMEOUT:?} (a panic parks the hart); console:\n{}",
+            elf.display(),
+            lines.join("\n")
+        )
+        .into()),
     }
 }
 
@@ -247,7 +338,10 @@ fn parse_counts(lines: &[String]) -> Result<Counts> {
                 return Err(format!("minstret calibration is off (empty {e}, ten nops {t}; expected 1 and 11): is -icount on?").into());
             }
             ["bench", function, case, n, count] => {
-                counts.insert((function.to_string(), case.to_string(), n.parse()?), count.parse()?);
+                counts.insert(
+                    (function.to_string(), case.to_string(), n.parse()?),
+                    count.parse()?,
+                );
             }
             _ => {}
         }
@@ -260,7 +354,11 @@ fn parse_counts(lines: &[String]) -> Result<Counts> {
 
 /// Per-entry cost of a scan: the slope of a miss from 16 to 256 entries.
 fn per_entry(counts: &Counts, function: &str) -> Option<u64> {
-    let at = |n| counts.get(&(function.to_string(), "miss".to_string(), n)).copied();
+    let at = |n| {
+        counts
+            .get(&(function.to_string(), "miss".to_string(), n))
+            .copied()
+    };
     let (a, b) = (at(16)?, at(256)?);
     Some((b.saturating_sub(a) + 120) / 240)
 }
@@ -287,18 +385,28 @@ struct Symbol {
 
 /// Functions (`T`/`t`/`W`) of `elf` by demangled name, from `nm -S -C`.
 fn functions(elf: &Path) -> Result<HashMap<String, Symbol>> {
-    let out = Command::new("riscv64-unknown-elf-nm").args(["-S", "-C"]).arg(elf).output()?;
+    let out = Command::new("riscv64-unknown-elf-nm")
+        .args(["-S", "-C"])
+        .arg(elf)
+        .output()?;
     if !out.status.success() {
         return Err(format!("nm failed on {}", elf.display()).into());
     }
     let mut map = HashMap::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let mut cols = line.splitn(4, ' ');
-        let (Some(addr), Some(size), Some(kind), Some(name)) = (cols.next(), cols.next(), cols.next(), cols.next()) else { continue };
+        let (Some(addr), Some(size), Some(kind), Some(name)) =
+            (cols.next(), cols.next(), cols.next(), cols.next())
+        else {
+            continue;
+        };
         if !matches!(kind, "T" | "t" | "W" | "w") {
             continue;
         }
-        let (Ok(addr), Ok(size)) = (u64::from_str_radix(addr, 16), u64::from_str_radix(size, 16)) else { continue };
+        let (Ok(addr), Ok(size)) = (u64::from_str_radix(addr, 16), u64::from_str_radix(size, 16))
+        else {
+            continue;
+        };
         map.insert(name.to_string(), Symbol { addr, size });
     }
     Ok(map)
@@ -307,7 +415,10 @@ fn functions(elf: &Path) -> Result<HashMap<String, Symbol>> {
 /// Call graph of `elf` by function start address, from `objdump -d`:
 /// every `jal`/`jalr`/`j`/`tail` whose target is another function's start.
 fn call_graph(elf: &Path) -> Result<HashMap<u64, BTreeSet<u64>>> {
-    let out = Command::new("riscv64-unknown-elf-objdump").args(["-d", "--no-show-raw-insn"]).arg(elf).output()?;
+    let out = Command::new("riscv64-unknown-elf-objdump")
+        .args(["-d", "--no-show-raw-insn"])
+        .arg(elf)
+        .output()?;
     if !out.status.success() {
         return Err(format!("objdump failed on {}", elf.display()).into());
     }
@@ -323,14 +434,21 @@ fn call_graph(elf: &Path) -> Result<HashMap<u64, BTreeSet<u64>>> {
             }
         }
         let Some(from) = current else { continue };
-        let Some((_, insn)) = line.split_once(":\t") else { continue };
+        let Some((_, insn)) = line.split_once(":\t") else {
+            continue;
+        };
         let mnemonic = insn.split_whitespace().next().unwrap_or("");
-        if !matches!(mnemonic, "jal" | "jalr" | "j" | "call" | "tail" | "c.j" | "c.jal" | "jr") {
+        if !matches!(
+            mnemonic,
+            "jal" | "jalr" | "j" | "call" | "tail" | "c.j" | "c.jal" | "jr"
+        ) {
             continue;
         }
         // The target is printed as `<addr> <name>` (no `+offset`: a
         // function's start) at the end of the line.
-        let Some(open) = line.rfind(" <") else { continue };
+        let Some(open) = line.rfind(" <") else {
+            continue;
+        };
         if !line.ends_with('>') || line[open..].contains('+') {
             continue;
         }
@@ -345,7 +463,11 @@ fn call_graph(elf: &Path) -> Result<HashMap<u64, BTreeSet<u64>>> {
 }
 
 /// Bytes of `name` and every function it calls, directly or not.
-fn closure_bytes(name: &str, syms: &HashMap<String, Symbol>, graph: &HashMap<u64, BTreeSet<u64>>) -> Option<u64> {
+fn closure_bytes(
+    name: &str,
+    syms: &HashMap<String, Symbol>,
+    graph: &HashMap<u64, BTreeSet<u64>>,
+) -> Option<u64> {
     let by_addr: HashMap<u64, u64> = syms.values().map(|s| (s.addr, s.size)).collect();
     let root = syms.get(name)?.addr;
     let mut seen = BTreeSet::from([root]);
@@ -365,14 +487,21 @@ fn closure_bytes(name: &str, syms: &HashMap<String, Symbol>, graph: &HashMap<u64
 /// `size -A`) and its `.bss*`/`.sbss*`. Unwind tables (`.eh_frame`, which a
 /// `panic = "abort"` image never reads) and the stack are not counted.
 fn loaded_bytes(elf: &Path) -> Result<(u64, u64)> {
-    let out = Command::new("riscv64-unknown-elf-size").arg("-A").arg(elf).output()?;
+    let out = Command::new("riscv64-unknown-elf-size")
+        .arg("-A")
+        .arg(elf)
+        .output()?;
     if !out.status.success() {
         return Err(format!("size: cannot read {}", elf.display()).into());
     }
     let (mut image, mut bss) = (0, 0);
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let mut cols = line.split_whitespace();
-        let (Some(name), Some(size)) = (cols.next(), cols.next().and_then(|c| c.parse::<u64>().ok())) else { continue };
+        let (Some(name), Some(size)) =
+            (cols.next(), cols.next().and_then(|c| c.parse::<u64>().ok()))
+        else {
+            continue;
+        };
         let starts = |p: &[&str]| p.iter().any(|p| name.starts_with(p));
         if starts(&[".text", ".init", ".rodata", ".srodata", ".data", ".sdata"]) {
             image += size;
@@ -383,24 +512,45 @@ fn loaded_bytes(elf: &Path) -> Result<(u64, u64)> {
     Ok((image, bss))
 }
 
-fn measure_shape(build: &str, shape: &str, elf: &Path, base: &Path, names: &[&str], figures: &mut Figures) -> Result<()> {
+fn measure_shape(
+    build: &str,
+    shape: &str,
+    elf: &Path,
+    base: &Path,
+    names: &[&str],
+    figures: &mut Figures,
+) -> Result<()> {
     let syms = functions(elf)?;
     let graph = call_graph(elf)?;
     for name in names {
-        let bytes = closure_bytes(name, &syms, &graph).ok_or_else(|| format!("{name} not in {}", elf.display()))?;
+        let bytes = closure_bytes(name, &syms, &graph)
+            .ok_or_else(|| format!("{name} not in {}", elf.display()))?;
         figures.insert(format!("{build} bytes {shape}:{name}"), bytes);
     }
     let (image, bss) = loaded_bytes(elf)?;
     let (base_image, base_bss) = loaded_bytes(base)?;
-    figures.insert(format!("{build} footprint {shape}"), image.saturating_sub(base_image));
-    figures.insert(format!("{build} state {shape}"), bss.saturating_sub(base_bss));
+    figures.insert(
+        format!("{build} footprint {shape}"),
+        image.saturating_sub(base_image),
+    );
+    figures.insert(
+        format!("{build} state {shape}"),
+        bss.saturating_sub(base_bss),
+    );
     Ok(())
 }
 
 fn measure_rust_shapes(build: &Build, dir: &Path, figures: &mut Figures) -> Result<()> {
     let base = dir.join("shape-base");
     for (shape, names) in RUST_SHAPES {
-        measure_shape(build.key, shape, &dir.join(format!("shape-{shape}")), &base, names, figures)?;
+        measure_shape(
+            build.key,
+            shape,
+            &dir.join(format!("shape-{shape}")),
+            &base,
+            names,
+            figures,
+        )?;
     }
     Ok(())
 }
@@ -409,8 +559,20 @@ fn link_c(build: &Build, source: &str, lib: Option<&Path>, out: &Path) -> Result
     let root = project_root();
     let mut cmd = Command::new("riscv64-unknown-elf-gcc");
     cmd.arg(format!("-march={}", build.march))
-        .args(["-mabi=ilp32", "-Os", "-ffreestanding", "-nostdlib", "-nostartfiles"])
-        .args(["-ffunction-sections", "-fdata-sections", "-Wl,--gc-sections", "-Wl,--no-undefined", "-Wl,-Ttext=0x50000000"])
+        .args([
+            "-mabi=ilp32",
+            "-Os",
+            "-ffreestanding",
+            "-nostdlib",
+            "-nostartfiles",
+        ])
+        .args([
+            "-ffunction-sections",
+            "-fdata-sections",
+            "-Wl,--gc-sections",
+            "-Wl,--no-undefined",
+            "-Wl,-Ttext=0x50000000",
+        ])
         .arg("-I")
         .arg(root.join("include"))
         .arg(root.join("bench/c").join(format!("{source}.c")));
@@ -429,7 +591,9 @@ fn measure_c_shapes(build: &Build, figures: &mut Figures) -> Result<()> {
     for (shape, sub_core, names) in C_SHAPES {
         let lib = match libs.get(sub_core) {
             Some(lib) => lib,
-            None => libs.entry(*sub_core).or_insert(build_capi(build, *sub_core)?),
+            None => libs
+                .entry(*sub_core)
+                .or_insert(build_capi(build, *sub_core)?),
         };
         let elf = dir.join(format!("{shape}.elf"));
         link_c(build, shape, Some(lib), &elf)?;
@@ -443,7 +607,9 @@ fn measure_c_shapes(build: &Build, figures: &mut Figures) -> Result<()> {
 fn over_limits(figures: &Figures) -> Result<Vec<String>> {
     let mut over = Vec::new();
     for (name, limit) in LIMITS {
-        let value = figures.get(*name).ok_or_else(|| format!("bench: limit for {name}, which was not measured"))?;
+        let value = figures
+            .get(*name)
+            .ok_or_else(|| format!("bench: limit for {name}, which was not measured"))?;
         if value > limit {
             over.push(format!("{name} = {value}, limit {limit}"));
         }
@@ -452,7 +618,9 @@ fn over_limits(figures: &Figures) -> Result<Vec<String>> {
 }
 
 fn print_summary(figures: &Figures, over: &[String]) {
-    println!("bench (instructions from minstret on QEMU virt -icount shift=0; bytes from nm/objdump):");
+    println!(
+        "bench (instructions from minstret on QEMU virt -icount shift=0; bytes from nm/objdump):"
+    );
     for (name, limit) in LIMITS {
         let value = figures.get(*name).copied().unwrap_or(0);
         let flag = if value > *limit { "  OVER" } else { "" };
@@ -465,7 +633,9 @@ fn print_summary(figures: &Figures, over: &[String]) {
 
 /// A figure, or `?` if it was not measured.
 fn fig(figures: &Figures, name: &str) -> String {
-    figures.get(name).map_or_else(|| "?".to_string(), u64::to_string)
+    figures
+        .get(name)
+        .map_or_else(|| "?".to_string(), u64::to_string)
 }
 
 /// The issue's comparison table, with this project's column measured.
@@ -473,11 +643,16 @@ fn headline(f: &Figures) -> String {
     let g = |n: &str| fig(f, n);
     let rows: Vec<[String; 6]> = vec![
         [
-            "`get` bytes, the same work as ESP-AMP's (pool chosen at run time, size returned)".into(),
+            "`get` bytes, the same work as ESP-AMP's (pool chosen at run time, size returned)"
+                .into(),
             "52 (rv32i 72)".into(),
             "126 (rv32i 176); the size probe's constant-pool form is 80".into(),
             "218 (rv32i 292)".into(),
-            format!("{} (rv32i {})", g("imac-s bytes get1:rust_get"), g("i-s bytes get1:rust_get")),
+            format!(
+                "{} (rv32i {})",
+                g("imac-s bytes get1:rust_get"),
+                g("i-s bytes get1:rust_get")
+            ),
             "≤ 64".into(),
         ],
         [
@@ -493,7 +668,11 @@ fn headline(f: &Figures) -> String {
             "4".into(),
             "204 / 504".into(),
             "318 / 1972".into(),
-            format!("{} / {}", g("imac-s bytes get1:rust_attach"), g("imac-s bytes capi_get1:esp_amp_sys_info_init")),
+            format!(
+                "{} / {}",
+                g("imac-s bytes get1:rust_attach"),
+                g("imac-s bytes capi_get1:esp_amp_sys_info_init")
+            ),
             "≤ 160 / ≤ 200".into(),
         ],
         [
@@ -501,7 +680,11 @@ fn headline(f: &Figures) -> String {
             "126".into(),
             "250 / 478".into(),
             "268 / 1372".into(),
-            format!("{} / {}", g("imac-s bytes alloc:rust_alloc"), g("imac-s bytes capi_alloc:esp_amp_sys_info_alloc")),
+            format!(
+                "{} / {}",
+                g("imac-s bytes alloc:rust_alloc"),
+                g("imac-s bytes capi_alloc:esp_amp_sys_info_alloc")
+            ),
             "≤ 200 / ≤ 260".into(),
         ],
         [
@@ -509,7 +692,11 @@ fn headline(f: &Figures) -> String {
             "92".into(),
             "134 (C API 225)".into(),
             "171 (C API 229)".into(),
-            format!("{} (C API {})", g("imac-s insn rust_get:last:16"), g("imac-s insn capi_get:last:16")),
+            format!(
+                "{} (C API {})",
+                g("imac-s insn rust_get:last:16"),
+                g("imac-s insn capi_get:last:16")
+            ),
             "≤ 74".into(),
         ],
         [
@@ -517,7 +704,11 @@ fn headline(f: &Figures) -> String {
             "5".into(),
             "7".into(),
             "7 (C API 7)".into(),
-            format!("{} (C API {})", g("imac-s per-entry rust_get"), g("imac-s per-entry capi_get")),
+            format!(
+                "{} (C API {})",
+                g("imac-s per-entry rust_get"),
+                g("imac-s per-entry capi_get")
+            ),
             "≤ 4".into(),
         ],
         [
@@ -525,7 +716,11 @@ fn headline(f: &Figures) -> String {
             "17".into(),
             "29 (C API 120)".into(),
             "66 (C API 124)".into(),
-            format!("{} (C API {})", g("imac-s insn rust_get:first:1"), g("imac-s insn capi_get:first:1")),
+            format!(
+                "{} (C API {})",
+                g("imac-s insn rust_get:first:1"),
+                g("imac-s insn capi_get:first:1")
+            ),
             "≤ 24".into(),
         ],
         [
@@ -555,7 +750,11 @@ fn headline(f: &Figures) -> String {
         "| figure (rv32imac) | ESP-AMP C | before (issue 11) | before, this benchmark | this project, measured | target |\n|---|---|---|---|---|---|\n",
     );
     for r in rows {
-        let _ = writeln!(s, "| {} | {} | {} | {} | {} | {} |", r[0], r[1], r[2], r[3], r[4], r[5]);
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            r[0], r[1], r[2], r[3], r[4], r[5]
+        );
     }
     s
 }
@@ -563,20 +762,33 @@ fn headline(f: &Figures) -> String {
 /// The cached handle's row: its instruction count at every table size, if
 /// the image measures one.
 fn handle_cell(f: &Figures) -> String {
-    let at: Vec<String> = [1, 16, 64, 256].iter().filter_map(|n| f.get(&format!("imac-s insn rust_handle_get:hit:{n}")).map(|c| c.to_string())).collect();
+    let at: Vec<String> = [1, 16, 64, 256]
+        .iter()
+        .filter_map(|n| {
+            f.get(&format!("imac-s insn rust_handle_get:hit:{n}"))
+                .map(|c| c.to_string())
+        })
+        .collect();
     if at.is_empty() {
         "a full scan each time (no handle yet)".into()
     } else {
-        format!("cached handle: {} instructions at 1/16/64/256 entries", at.join("/"))
+        format!(
+            "cached handle: {} instructions at 1/16/64/256 entries",
+            at.join("/")
+        )
     }
 }
 
 fn counts_table(counts: &Counts) -> String {
     let mut rows: BTreeMap<(String, String), BTreeMap<u32, u64>> = BTreeMap::new();
     for ((function, case, n), c) in counts {
-        rows.entry((function.clone(), case.clone())).or_default().insert(*n, *c);
+        rows.entry((function.clone(), case.clone()))
+            .or_default()
+            .insert(*n, *c);
     }
-    let mut s = String::from("| function | case | 1 | 16 | 64 | 256 | per entry |\n|---|---|---|---|---|---|---|\n");
+    let mut s = String::from(
+        "| function | case | 1 | 16 | 64 | 256 | per entry |\n|---|---|---|---|---|---|---|\n",
+    );
     for ((function, case), at) in rows {
         let cell = |n| at.get(&n).map_or("".to_string(), u64::to_string);
         let slope = match (at.get(&16), at.get(&256)) {
@@ -584,7 +796,14 @@ fn counts_table(counts: &Counts) -> String {
             (Some(_), Some(_)) => "0 (O(1))".into(),
             _ => String::new(),
         };
-        let _ = writeln!(s, "| `{function}` | {case} | {} | {} | {} | {} | {slope} |", cell(1), cell(16), cell(64), cell(256));
+        let _ = writeln!(
+            s,
+            "| `{function}` | {case} | {} | {} | {} | {} | {slope} |",
+            cell(1),
+            cell(16),
+            cell(64),
+            cell(256)
+        );
     }
     s
 }
@@ -593,9 +812,16 @@ fn bytes_table(figures: &Figures) -> String {
     let mut rows: BTreeMap<String, BTreeMap<&str, u64>> = BTreeMap::new();
     for (name, v) in figures {
         let mut words = name.splitn(3, ' ');
-        let (Some(build), Some(kind), Some(what)) = (words.next(), words.next(), words.next()) else { continue };
+        let (Some(build), Some(kind), Some(what)) = (words.next(), words.next(), words.next())
+        else {
+            continue;
+        };
         if matches!(kind, "bytes" | "footprint" | "state") {
-            let label = if kind == "bytes" { what.to_string() } else { format!("{what} ({kind})") };
+            let label = if kind == "bytes" {
+                what.to_string()
+            } else {
+                format!("{what} ({kind})")
+            };
             let build = BUILDS.iter().find(|b| b.key == build).map_or("", |b| b.key);
             rows.entry(label).or_default().insert(build, *v);
         }
@@ -603,7 +829,13 @@ fn bytes_table(figures: &Figures) -> String {
     let mut s = String::from("| shape: function (or in all) | rv32imac \"s\" | rv32imac \"z\" | rv32i \"s\" |\n|---|---|---|---|\n");
     for (label, at) in rows {
         let cell = |b: &str| at.get(b).map_or(String::new(), u64::to_string);
-        let _ = writeln!(s, "| {label} | {} | {} | {} |", cell("imac-s"), cell("imac-z"), cell("i-s"));
+        let _ = writeln!(
+            s,
+            "| {label} | {} | {} | {} |",
+            cell("imac-s"),
+            cell("imac-z"),
+            cell("i-s")
+        );
     }
     s
 }
@@ -696,8 +928,17 @@ fn render(figures: &Figures, counts: &BTreeMap<&str, Counts>, over: &[String]) -
          (and the \"LP-core benchmark\" step of `cargo xtask test`) fails past one.\n\n"
     );
     for (build, c) in counts {
-        let label = BUILDS.iter().find(|b| b.key == *build).map_or(String::new(), |b| format!("{}, opt-level \"{}\"", b.target, b.opt));
-        let _ = write!(s, "## Instructions per call: {label}\n\n{}\n", counts_table(c));
+        let label = BUILDS
+            .iter()
+            .find(|b| b.key == *build)
+            .map_or(String::new(), |b| {
+                format!("{}, opt-level \"{}\"", b.target, b.opt)
+            });
+        let _ = write!(
+            s,
+            "## Instructions per call: {label}\n\n{}\n",
+            counts_table(c)
+        );
     }
     let _ = write!(
         s,
@@ -736,10 +977,15 @@ mod tests {
 
     #[test]
     fn parses_counts_and_slopes() {
-        let lines: Vec<String> = ["bench calibration empty 1 ten_nops 11", "bench rust_get miss 16 153", "bench rust_get miss 256 1833", "noise"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let lines: Vec<String> = [
+            "bench calibration empty 1 ten_nops 11",
+            "bench rust_get miss 16 153",
+            "bench rust_get miss 256 1833",
+            "noise",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let c = parse_counts(&lines).unwrap();
         assert_eq!(c[&("rust_get".into(), "miss".into(), 16)], 153);
         assert_eq!(per_entry(&c, "rust_get"), Some(7));

@@ -23,14 +23,31 @@ use crate::{cargo, project_root, run, Result};
 
 /// The generator binary of a `cargo build -p amp-sysinfo-dt` in this workspace.
 fn generator() -> Result<PathBuf> {
-    run(cargo().args(["build", "--quiet", "-p", "amp-sysinfo-dt", "--bin", "amp-sysinfo-dt"]))?;
+    run(cargo().args([
+        "build",
+        "--quiet",
+        "-p",
+        "amp-sysinfo-dt",
+        "--bin",
+        "amp-sysinfo-dt",
+    ]))?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| project_root().join("target"));
-    let target = if target.is_absolute() { target } else { project_root().join(target) };
-    let bin = target.join("debug").join(format!("amp-sysinfo-dt{}", std::env::consts::EXE_SUFFIX));
+    let target = if target.is_absolute() {
+        target
+    } else {
+        project_root().join(target)
+    };
+    let bin = target
+        .join("debug")
+        .join(format!("amp-sysinfo-dt{}", std::env::consts::EXE_SUFFIX));
     if !bin.is_file() {
-        return Err(format!("built amp-sysinfo-dt but found no binary at {}", bin.display()).into());
+        return Err(format!(
+            "built amp-sysinfo-dt but found no binary at {}",
+            bin.display()
+        )
+        .into());
     }
     Ok(bin)
 }
@@ -73,7 +90,10 @@ fn self_test_views(ws: &crate::workspace::Workspace) -> crate::Result<()> {
     let out = views_command(ws, &[same, other])?.output()?;
     let text = String::from_utf8_lossy(&out.stdout);
     if out.status.success() || !text.contains("give different pools") {
-        return Err(format!("dt-check --view: two views with different pools were not refused:\n{text}").into());
+        return Err(format!(
+            "dt-check --view: two views with different pools were not refused:\n{text}"
+        )
+        .into());
     }
     eprintln!("dt-check --view: two views with different pools refused, as expected");
     Ok(())

@@ -26,7 +26,10 @@ const DEFAULT_SECONDS: u64 = 40;
 
 fn seconds() -> Result<u64> {
     match std::env::var("SYSINFO_FUZZ_SECONDS") {
-        Ok(s) => s.trim().parse().map_err(|_| format!("SYSINFO_FUZZ_SECONDS={s:?} is not a number of seconds").into()),
+        Ok(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| format!("SYSINFO_FUZZ_SECONDS={s:?} is not a number of seconds").into()),
         Err(_) => Ok(DEFAULT_SECONDS),
     }
 }
@@ -53,20 +56,29 @@ fn nightly_cargo() -> Command {
 }
 
 fn works(cmd: &mut Command) -> bool {
-    cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// `Done 123456 runs in 40 second(s)` → 123456.
 pub fn executions(log: &str) -> Option<u64> {
-    log.lines().rev().find_map(|l| l.strip_prefix("Done ")?.split(' ').next()?.parse().ok())
+    log.lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("Done ")?.split(' ').next()?.parse().ok())
 }
 
 pub fn run() -> StepResult {
     if !works(nightly_cargo().arg("--version")) {
-        return Ok(Outcome::Skipped("nightly Rust not installed (rustup toolchain install nightly)".into()));
+        return Ok(Outcome::Skipped(
+            "nightly Rust not installed (rustup toolchain install nightly)".into(),
+        ));
     }
     if !works(nightly_cargo().args(["fuzz", "--version"])) {
-        return Ok(Outcome::Skipped("cargo-fuzz not installed (cargo install cargo-fuzz)".into()));
+        return Ok(Outcome::Skipped(
+            "cargo-fuzz not installed (cargo install cargo-fuzz)".into(),
+        ));
     }
     let secs = seconds()?;
     crate::run(nightly_cargo().args(["fuzz", "build", "--debug-assertions"]))?;
@@ -94,7 +106,10 @@ pub fn run() -> StepResult {
         total += runs.unwrap_or(0);
         let took = started.elapsed().as_secs();
         if out.status.success() {
-            eprintln!("fuzz: {target:<7} ok      {} executions in {took} s, 0 crashes", runs.map_or("?".into(), |n| n.to_string()));
+            eprintln!(
+                "fuzz: {target:<7} ok      {} executions in {took} s, 0 crashes",
+                runs.map_or("?".into(), |n| n.to_string())
+            );
         } else {
             let tail: Vec<&str> = log.lines().rev().take(30).collect();
             eprintln!("fuzz: {target:<7} FAILED after {took} s ({}):", out.status);
@@ -104,11 +119,18 @@ pub fn run() -> StepResult {
             failed.push(*target);
         }
     }
-    eprintln!("fuzz: {total} executions in all ({secs} s per target; SYSINFO_FUZZ_SECONDS to change)");
+    eprintln!(
+        "fuzz: {total} executions in all ({secs} s per target; SYSINFO_FUZZ_SECONDS to change)"
+    );
     if failed.is_empty() {
         Ok(Outcome::Passed)
     } else {
-        Err(format!("fuzz targets failed: {} (inputs in {})", failed.join(", "), target_base().join("artifacts").display()).into())
+        Err(format!(
+            "fuzz targets failed: {} (inputs in {})",
+            failed.join(", "),
+            target_base().join("artifacts").display()
+        )
+        .into())
     }
 }
 
@@ -126,8 +148,13 @@ mod tests {
         let root = crate::project_root().join("fuzz");
         for t in super::TARGETS {
             assert!(root.join(format!("fuzz_targets/{t}.rs")).is_file(), "{t}");
-            let seeds = std::fs::read_dir(root.join("corpus").join(t)).unwrap().count();
-            assert!((1..=32).contains(&seeds), "{t}: {seeds} seed files (keep the corpus small)");
+            let seeds = std::fs::read_dir(root.join("corpus").join(t))
+                .unwrap()
+                .count();
+            assert!(
+                (1..=32).contains(&seeds),
+                "{t}: {seeds} seed files (keep the corpus small)"
+            );
         }
     }
 }

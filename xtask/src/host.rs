@@ -10,18 +10,42 @@ use crate::{cargo, project_root, run, setup, Result};
 pub fn host_tests() -> Result<()> {
     run(cargo().args(["test", "--workspace"]))?;
     run(cargo()
-        .args(["test", "-p", "amp-sysinfo", "--release", "--lib", "--", "loom"])
+        .args([
+            "test",
+            "-p",
+            "amp-sysinfo",
+            "--release",
+            "--lib",
+            "--",
+            "loom",
+        ])
         .env("RUSTFLAGS", "--cfg loom")
         .env("CARGO_TARGET_DIR", project_root().join("target/loom")))?;
     Ok(())
 }
 
-/// Lints as errors: clippy on every host crate and target, rustdoc (broken
-/// links, missing docs where a crate denies them).
+/// Lints as errors: formatting (rustfmt.toml) of every workspace, clippy on
+/// every host crate and target, rustdoc (broken links, missing docs where a
+/// crate denies them).
 pub fn lint() -> Result<()> {
-    run(Command::new("rustup").args(["component", "add", "clippy"]))?;
-    run(cargo().args(["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
-    run(cargo().args(["doc", "--quiet", "--no-deps", "--workspace"]).env("RUSTDOCFLAGS", "-D warnings"))?;
+    run(Command::new("rustup").args(["component", "add", "clippy", "rustfmt"]))?;
+    for manifest in FMT_WORKSPACES {
+        run(cargo()
+            .args(["fmt", "--all", "--check", "--manifest-path"])
+            .arg(project_root().join(manifest)))?;
+    }
+    run(cargo().args([
+        "clippy",
+        "--quiet",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo()
+        .args(["doc", "--quiet", "--no-deps", "--workspace"])
+        .env("RUSTDOCFLAGS", "-D warnings"))?;
     Ok(())
 }
 
@@ -30,7 +54,9 @@ pub fn lint() -> Result<()> {
 pub fn cross() -> Result<()> {
     for target in setup::TARGETS {
         for (pkg, features) in CROSS_CRATES {
-            run(cargo().args(["build", "--release", "-p", pkg, "--target", target]).args(*features))?;
+            run(cargo()
+                .args(["build", "--release", "-p", pkg, "--target", target])
+                .args(*features))?;
         }
     }
     Ok(())
@@ -42,6 +68,22 @@ const CROSS_CRATES: &[(&str, &[&str])] = &[
     ("amp-sysinfo", &["--features", "log"]),
     ("amp-sysinfo-demo", &[]),
     ("amp-sysinfo-capi", &[]),
-    ("amp-sysinfo-capi", &["--features", "sub-core,port-critical-section"]),
+    (
+        "amp-sysinfo-capi",
+        &["--features", "sub-core,port-critical-section"],
+    ),
 ];
 
+/// Every Cargo workspace of the repository (the root and those that must be
+/// their own: bare-metal images, Zephyr applications, the nightly fuzz crate).
+const FMT_WORKSPACES: &[&str] = &[
+    "Cargo.toml",
+    "twin/Cargo.toml",
+    "bench/Cargo.toml",
+    "fuzz/Cargo.toml",
+    "crates/amp-sysinfo/size-probe/Cargo.toml",
+    "samples/sysinfo/Cargo.toml",
+    "samples/sysinfo/lpcore/Cargo.toml",
+    "samples/sysinfo/sub_hart/Cargo.toml",
+    "tests/sysinfo/Cargo.toml",
+];

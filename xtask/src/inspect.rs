@@ -10,16 +10,28 @@ use crate::{cargo, run, Result};
 
 /// Builds the `amp-sysinfo` binary (debug) and returns its path.
 fn cli() -> Result<PathBuf> {
-    run(cargo().args(["build", "--quiet", "-p", "amp-sysinfo-cli", "--bin", "amp-sysinfo"]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::project_root().join("target"));
+    run(cargo().args([
+        "build",
+        "--quiet",
+        "-p",
+        "amp-sysinfo-cli",
+        "--bin",
+        "amp-sysinfo",
+    ]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::project_root().join("target"));
     Ok(target.join("debug/amp-sysinfo"))
 }
 
 /// Bus bases of the pool nodes in a final DTS (its text, independently of
 /// the generator): `memory@<base> { ... compatible = "esp-amp-sysinfo,pool"`.
 fn pool_bases(dts: &str) -> Vec<u64> {
-    let re = Regex::new(r#"memory@([0-9a-fA-F]+)\s*\{[^{}]*"esp-amp-sysinfo,pool""#).expect("valid regex");
-    re.captures_iter(dts).filter_map(|c| u64::from_str_radix(&c[1], 16).ok()).collect()
+    let re = Regex::new(r#"memory@([0-9a-fA-F]+)\s*\{[^{}]*"esp-amp-sysinfo,pool""#)
+        .expect("valid regex");
+    re.captures_iter(dts)
+        .filter_map(|c| u64::from_str_radix(&c[1], 16).ok())
+        .collect()
 }
 
 /// Runs `amp-sysinfo pools` and `amp-sysinfo map` on the build directory
@@ -30,30 +42,52 @@ fn pool_bases(dts: &str) -> Vec<u64> {
 #[allow(dead_code)]
 pub fn check_build_dir(dir: &Path) -> Result<()> {
     let dts_path = dir.join("zephyr/zephyr.dts");
-    let dts = std::fs::read_to_string(&dts_path).map_err(|e| format!("{}: {e}", dts_path.display()))?;
+    let dts =
+        std::fs::read_to_string(&dts_path).map_err(|e| format!("{}: {e}", dts_path.display()))?;
     let bases = pool_bases(&dts);
     if bases.is_empty() {
         return Err(format!("{}: no esp-amp-sysinfo,pool node", dts_path.display()).into());
     }
     let exe = cli()?;
     for cmd in ["pools", "map"] {
-        let out = Command::new(&exe).args([cmd, "--json"]).arg(dir).output().map_err(|e| format!("{}: {e}", exe.display()))?;
+        let out = Command::new(&exe)
+            .args([cmd, "--json"])
+            .arg(dir)
+            .output()
+            .map_err(|e| format!("{}: {e}", exe.display()))?;
         let text = String::from_utf8_lossy(&out.stdout);
         if !out.status.success() {
-            return Err(format!("amp-sysinfo {cmd} {}: {}\n{}", dir.display(), out.status, String::from_utf8_lossy(&out.stderr)).into());
+            return Err(format!(
+                "amp-sysinfo {cmd} {}: {}\n{}",
+                dir.display(),
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
         }
         for base in &bases {
             // JSON numbers: `"base": N` (pools) or `"start": N` (map items).
             let key = if cmd == "pools" { "base" } else { "start" };
             if !text.contains(&format!("\"{key}\": {base}")) {
-                return Err(format!("amp-sysinfo {cmd} {}: no pool at {base:#x}:\n{text}", dir.display()).into());
+                return Err(format!(
+                    "amp-sysinfo {cmd} {}: no pool at {base:#x}:\n{text}",
+                    dir.display()
+                )
+                .into());
             }
         }
-        if cmd == "map" && dir.join("zephyr/zephyr.elf").is_file() && !text.contains("\"what\": \"section\"") {
+        if cmd == "map"
+            && dir.join("zephyr/zephyr.elf").is_file()
+            && !text.contains("\"what\": \"section\"")
+        {
             return Err(format!("amp-sysinfo map {}: no image sections", dir.display()).into());
         }
     }
-    eprintln!("inspect: {}: pools and map name {} pool(s)", dir.display(), bases.len());
+    eprintln!(
+        "inspect: {}: pools and map name {} pool(s)",
+        dir.display(),
+        bases.len()
+    );
     Ok(())
 }
 

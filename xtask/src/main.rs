@@ -75,12 +75,17 @@ enum Cmd {
 }
 
 pub fn project_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the root").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the root")
+        .to_path_buf()
 }
 
 /// Runs a command, inheriting stdio; an error if it fails.
 pub fn run(cmd: &mut Command) -> Result<()> {
-    let status = cmd.status().map_err(|e| format!("{:?}: {e}", cmd.get_program()))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{:?}: {e}", cmd.get_program()))?;
     if !status.success() {
         return Err(format!("command failed ({status}): {cmd:?}").into());
     }
@@ -106,7 +111,9 @@ fn main() -> ExitCode {
         Cmd::Demo { scenario } => twin::demo(&[scenario]),
         Cmd::Test => test_all::test_all(),
         Cmd::TwinTest => setup::all().and_then(|()| twin::test()),
-        Cmd::DtCheck { views } if views.is_empty() => setup::all().and_then(|()| report(dt::check())),
+        Cmd::DtCheck { views } if views.is_empty() => {
+            setup::all().and_then(|()| report(dt::check()))
+        }
         Cmd::DtCheck { views } => setup::all().and_then(|()| report(dt::check_views(&views))),
         Cmd::ZephyrCheck => setup::all().and_then(|()| zephyr::check()),
         Cmd::ZephyrSetup => setup::all().and_then(|()| report(twister::setup())),

@@ -59,7 +59,11 @@ fn symbol_name(line: &str) -> Option<&str> {
 
 /// The panic symbols `nm -C` lists for `elf`.
 fn panic_symbols(elf: &Path) -> Result<Vec<String>> {
-    let out = Command::new(NM).arg("-C").arg(elf).output().map_err(|e| format!("{NM}: {e}"))?;
+    let out = Command::new(NM)
+        .arg("-C")
+        .arg(elf)
+        .output()
+        .map_err(|e| format!("{NM}: {e}"))?;
     if !out.status.success() {
         return Err(format!("{NM} failed on {}", elf.display()).into());
     }
@@ -72,7 +76,11 @@ fn panic_symbols(elf: &Path) -> Result<Vec<String>> {
 }
 
 fn size_probe(overflow_checks: bool) -> Result<PathBuf> {
-    let dir = target_base().join(if overflow_checks { "size-probe-oc" } else { "size-probe" });
+    let dir = target_base().join(if overflow_checks {
+        "size-probe-oc"
+    } else {
+        "size-probe"
+    });
     let mut cmd = cargo();
     cmd.current_dir(project_root().join("crates/amp-sysinfo/size-probe"))
         .args(["build", "--quiet", "--release", "--target", TARGET])
@@ -88,7 +96,15 @@ fn twin_sub() -> Result<PathBuf> {
     let dir = target_base().join("twin");
     run(cargo()
         .current_dir(project_root().join("twin"))
-        .args(["build", "--quiet", "--release", "--target", TARGET, "-p", "twin-sub"])
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--target",
+            TARGET,
+            "-p",
+            "twin-sub",
+        ])
         .env("CARGO_TARGET_DIR", &dir))?;
     Ok(dir.join(TARGET).join("release/twin-sub"))
 }
@@ -97,14 +113,40 @@ fn capi_sub_probe() -> Result<PathBuf> {
     let root = project_root();
     let dir = target_base().join("capi-sub");
     run(cargo()
-        .args(["rustc", "--quiet", "--lib", "--release", "-p", "amp-sysinfo-capi", "--crate-type", "staticlib"])
-        .args(["--target", TARGET, "--features", "sub-core,port-critical-section"])
+        .args([
+            "rustc",
+            "--quiet",
+            "--lib",
+            "--release",
+            "-p",
+            "amp-sysinfo-capi",
+            "--crate-type",
+            "staticlib",
+        ])
+        .args([
+            "--target",
+            TARGET,
+            "--features",
+            "sub-core,port-critical-section",
+        ])
         .env("CARGO_TARGET_DIR", &dir))?;
     let lib = dir.join(TARGET).join("release/libamp_sysinfo_capi.a");
     let elf = dir.join("probe_sub_core.elf");
     run(Command::new(GCC)
-        .args(["-march=rv32imac_zicsr", "-mabi=ilp32", "-Os", "-ffreestanding", "-nostdlib", "-nostartfiles"])
-        .args(["-ffunction-sections", "-Wl,--gc-sections", "-Wl,--no-undefined", "-Wl,-Ttext=0x50000000"])
+        .args([
+            "-march=rv32imac_zicsr",
+            "-mabi=ilp32",
+            "-Os",
+            "-ffreestanding",
+            "-nostdlib",
+            "-nostartfiles",
+        ])
+        .args([
+            "-ffunction-sections",
+            "-Wl,--gc-sections",
+            "-Wl,--no-undefined",
+            "-Wl,-Ttext=0x50000000",
+        ])
         .arg("-I")
         .arg(root.join("include"))
         .arg(root.join("crates/amp-sysinfo-capi/tests/c/probe_sub_core.c"))
@@ -120,7 +162,9 @@ type Build = fn() -> Result<PathBuf>;
 pub fn check() -> StepResult {
     for tool in [NM, GCC] {
         if !crate::setup::have(tool) {
-            return Ok(Outcome::Skipped(format!("{tool} not installed (cargo xtask setup)")));
+            return Ok(Outcome::Skipped(format!(
+                "{tool} not installed (cargo xtask setup)"
+            )));
         }
     }
     let images: [(&str, Build); 4] = [
@@ -146,7 +190,16 @@ pub fn check() -> StepResult {
     if !bad.is_empty() {
         return Err(format!("panic path linked into: {}", bad.join(", ")).into());
     }
-    run(cargo().args(["test", "--quiet", "-p", "amp-sysinfo-capi", "--test", "riscv_link", "--", "--ignored"]))?;
+    run(cargo().args([
+        "test",
+        "--quiet",
+        "-p",
+        "amp-sysinfo-capi",
+        "--test",
+        "riscv_link",
+        "--",
+        "--ignored",
+    ]))?;
     Ok(Outcome::Passed)
 }
 
@@ -156,7 +209,10 @@ mod tests {
 
     #[test]
     fn reads_nm_lines() {
-        assert_eq!(symbol_name("802021dc t core::panicking::panic_fmt"), Some("core::panicking::panic_fmt"));
+        assert_eq!(
+            symbol_name("802021dc t core::panicking::panic_fmt"),
+            Some("core::panicking::panic_fmt")
+        );
         assert_eq!(symbol_name("         U memcpy"), Some("memcpy"));
         assert_eq!(symbol_name("80200000 T <a as b>::c"), Some("<a as b>::c"));
         assert_eq!(symbol_name(""), None);
@@ -175,7 +231,13 @@ mod tests {
         ] {
             assert!(is_panic_symbol(s), "{s}");
         }
-        for s in ["rust_begin_unwind", "__rustc::rust_begin_unwind", "twin_rt::exit::panic_report", "probe_get", "core::fmt::write"] {
+        for s in [
+            "rust_begin_unwind",
+            "__rustc::rust_begin_unwind",
+            "twin_rt::exit::panic_report",
+            "probe_get",
+            "core::fmt::write",
+        ] {
             assert!(!is_panic_symbol(s), "{s}");
         }
     }

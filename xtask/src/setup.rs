@@ -44,12 +44,18 @@ pub const PYTHON: &[&str] = &[
 ];
 
 pub fn rustup_targets() -> Result<()> {
-    let out = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
     let installed = match out {
         Ok(o) => String::from_utf8_lossy(&o.stdout).into_owned(),
         Err(_) => return Err("rustup not found: install Rust with rustup first".into()),
     };
-    let missing: Vec<&str> = TARGETS.iter().copied().filter(|t| !installed.lines().any(|l| l.trim() == *t)).collect();
+    let missing: Vec<&str> = TARGETS
+        .iter()
+        .copied()
+        .filter(|t| !installed.lines().any(|l| l.trim() == *t))
+        .collect();
     if !missing.is_empty() {
         eprintln!("setup: rustup target add {}", missing.join(" "));
         let mut cmd = Command::new("rustup");
@@ -70,19 +76,31 @@ pub fn have(cmd: &str) -> bool {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
 }
 
 /// Installs the Debian packages whose commands are missing (as root), or says
 /// exactly what to install.
 pub fn debian(needed: &[(&str, &str)]) -> Result<()> {
-    let mut pkgs: Vec<&str> = needed.iter().filter(|(c, _)| !have(c)).map(|(_, p)| *p).collect();
+    let mut pkgs: Vec<&str> = needed
+        .iter()
+        .filter(|(c, _)| !have(c))
+        .map(|(_, p)| *p)
+        .collect();
     pkgs.dedup();
     if pkgs.is_empty() {
         return Ok(());
     }
     if !is_root() || !have("apt-get") {
-        return Err(format!("missing commands; install them with: sudo apt-get install {}", pkgs.join(" ")).into());
+        return Err(format!(
+            "missing commands; install them with: sudo apt-get install {}",
+            pkgs.join(" ")
+        )
+        .into());
     }
     eprintln!("setup: apt-get install {}", pkgs.join(" "));
     run(Command::new("apt-get").args(["update", "-qq"]))?;
@@ -109,7 +127,9 @@ pub fn venv() -> Result<PathBuf> {
         run(Command::new("python3").args(["-m", "venv"]).arg(&dir))?;
     }
     eprintln!("setup: pip install {}", PYTHON.join(" "));
-    run(Command::new(&py).args(["-m", "pip", "install", "-q", "--disable-pip-version-check"]).args(PYTHON))?;
+    run(Command::new(&py)
+        .args(["-m", "pip", "install", "-q", "--disable-pip-version-check"])
+        .args(PYTHON))?;
     std::fs::write(&stamp, want)?;
     Ok(py)
 }

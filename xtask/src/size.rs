@@ -21,8 +21,11 @@ const MARGIN: u64 = 8;
 /// lookup of wire format v2 (issue 11: 2 B over the v1 loop's 84 B on
 /// riscv32imac, `attach` with the version-and-generation check in one
 /// compare).
-const SIZES: &[(&str, u64, u64, u64)] =
-    &[("probe_get", 80, 86, 124), ("probe_attach", 160, 202, 248), ("probe_alloc", 0, 282, 360)];
+const SIZES: &[(&str, u64, u64, u64)] = &[
+    ("probe_get", 80, 86, 124),
+    ("probe_attach", 160, 202, 248),
+    ("probe_alloc", 0, 282, 360),
+];
 
 /// Targets measured: the LP core and twin (`imac`), zephyr-lang-rust's C6 HP
 /// target (`i`), in the order of the columns of [`SIZES`].
@@ -38,12 +41,19 @@ pub fn report() -> Result<()> {
     let target_dir = project_root().join("target/size-probe");
     let mut over = Vec::new();
     for (t, target) in TARGETS.iter().enumerate() {
-        run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(&probe)
-            .args(["build", "--quiet", "--release", "--target", target])
-            .env("CARGO_TARGET_DIR", &target_dir))?;
-        let elf = target_dir.join(target).join("release/amp-sysinfo-size-probe");
-        let out = Command::new("riscv64-unknown-elf-nm").args(["--size-sort", "-S"]).arg(&elf).output()?;
+        run(
+            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .current_dir(&probe)
+                .args(["build", "--quiet", "--release", "--target", target])
+                .env("CARGO_TARGET_DIR", &target_dir),
+        )?;
+        let elf = target_dir
+            .join(target)
+            .join("release/amp-sysinfo-size-probe");
+        let out = Command::new("riscv64-unknown-elf-nm")
+            .args(["--size-sort", "-S"])
+            .arg(&elf)
+            .output()?;
         if !out.status.success() {
             return Err(format!("riscv64-unknown-elf-nm failed on {}", elf.display()).into());
         }
@@ -51,21 +61,34 @@ pub fn report() -> Result<()> {
         println!("size report ({target}, opt-level \"s\", LTO):");
         for &(symbol, aim, imac, i) in SIZES {
             let measured = [imac, i][t];
-            let size = symbol_size(&nm, symbol).ok_or_else(|| format!("{symbol} not in {}", elf.display()))?;
+            let size = symbol_size(&nm, symbol)
+                .ok_or_else(|| format!("{symbol} not in {}", elf.display()))?;
             let aim_note = match aim {
                 0 => String::new(),
                 aim if size <= aim => format!(" (aim {aim} B: met)"),
                 aim => format!(" (aim {aim} B: not met, +{} B)", size - aim),
             };
-            println!("  {:<8} {size:>4} B (measured {measured} B){aim_note}", symbol.trim_start_matches("probe_"));
+            println!(
+                "  {:<8} {size:>4} B (measured {measured} B){aim_note}",
+                symbol.trim_start_matches("probe_")
+            );
             if size > limit(measured) {
-                over.push(format!("{symbol} on {target} is {size} B, limit {} B", limit(measured)));
+                over.push(format!(
+                    "{symbol} on {target} is {size} B, limit {} B",
+                    limit(measured)
+                ));
             }
         }
-        let size = Command::new("riscv64-unknown-elf-size").arg(&elf).output()?;
+        let size = Command::new("riscv64-unknown-elf-size")
+            .arg(&elf)
+            .output()?;
         print!("{}", String::from_utf8_lossy(&size.stdout));
     }
-    if over.is_empty() { Ok(()) } else { Err(format!("size regression: {}", over.join("; ")).into()) }
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("size regression: {}", over.join("; ")).into())
+    }
 }
 
 /// The size column of `nm -S --size-sort` for `symbol` (hexadecimal).
@@ -73,7 +96,9 @@ fn symbol_size(nm: &str, symbol: &str) -> Option<u64> {
     nm.lines().find_map(|line| {
         let mut cols = line.split_whitespace();
         let (_addr, size, _kind, name) = (cols.next()?, cols.next()?, cols.next()?, cols.next()?);
-        (name == symbol).then(|| u64::from_str_radix(size, 16).ok()).flatten()
+        (name == symbol)
+            .then(|| u64::from_str_radix(size, 16).ok())
+            .flatten()
     })
 }
 

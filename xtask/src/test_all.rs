@@ -20,13 +20,19 @@ pub fn test_all() -> Result<()> {
         ("lints (clippy, rustdoc)", || passed(host::lint())),
         ("cross-compile", || passed(host::cross())),
         ("size report", || passed(size::report())),
-        ("LP-core benchmark (instructions on QEMU, bytes per shape)", bench::check),
+        (
+            "LP-core benchmark (instructions on QEMU, bytes per shape)",
+            bench::check,
+        ),
         ("no panic path in sub-core images", nopanic::check),
         ("fuzz targets (bounded run)", fuzz::run),
         ("devicetree checks", dt::check),
         ("twin scenarios", || passed(twin::test())),
         ("zephyr module checks", || passed(zephyr::check())),
-        ("zephyr: twister (qemu_riscv32 run, ESP32-C6 build-only)", twister::test),
+        (
+            "zephyr: twister (qemu_riscv32 run, ESP32-C6 build-only)",
+            twister::test,
+        ),
     ];
     let mut failed = Vec::new();
     let mut skipped = 0;
@@ -46,7 +52,13 @@ pub fn test_all() -> Result<()> {
     }
     let passed = steps.len() - failed.len() - skipped;
     // One plain closing line, read by CI.
-    println!("xtask: {passed} passed, {} failed, {skipped} skipped", failed.len());
-    if failed.is_empty() { Ok(()) } else { Err(format!("failed steps: {}", failed.join(", ")).into()) }
+    println!(
+        "xtask: {passed} passed, {} failed, {skipped} skipped",
+        failed.len()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed steps: {}", failed.join(", ")).into())
+    }
 }
-

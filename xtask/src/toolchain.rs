@@ -54,15 +54,27 @@ pub fn find() -> Result<Toolchain> {
     if let Some(sdk) = zephyr_sdk() {
         env.push(("ZEPHYR_TOOLCHAIN_VARIANT".into(), "zephyr".into()));
         env.push(("ZEPHYR_SDK_INSTALL_DIR".into(), sdk.display().to_string()));
-        return Ok(Toolchain { name: format!("Zephyr SDK at {}", sdk.display()), env, cmake: Vec::new() });
+        return Ok(Toolchain {
+            name: format!("Zephyr SDK at {}", sdk.display()),
+            env,
+            cmake: Vec::new(),
+        });
     }
     crate::setup::debian(DEBIAN)?;
-    crate::setup::debian(&[("/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs", "picolibc-riscv64-unknown-elf")])?;
+    crate::setup::debian(&[(
+        "/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs",
+        "picolibc-riscv64-unknown-elf",
+    )])?;
     let bin = write_wrapper(&project_root().join("target/zephyr/toolchain/bin"))?;
     env.push(("ZEPHYR_TOOLCHAIN_VARIANT".into(), "cross-compile".into()));
-    env.push(("CROSS_COMPILE".into(), format!("{}/{PREFIX}", bin.display())));
+    env.push((
+        "CROSS_COMPILE".into(),
+        format!("{}/{PREFIX}", bin.display()),
+    ));
     Ok(Toolchain {
-        name: "Debian riscv64-unknown-elf-gcc (Zephyr's cross-compile variant) with Debian's picolibc".into(),
+        name:
+            "Debian riscv64-unknown-elf-gcc (Zephyr's cross-compile variant) with Debian's picolibc"
+                .into(),
         env,
         cmake: vec![
             "EXTRA_LDFLAGS=-Wl,--no-warn-rwx-segments".into(),
@@ -79,13 +91,17 @@ fn zephyr_sdk() -> Option<PathBuf> {
         return Some(PathBuf::from(dir));
     }
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    let places = home.into_iter().chain([PathBuf::from("/opt"), PathBuf::from("/usr/local")]);
+    let places = home
+        .into_iter()
+        .chain([PathBuf::from("/opt"), PathBuf::from("/usr/local")]);
     places
         .filter_map(|d| std::fs::read_dir(d).ok())
         .flat_map(|entries| entries.flatten())
         .map(|e| e.path())
         .find(|p| {
-            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("zephyr-sdk-"))
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("zephyr-sdk-"))
                 && p.join("cmake/Zephyr-sdkConfig.cmake").is_file()
         })
 }
@@ -104,7 +120,10 @@ fn bindgen_env() -> Vec<(String, String)> {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
     match dir {
         Some(d) if Path::new(&d).join("include/stddef.h").is_file() => {
-            vec![("BINDGEN_EXTRA_CLANG_ARGS".into(), format!("-isystem {d}/include"))]
+            vec![(
+                "BINDGEN_EXTRA_CLANG_ARGS".into(),
+                format!("-isystem {d}/include"),
+            )]
         }
         _ => Vec::new(),
     }
@@ -116,7 +135,9 @@ fn write_wrapper(bin: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(bin)?;
     for entry in std::fs::read_dir("/usr/bin")?.flatten() {
         let name = entry.file_name();
-        let Some(name) = name.to_str().filter(|n| n.starts_with(PREFIX)) else { continue };
+        let Some(name) = name.to_str().filter(|n| n.starts_with(PREFIX)) else {
+            continue;
+        };
         let link = bin.join(name);
         let _ = std::fs::remove_file(&link);
         if name == format!("{PREFIX}gcc") || name == format!("{PREFIX}g++") {
@@ -180,20 +201,36 @@ mod tests {
         let gcc = dir.join("gcc");
         write_script(&gcc, &wrapper_script(&echo)).unwrap();
         let run = |args: &[&str]| {
-            let o = std::process::Command::new(&gcc).args(args).output().unwrap();
+            let o = std::process::Command::new(&gcc)
+                .args(args)
+                .output()
+                .unwrap();
             String::from_utf8(o.stdout).unwrap().trim().to_string()
         };
         assert_eq!(
-            run(&["-march=rv32imac_zicsr_zifencei", "-mabi=ilp32", "--print-multi-directory"]),
+            run(&[
+                "-march=rv32imac_zicsr_zifencei",
+                "-mabi=ilp32",
+                "--print-multi-directory"
+            ]),
             "-march=rv32imac -mabi=ilp32 --print-multi-directory"
         );
         assert_eq!(
             run(&["-march=rv32ima_zicsr", "-print-file-name=crtbegin.o"]),
             "-march=rv32ima -print-file-name=crtbegin.o"
         );
-        assert_eq!(run(&["-march=rv32imac_zicsr", "-c", "a.c"]), "-march=rv32imac_zicsr -c a.c");
-        assert_eq!(run(&["-E", "-march=rv32imac_zicsr", "x.ld"]), "-E -march=rv32imac_zicsr x.ld");
-        assert_eq!(run(&["-march=rv32imac_zicsr_zifencei", "a.o", "-o", "a.elf"]), "-march=rv32imac a.o -o a.elf");
+        assert_eq!(
+            run(&["-march=rv32imac_zicsr", "-c", "a.c"]),
+            "-march=rv32imac_zicsr -c a.c"
+        );
+        assert_eq!(
+            run(&["-E", "-march=rv32imac_zicsr", "x.ld"]),
+            "-E -march=rv32imac_zicsr x.ld"
+        );
+        assert_eq!(
+            run(&["-march=rv32imac_zicsr_zifencei", "a.o", "-o", "a.elf"]),
+            "-march=rv32imac a.o -o a.elf"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

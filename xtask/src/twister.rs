@@ -28,7 +28,10 @@ pub struct Configuration {
 impl Configuration {
     fn ok(&self) -> bool {
         // "not run": built, and build-only (the ESP32-C6 here).
-        matches!(self.status.as_str(), "passed" | "not run" | "filtered" | "skipped")
+        matches!(
+            self.status.as_str(),
+            "passed" | "not run" | "filtered" | "skipped"
+        )
     }
 }
 
@@ -104,7 +107,10 @@ pub fn test() -> StepResult {
     for dir in &dirs {
         crate::inspect::check_build_dir(dir)?;
     }
-    eprintln!("zephyr-test: amp-sysinfo pools/map read {} build directories", dirs.len());
+    eprintln!(
+        "zephyr-test: amp-sysinfo pools/map read {} build directories",
+        dirs.len()
+    );
     if ws.hal_espressif().is_some() {
         negative_build(&ws, &tc, &py)?;
     }
@@ -130,7 +136,8 @@ fn negative_build(ws: &Workspace, tc: &toolchain::Toolchain, py: &Path) -> crate
         .arg(format!("-DZEPHYR_MODULES={}", ws.zephyr_modules()))
         .arg(format!(
             "-DEXTRA_DTC_OVERLAY_FILE={}",
-            root.join("tools/zephyr/fixtures/hp-pool-in-heap.overlay").display()
+            root.join("tools/zephyr/fixtures/hp-pool-in-heap.overlay")
+                .display()
         ))
         .args(tc.cmake.iter().map(|c| format!("-D{c}")))
         .envs(tc.env.iter().map(|(k, v)| (k, v)))
@@ -138,7 +145,11 @@ fn negative_build(ws: &Workspace, tc: &toolchain::Toolchain, py: &Path) -> crate
         .env("PATH", venv_path(py))
         .current_dir(&ws.topdir);
     let out = cmd.output().map_err(|e| format!("west build: {e}"))?;
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if out.status.success() || !flat.contains("heap") {
         return Err(format!(
@@ -148,14 +159,23 @@ fn negative_build(ws: &Workspace, tc: &toolchain::Toolchain, py: &Path) -> crate
         )
         .into());
     }
-    let line = text.lines().find(|l| l.contains("heap range")).unwrap_or("(heap check)");
-    eprintln!("zephyr-test: a pool in the heap range fails the real build, as it must: {}", line.trim());
+    let line = text
+        .lines()
+        .find(|l| l.contains("heap range"))
+        .unwrap_or("(heap check)");
+    eprintln!(
+        "zephyr-test: a pool in the heap range fails the real build, as it must: {}",
+        line.trim()
+    );
     Ok(())
 }
 
 /// Twister's jobs: one per core (it runs builds side by side).
 fn jobs() -> String {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).to_string()
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .to_string()
 }
 
 /// `PATH` with the venv's `bin/` first, so twister's `west`, `cmake` and
@@ -172,7 +192,9 @@ fn venv_path(py: &Path) -> std::ffi::OsString {
 pub fn read_report(path: &Path) -> crate::Result<Vec<Configuration>> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let json: serde_json::Value = serde_json::from_str(&text)?;
-    let suites = json["testsuites"].as_array().ok_or("twister.json: no testsuites")?;
+    let suites = json["testsuites"]
+        .as_array()
+        .ok_or("twister.json: no testsuites")?;
     Ok(suites
         .iter()
         .map(|s| Configuration {
@@ -203,20 +225,29 @@ fn print_summary(configs: &[Configuration]) {
 /// The build directories of configurations that built.
 fn build_dirs(out: &Path, configs: &[Configuration]) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
-    for c in configs.iter().filter(|c| matches!(c.status.as_str(), "passed" | "not run")) {
+    for c in configs
+        .iter()
+        .filter(|c| matches!(c.status.as_str(), "passed" | "not run"))
+    {
         // twister-out/<platform with / as _>/<path>/<scenario>
         let platform = c.platform.replace('/', "_");
         // Report names are `<suite dir>/<scenario>`; the directory is the scenario's.
         let scenario = c.name.rsplit('/').next().unwrap_or(&c.name);
         let mut found = Vec::new();
         find_named(&out.join(&platform), scenario, &mut found);
-        dirs.extend(found.into_iter().filter(|d| d.join("zephyr/zephyr.dts").is_file()));
+        dirs.extend(
+            found
+                .into_iter()
+                .filter(|d| d.join("zephyr/zephyr.dts").is_file()),
+        );
     }
     dirs
 }
 
 fn find_named(dir: &Path, name: &str, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if !p.is_dir() {

@@ -35,9 +35,16 @@ pub fn find() -> Option<Workspace> {
         let zephyr = PathBuf::from(base);
         if is_zephyr_tree(&zephyr) {
             let topdir = zephyr.parent().unwrap_or(&zephyr).to_path_buf();
-            return Some(Workspace { topdir, zephyr, found_by: "ZEPHYR_BASE" });
+            return Some(Workspace {
+                topdir,
+                zephyr,
+                found_by: "ZEPHYR_BASE",
+            });
         }
-        eprintln!("workspace: ZEPHYR_BASE={} is not a Zephyr tree; ignored", zephyr.display());
+        eprintln!(
+            "workspace: ZEPHYR_BASE={} is not a Zephyr tree; ignored",
+            zephyr.display()
+        );
     }
     let root = project_root();
     if let Some(topdir) = root.ancestors().skip(1).find(|d| d.join(".west").is_dir()) {
@@ -52,7 +59,11 @@ pub fn find() -> Option<Workspace> {
     }
     let home = PathBuf::from(std::env::var_os("HOME")?).join("zephyrproject");
     let zephyr = home.join("zephyr");
-    is_zephyr_tree(&zephyr).then_some(Workspace { topdir: home, zephyr, found_by: "~/zephyrproject" })
+    is_zephyr_tree(&zephyr).then_some(Workspace {
+        topdir: home,
+        zephyr,
+        found_by: "~/zephyrproject",
+    })
 }
 
 fn is_zephyr_tree(dir: &Path) -> bool {
@@ -65,12 +76,21 @@ impl Workspace {
         let text = std::fs::read_to_string(self.zephyr.join("VERSION"))?;
         let field = |key: &str| -> Result<u32> {
             text.lines()
-                .find_map(|l| l.strip_prefix(key)?.trim_start().strip_prefix('=').map(str::trim))
+                .find_map(|l| {
+                    l.strip_prefix(key)?
+                        .trim_start()
+                        .strip_prefix('=')
+                        .map(str::trim)
+                })
                 .ok_or_else(|| format!("zephyr/VERSION has no {key}"))?
                 .parse()
                 .map_err(|e| format!("zephyr/VERSION {key}: {e}").into())
         };
-        Ok((field("VERSION_MAJOR")?, field("VERSION_MINOR")?, field("PATCHLEVEL")?))
+        Ok((
+            field("VERSION_MAJOR")?,
+            field("VERSION_MINOR")?,
+            field("PATCHLEVEL")?,
+        ))
     }
 
     /// A module at its west.yml path, if the workspace has it.
@@ -96,13 +116,25 @@ impl Workspace {
         let mut mods = vec![project_root()];
         mods.extend(self.hal_espressif());
         mods.extend(self.lang_rust());
-        mods.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(";")
+        mods.iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(";")
     }
 
     /// One line for the log: where, which version, which modules.
     pub fn describe(&self) -> String {
-        let v = self.version().map(|(a, b, c)| format!("{a}.{b}.{c}")).unwrap_or_else(|e| e.to_string());
-        let has = |m: Option<PathBuf>, name: &str| if m.is_some() { name.to_string() } else { format!("no {name}") };
+        let v = self
+            .version()
+            .map(|(a, b, c)| format!("{a}.{b}.{c}"))
+            .unwrap_or_else(|e| e.to_string());
+        let has = |m: Option<PathBuf>, name: &str| {
+            if m.is_some() {
+                name.to_string()
+            } else {
+                format!("no {name}")
+            }
+        };
         format!(
             "Zephyr {v} at {} (found by {}); {}, {}",
             self.zephyr.display(),
@@ -122,7 +154,14 @@ pub fn setup(py: &Path) -> Result<Option<Workspace>> {
         return Ok(Some(ws));
     }
     let reachable = Command::new("timeout")
-        .args(["20", "git", "ls-remote", "--heads", "https://github.com/zephyrproject-rtos/zephyr", "main"])
+        .args([
+            "20",
+            "git",
+            "ls-remote",
+            "--heads",
+            "https://github.com/zephyrproject-rtos/zephyr",
+            "main",
+        ])
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false);
@@ -132,10 +171,17 @@ pub fn setup(py: &Path) -> Result<Option<Workspace>> {
     }
     let west = py.with_file_name("west");
     let root = project_root();
-    let topdir = root.parent().ok_or("the repository has no parent directory")?;
+    let topdir = root
+        .parent()
+        .ok_or("the repository has no parent directory")?;
     run(Command::new(&west).arg("init").arg("-l").arg(&root))?;
-    run(Command::new(&west).arg("update").arg("--narrow").current_dir(topdir))?;
-    run(Command::new(&west).args(["blobs", "fetch", "hal_espressif"]).current_dir(topdir))?;
+    run(Command::new(&west)
+        .arg("update")
+        .arg("--narrow")
+        .current_dir(topdir))?;
+    run(Command::new(&west)
+        .args(["blobs", "fetch", "hal_espressif"])
+        .current_dir(topdir))?;
     Ok(find())
 }
 
@@ -151,11 +197,17 @@ pub fn python_requirements(ws: &Workspace, py: &Path) -> Result<()> {
     for f in &files {
         want.push_str(&std::fs::read_to_string(f)?);
     }
-    let stamp = py.parent().and_then(Path::parent).ok_or("venv layout")?.join(".zephyr-requirements");
+    let stamp = py
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("venv layout")?
+        .join(".zephyr-requirements");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
         return Ok(());
     }
-    eprintln!("setup: pip install the workspace's scripts/requirements-{{base,build-test,run-test}}.txt");
+    eprintln!(
+        "setup: pip install the workspace's scripts/requirements-{{base,build-test,run-test}}.txt"
+    );
     let mut cmd = Command::new(py);
     cmd.args(["-m", "pip", "install", "-q", "--disable-pip-version-check"]);
     for f in &files {
@@ -175,7 +227,9 @@ mod tests {
         std::fs::write(dir.join("cmake/modules/zephyr_default.cmake"), "").unwrap();
         std::fs::write(
             dir.join("VERSION"),
-            format!("VERSION_MAJOR = 4\nVERSION_MINOR = {minor}\nPATCHLEVEL = 0\nVERSION_TWEAK = 0\n"),
+            format!(
+                "VERSION_MAJOR = 4\nVERSION_MINOR = {minor}\nPATCHLEVEL = 0\nVERSION_TWEAK = 0\n"
+            ),
         )
         .unwrap();
     }
@@ -192,7 +246,11 @@ mod tests {
         let home = scratch.join("home");
         fake_tree(&home.join("zephyrproject/zephyr"), 0);
         std::fs::create_dir_all(scratch.join("ws/modules/hal/espressif/zephyr")).unwrap();
-        std::fs::write(scratch.join("ws/modules/hal/espressif/zephyr/module.yml"), "name: hal_espressif\n").unwrap();
+        std::fs::write(
+            scratch.join("ws/modules/hal/espressif/zephyr/module.yml"),
+            "name: hal_espressif\n",
+        )
+        .unwrap();
         std::fs::create_dir_all(scratch.join("ws/modules/lang/rust")).unwrap(); // no module.yml
 
         let saved = (std::env::var_os("ZEPHYR_BASE"), std::env::var_os("HOME"));
@@ -214,7 +272,11 @@ mod tests {
         std::env::set_var("HOME", scratch.join("empty-home"));
         // The repository is not inside a west workspace in this test's
         // checkout unless the developer put it there.
-        if project_root().ancestors().skip(1).all(|d| !d.join(".west").is_dir()) {
+        if project_root()
+            .ancestors()
+            .skip(1)
+            .all(|d| !d.join(".west").is_dir())
+        {
             assert!(find().is_none());
         }
         for (k, v) in [("ZEPHYR_BASE", saved.0), ("HOME", saved.1)] {

@@ -41,7 +41,9 @@ pub fn check() -> Result<()> {
     step("west.yml (west API)");
     run(python(&py, &tools.join("check_west.py")).arg(root.join("west.yml")))?;
     for f in files(&fixtures, |n| n.starts_with("west-") && n.ends_with(".yml"))? {
-        run(python(&py, &tools.join("check_west.py")).arg(&f).arg("--expect-fail"))?;
+        run(python(&py, &tools.join("check_west.py"))
+            .arg(&f)
+            .arg("--expect-fail"))?;
     }
 
     step(".github/workflows (GitHub's workflow schema, check-jsonschema)");
@@ -62,22 +64,37 @@ pub fn check() -> Result<()> {
 
     step("rustfmt: Zephyr applications and sub images");
     let mut rust_sources = Vec::new();
-    for dir in ["samples/sysinfo/src", "tests/sysinfo/src", "samples/sysinfo/sub_hart/src"] {
-        find(&root.join(dir), &mut |p| p.extension().is_some_and(|e| e == "rs"), &mut rust_sources)?;
+    for dir in [
+        "samples/sysinfo/src",
+        "tests/sysinfo/src",
+        "samples/sysinfo/sub_hart/src",
+    ] {
+        find(
+            &root.join(dir),
+            &mut |p| p.extension().is_some_and(|e| e == "rs"),
+            &mut rust_sources,
+        )?;
     }
-    run(Command::new("rustfmt").args(["--check", "--edition", "2021"]).args(&rust_sources))?;
+    run(Command::new("rustfmt")
+        .args(["--check", "--edition", "2021"])
+        .args(&rust_sources))?;
     Ok(())
 }
 
 fn workflows(root: &Path, py: &Path, fixtures: &Path) -> Result<()> {
-    let checker = py.parent().map(|d| d.join("check-jsonschema")).ok_or("no venv bin dir")?;
+    let checker = py
+        .parent()
+        .map(|d| d.join("check-jsonschema"))
+        .ok_or("no venv bin dir")?;
     let mut workflows = Vec::new();
     find(
         &root.join(".github/workflows"),
         &mut |p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"),
         &mut workflows,
     )?;
-    run(Command::new(&checker).args(["--builtin-schema", "vendor.github-workflows"]).args(&workflows))?;
+    run(Command::new(&checker)
+        .args(["--builtin-schema", "vendor.github-workflows"])
+        .args(&workflows))?;
     let bad = Command::new(&checker)
         .args(["--builtin-schema", "vendor.github-workflows"])
         .arg(fixtures.join("workflow-typo.yml"))
@@ -92,15 +109,30 @@ fn workflows(root: &Path, py: &Path, fixtures: &Path) -> Result<()> {
 fn sample_app(root: &Path) -> Result<()> {
     let app = root.join("samples/sysinfo/app/Cargo.toml");
     let app_target = root.join("target/sample-app");
-    run(cargo().args(["test", "--manifest-path"]).arg(&app).env("CARGO_TARGET_DIR", &app_target))?;
+    run(cargo()
+        .args(["test", "--manifest-path"])
+        .arg(&app)
+        .env("CARGO_TARGET_DIR", &app_target))?;
     // zephyr-lang-rust's CI lints applications with these flags.
     run(cargo()
         .args(["clippy", "--all-targets", "--manifest-path"])
         .arg(&app)
-        .args(["--", "-D", "warnings", "-D", "clippy::undocumented_unsafe_blocks"])
+        .args([
+            "--",
+            "-D",
+            "warnings",
+            "-D",
+            "clippy::undocumented_unsafe_blocks",
+        ])
         .env("CARGO_TARGET_DIR", &app_target))?;
     run(cargo()
-        .args(["build", "--release", "--target", ZEPHYR_RUST_TARGET, "--manifest-path"])
+        .args([
+            "build",
+            "--release",
+            "--target",
+            ZEPHYR_RUST_TARGET,
+            "--manifest-path",
+        ])
         .arg(&app)
         .env("CARGO_TARGET_DIR", &app_target))?;
     // What the module's CMake runs for a C application (cmake/esp_amp_sys_info.cmake).
@@ -114,7 +146,14 @@ fn sample_app(root: &Path) -> Result<()> {
         "--target",
         ZEPHYR_RUST_TARGET,
     ]))?;
-    run(cargo().args(["build", "--release", "--package", "amp-sysinfo-demo", "--target", ZEPHYR_RUST_TARGET]))?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "amp-sysinfo-demo",
+        "--target",
+        ZEPHYR_RUST_TARGET,
+    ]))?;
     Ok(())
 }
 
@@ -125,7 +164,11 @@ fn lp_image(root: &Path) -> Result<()> {
     let board = root.join("crates/amp-sysinfo-dt/tests/fixtures/esp32c6/lp_view_4_4.dts");
     let overlay = root.join("boards/esp32c6_devkitc_esp32c6_lpcore.overlay");
     // The module's dts_root include directories (as Zephyr adds them).
-    let includes: Vec<PathBuf> = ["dts", "dts/common", "dts/riscv"].iter().map(|d| root.join(d)).filter(|d| d.is_dir()).collect();
+    let includes: Vec<PathBuf> = ["dts", "dts/common", "dts/riscv"]
+        .iter()
+        .map(|d| root.join(d))
+        .filter(|d| d.is_dir())
+        .collect();
     let manifest = root.join("samples/sysinfo/lpcore/Cargo.toml");
     let target_dir = root.join("target/lpcore");
     let build = |subcommand: &str, overlays: &[&Path]| {
@@ -243,10 +286,19 @@ fn lp_image(root: &Path) -> Result<()> {
     Ok(())
 }
 
-
 fn generator(subcommand: &str, board: &Path, overlays: &[&Path], includes: &[PathBuf]) -> Command {
     let mut c = cargo();
-    c.args(["run", "--quiet", "--release", "-p", "amp-sysinfo-dt", "--", subcommand, "--board"]).arg(board);
+    c.args([
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "amp-sysinfo-dt",
+        "--",
+        subcommand,
+        "--board",
+    ])
+    .arg(board);
     for o in overlays {
         c.arg("--overlay").arg(o);
     }
@@ -335,6 +387,9 @@ fn cmake(py: &Path) -> Result<PathBuf> {
     match venv {
         Some(p) if p.is_file() => Ok(p),
         _ if crate::setup::have("cmake") => Ok(PathBuf::from("cmake")),
-        _ => Err("cmake not found: it comes with the venv (setup::PYTHON has `cmake`) or install it".into()),
+        _ => Err(
+            "cmake not found: it comes with the venv (setup::PYTHON has `cmake`) or install it"
+                .into(),
+        ),
     }
 }

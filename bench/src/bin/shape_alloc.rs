@@ -23,7 +23,11 @@ fn main() -> ! {
     unsafe {
         let id = read_volatile(addr_of!(INPUT[0])) as u16;
         let size = read_volatile(addr_of!(INPUT[1])) as u16;
-        let kind = if read_volatile(addr_of!(INPUT[2])) != 0 { PoolKind::Rtc } else { PoolKind::Hp };
+        let kind = if read_volatile(addr_of!(INPUT[2])) != 0 {
+            PoolKind::Rtc
+        } else {
+            PoolKind::Hp
+        };
         let p = rust_alloc(&WRITER, id, size, kind);
         write_volatile(addr_of_mut!(OUTPUT), p as usize);
     }

@@ -19,12 +19,19 @@ fn main() -> ! {
     // SAFETY: single hart; volatile keeps the input opaque and the output live.
     unsafe {
         let id = Id::from_raw(read_volatile(addr_of!(INPUT[0])) as u16).unwrap_or(Id::PM);
-        let kind = if read_volatile(addr_of!(INPUT[1])) != 0 { PoolKind::Rtc } else { PoolKind::Hp };
+        let kind = if read_volatile(addr_of!(INPUT[1])) != 0 {
+            PoolKind::Rtc
+        } else {
+            PoolKind::Hp
+        };
         let mut size = 0;
         let p = rust_get(&reader, id, kind, &mut size);
         let q = site_pm(&reader);
         let v = site_config(&reader);
-        write_volatile(addr_of_mut!(OUTPUT), p as usize + size as usize + q as usize + v as usize);
+        write_volatile(
+            addr_of_mut!(OUTPUT),
+            p as usize + size as usize + q as usize + v as usize,
+        );
     }
     loop {
         riscv::asm::wfi();

@@ -65,7 +65,10 @@ pub struct CConstant {
 pub const CONSTANTS: &[CConstant] = &[
     id("SYS_INFO_RESERVED_ID", Id::RESERVED_START as u32),
     id("SYS_INFO_RESERVED_ID_SW_INTR", Id::SW_INTR.raw() as u32),
-    id("SYS_INFO_RESERVED_ID_EVENT_MAIN", Id::EVENT_MAIN.raw() as u32),
+    id(
+        "SYS_INFO_RESERVED_ID_EVENT_MAIN",
+        Id::EVENT_MAIN.raw() as u32,
+    ),
     id("SYS_INFO_RESERVED_ID_EVENT_SUB", Id::EVENT_SUB.raw() as u32),
     id("SYS_INFO_RESERVED_ID_VQUEUE", Id::VQUEUE.raw() as u32),
     id("SYS_INFO_RESERVED_ID_SYSTEM", Id::SYSTEM.raw() as u32),
@@ -77,10 +80,18 @@ pub const CONSTANTS: &[CConstant] = &[
 
 /// A constant of `esp_amp_sys_info_id_t`.
 const fn id(name: &'static str, value: u32) -> CConstant {
-    CConstant { enum_name: "esp_amp_sys_info_id_t", name, value }
+    CConstant {
+        enum_name: "esp_amp_sys_info_id_t",
+        name,
+        value,
+    }
 }
 
 /// A constant of `esp_amp_sys_info_cap_t`.
 const fn cap(name: &'static str, value: u32) -> CConstant {
-    CConstant { enum_name: "esp_amp_sys_info_cap_t", name, value }
+    CConstant {
+        enum_name: "esp_amp_sys_info_cap_t",
+        name,
+        value,
+    }
 }

@@ -97,9 +97,7 @@ pub unsafe extern "C" fn esp_amp_sys_info_get(
     size: *mut u16,
     cap: esp_amp_sys_info_cap_t,
 ) -> *mut c_void {
-    let result = kind_of(cap).and_then(|kind| {
-        Ok(pools::get(alloc_id(info_id)?, kind)?)
-    });
+    let result = kind_of(cap).and_then(|kind| Ok(pools::get(alloc_id(info_id)?, kind)?));
     if let (Ok(block), false) = (&result, size.is_null()) {
         // SAFETY: non-null, and valid for a write by the caller's contract.
         unsafe { size.write(block.size()) };

@@ -23,7 +23,8 @@ pub struct PoolSetting {
 /// Index: `PoolKind as usize`. One cell per pool, so that reading or
 /// setting one copies one setting (a few words), never the array (which
 /// would take `memcpy` into a sub-core image).
-static SETTINGS: [Mutex<Cell<Option<PoolSetting>>>; 2] = [Mutex::new(Cell::new(None)), Mutex::new(Cell::new(None))];
+static SETTINGS: [Mutex<Cell<Option<PoolSetting>>>; 2] =
+    [Mutex::new(Cell::new(None)), Mutex::new(Cell::new(None))];
 
 /// Records where pool `kind` is.
 ///
@@ -243,7 +244,9 @@ mod side {
     /// Runs `f` on the reader, exclusive: inside the critical section, and
     /// `Busy` if a lookup is in progress on this core (an interrupt handler
     /// calling `init` or `set_pool` in the middle of a `get`).
-    fn write<R>(f: impl FnOnce(&mut Reader, CriticalSection<'_>) -> Result<R, Failure>) -> Result<R, Failure> {
+    fn write<R>(
+        f: impl FnOnce(&mut Reader, CriticalSection<'_>) -> Result<R, Failure>,
+    ) -> Result<R, Failure> {
         critical_section::with(|cs| {
             if READING.load(Relaxed) != 0 {
                 return Err(Failure::Core(Error::Busy));
@@ -274,7 +277,9 @@ mod side {
     pub fn open() -> Result<(), Failure> {
         write(|reader, cs| {
             let setting = |kind: PoolKind| super::SETTINGS[kind as usize].borrow(cs).get();
-            let result = each_pool(setting, |kind, setting| reader.attach(setting.region, kind).map(|_| ()));
+            let result = each_pool(setting, |kind, setting| {
+                reader.attach(setting.region, kind).map(|_| ())
+            });
             if result.is_err() {
                 reader.detach(PoolKind::Hp);
                 reader.detach(PoolKind::Rtc);

@@ -72,9 +72,6 @@ mod critical {
     }
 }
 
-#[cfg(all(target_os = "none", feature = "port-critical-section"))]
-pub use critical::{esp_amp_sys_info_port_critical_enter, esp_amp_sys_info_port_critical_exit};
-
 /// A staticlib for a bare-metal target must define the panic handler. The
 /// library is written not to panic (every failure is a typed error), so this
 /// is reached only on a bug; it parks the core. Images that already have a

@@ -28,7 +28,8 @@ fn header_text() -> String {
 /// What cbindgen makes of this crate with its `cbindgen.toml`.
 fn cbindgen_header() -> String {
     let dir = env!("CARGO_MANIFEST_DIR");
-    let config = cbindgen::Config::from_file(format!("{dir}/cbindgen.toml")).expect("read cbindgen.toml");
+    let config =
+        cbindgen::Config::from_file(format!("{dir}/cbindgen.toml")).expect("read cbindgen.toml");
     let bindings = cbindgen::Builder::new()
         .with_crate(dir)
         .with_config(config)
@@ -48,7 +49,10 @@ fn header_is_cbindgen_output() {
     }
     let committed = header_text();
     if committed != generated {
-        let line = committed.lines().zip(generated.lines()).position(|(a, b)| a != b);
+        let line = committed
+            .lines()
+            .zip(generated.lines())
+            .position(|(a, b)| a != b);
         panic!(
             "include/esp_amp_sys_info.h is not cbindgen's output (first difference at line {}); \
              regenerate it with AMP_SYSINFO_WRITE_HEADER=1 cargo test -p amp-sysinfo-capi --test header_check",
@@ -77,7 +81,10 @@ fn c_check_program() -> String {
     let mut c = String::from("#include <stdint.h>\n#include \"esp_amp_sys_info.h\"\n\n");
     c += "_Static_assert(sizeof(esp_amp_sys_info_cap_t) == sizeof(uint32_t), \"cap is passed as a 32-bit value\");\n";
     for k in CONSTANTS {
-        c += &format!("_Static_assert({} == {:#x}u, \"{} drifted\");\n", k.name, k.value, k.name);
+        c += &format!(
+            "_Static_assert({} == {:#x}u, \"{} drifted\");\n",
+            k.name, k.value, k.name
+        );
     }
     c
 }
@@ -127,7 +134,8 @@ fn each_static_assert_fails_on_a_wrong_value() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let err = compile_check("c-check-wrong", &header_text(), &program).expect_err("the wrong values compiled");
+    let err = compile_check("c-check-wrong", &header_text(), &program)
+        .expect_err("the wrong values compiled");
     let failed = err.matches("static assertion failed").count();
     assert_eq!(failed, CONSTANTS.len() + 1, "{err}");
 }
@@ -139,11 +147,17 @@ fn drifted_enum_values_are_caught() {
     let header = header_text();
     let edits = [
         ("SYS_INFO_CAP_RTC = 1", "SYS_INFO_CAP_RTC = 2"),
-        ("SYS_INFO_RESERVED_ID_PM = 0xff05", "SYS_INFO_RESERVED_ID_PM = 0xff06"),
+        (
+            "SYS_INFO_RESERVED_ID_PM = 0xff05",
+            "SYS_INFO_RESERVED_ID_PM = 0xff06",
+        ),
         ("SYS_INFO_ID_MAX = 0xffff", "SYS_INFO_ID_MAX = 0xfffe"),
     ];
     for (i, (from, to)) in edits.iter().enumerate() {
-        assert!(header.contains(from), "edit {i}: {from:?} not in the header");
+        assert!(
+            header.contains(from),
+            "edit {i}: {from:?} not in the header"
+        );
         let drifted = header.replace(from, to);
         assert!(
             compile_check(&format!("c-drift-{i}"), &drifted, &c_check_program()).is_err(),
@@ -158,8 +172,18 @@ fn header_is_pedantic_c99() {
     let dir = common::scratch("header-c99");
     let c = dir.join("use.c");
     std::fs::write(&c, "#include \"esp_amp_sys_info.h\"\nint use(void) { return esp_amp_sys_info_get(1, 0, SYS_INFO_CAP_HP) == 0; }\n").unwrap();
-    let out = syntax_check(std::ffi::OsStr::new(&common::cc()), "-std=c99", &["-pedantic"], &c).expect("run the C compiler");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = syntax_check(
+        std::ffi::OsStr::new(&common::cc()),
+        "-std=c99",
+        &["-pedantic"],
+        &c,
+    )
+    .expect("run the C compiler");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The header is usable from C++ (the `extern "C"` guard). Needs `$CXX`, else
@@ -173,7 +197,11 @@ fn header_is_usable_from_cpp() {
     let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
     let out = syntax_check(std::ffi::OsStr::new(&cxx), "-std=c++17", &[], &cpp)
         .unwrap_or_else(|e| panic!("{cxx}: {e} (install g++: cargo xtask setup, or set CXX)"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `compiler -fsyntax-only` of `file` against the header, warnings as errors.

@@ -135,11 +135,16 @@ fn text_size(syms: &[(u64, String)], wanted: &str) -> u64 {
 /// Fails the test when a tool or the rustup target is missing.
 fn prerequisites(target: &str) {
     for tool in [GCC, NM] {
-        assert!(tool_present(tool), "{tool} not installed (cargo xtask setup)");
+        assert!(
+            tool_present(tool),
+            "{tool} not installed (cargo xtask setup)"
+        );
     }
-    assert!(target_installed(target), "rustup target {target} not installed (cargo xtask setup)");
+    assert!(
+        target_installed(target),
+        "rustup target {target} not installed (cargo xtask setup)"
+    );
 }
-
 
 #[test]
 #[ignore = "needs riscv64-unknown-elf-gcc and the riscv32imac target: cargo xtask nopanic runs it"]
@@ -174,8 +179,14 @@ fn sub_core_image_links_without_panics_within_budget() {
     // 3202 bytes of sized symbols in the whole image (plus ~0.8 KiB of
     // strings in .rodata). The limits are those figures plus about 3 %: a
     // change that makes the sub core's library bigger must move them.
-    assert!(api <= 1650, "the sub core's C API grew to {api} bytes (limit 1650)");
-    assert!(all <= 3300, "the sub-core image's sized symbols grew to {all} bytes (limit 3300)");
+    assert!(
+        api <= 1650,
+        "the sub core's C API grew to {api} bytes (limit 1650)"
+    );
+    assert!(
+        all <= 3300,
+        "the sub-core image's sized symbols grew to {all} bytes (limit 3300)"
+    );
 }
 
 #[test]

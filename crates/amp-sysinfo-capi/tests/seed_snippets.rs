@@ -203,7 +203,11 @@ fn sub_core_state_after_failures_from_c() {
     let exe = build_program("c_state_sub.c", Side::Sub, &dir);
     let out = run(&exe, &[]);
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).starts_with("c_state_sub: "), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("c_state_sub: "),
+        "{}",
+        stdout(&out)
+    );
 }
 
 /// The `.inc` files hold the spec's snippets; the spec itself lives outside

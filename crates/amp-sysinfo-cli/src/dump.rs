@@ -29,8 +29,13 @@ pub struct DumpFile {
 impl DumpFile {
     /// Reads `path`, whose first byte is at bus address `base`.
     pub fn read(path: &Path, base: u32) -> Result<DumpFile> {
-        let bytes = std::fs::read(path).with_context(|| format!("reading dump {}", path.display()))?;
-        Ok(DumpFile { name: path.display().to_string(), base, bytes })
+        let bytes =
+            std::fs::read(path).with_context(|| format!("reading dump {}", path.display()))?;
+        Ok(DumpFile {
+            name: path.display().to_string(),
+            base,
+            bytes,
+        })
     }
 
     fn end(&self) -> u64 {
@@ -41,7 +46,9 @@ impl DumpFile {
 /// `FILE` or `FILE@ADDR` on the command line.
 pub fn parse_dump_arg(s: &str) -> (PathBuf, Option<Result<u32, String>>) {
     match s.rsplit_once('@') {
-        Some((path, addr)) if !path.is_empty() => (PathBuf::from(path), Some(crate::parse_u32(addr))),
+        Some((path, addr)) if !path.is_empty() => {
+            (PathBuf::from(path), Some(crate::parse_u32(addr)))
+        }
         _ => (PathBuf::from(s), None),
     }
 }
@@ -66,13 +73,21 @@ pub struct Target {
 /// is an error. Without: each dump is one pool at its base, of `kind` and
 /// `size` if given, else of the kind and size its header claims (else the
 /// dump's length), checked against the base given.
-pub fn plan(files: &[DumpFile], pools: Option<&[Pool]>, kind: Option<PoolKind>, size: Option<u32>) -> Result<Vec<Target>> {
+pub fn plan(
+    files: &[DumpFile],
+    pools: Option<&[Pool]>,
+    kind: Option<PoolKind>,
+    size: Option<u32>,
+) -> Result<Vec<Target>> {
     let mut targets = Vec::new();
     for (i, f) in files.iter().enumerate() {
         match pools {
             Some(pools) => {
                 let mut found = false;
-                for p in pools.iter().filter(|p| kind.is_none_or(|k| k == p.config.kind)) {
+                for p in pools
+                    .iter()
+                    .filter(|p| kind.is_none_or(|k| k == p.config.kind))
+                {
                     let base = p.config.bus_base as u64;
                     if f.base as u64 <= base && base < f.end().max(f.base as u64 + 1) {
                         found = true;
@@ -88,7 +103,14 @@ pub fn plan(files: &[DumpFile], pools: Option<&[Pool]>, kind: Option<PoolKind>, 
                 if !found {
                     let list: Vec<String> = pools
                         .iter()
-                        .map(|p| format!("{} {:#010x}+{:#x}", p.config.kind.name(), p.config.bus_base, p.config.size))
+                        .map(|p| {
+                            format!(
+                                "{} {:#010x}+{:#x}",
+                                p.config.kind.name(),
+                                p.config.bus_base,
+                                p.config.size
+                            )
+                        })
                         .collect();
                     bail!(
                         "{} ({:#010x}..{:#010x}) holds no{} pool of the devicetree (pools: {}); is --base / @ADDR right?",
@@ -104,9 +126,17 @@ pub fn plan(files: &[DumpFile], pools: Option<&[Pool]>, kind: Option<PoolKind>, 
                 let claim = claimed(f);
                 let kind = kind.or(claim.map(|c| c.kind)).unwrap_or(PoolKind::Hp);
                 let size = size
-                    .or(claim.filter(|c| c.bus_base == f.base && c.size as usize <= f.bytes.len()).map(|c| c.size))
+                    .or(claim
+                        .filter(|c| c.bus_base == f.base && c.size as usize <= f.bytes.len())
+                        .map(|c| c.size))
                     .unwrap_or((f.bytes.len() as u32) & !15);
-                targets.push(Target { file: i, kind, base: f.base, size, node: None });
+                targets.push(Target {
+                    file: i,
+                    kind,
+                    base: f.base,
+                    size,
+                    node: None,
+                });
             }
         }
     }
@@ -271,13 +301,21 @@ pub fn reserved_name(id: u16) -> Option<&'static str> {
     ];
     match NAMES.iter().find(|(i, _)| i.raw() == id) {
         Some((_, n)) => Some(n),
-        None if id >= Id::RESERVED_START => Some(if id == Id::INVALID { "INVALID" } else { "reserved" }),
+        None if id >= Id::RESERVED_START => Some(if id == Id::INVALID {
+            "INVALID"
+        } else {
+            "reserved"
+        }),
         None => None,
     }
 }
 
 fn align_of(addr: u32) -> u32 {
-    if addr == 0 { MAX_BLOCK_ALIGN as u32 } else { (1u32 << addr.trailing_zeros()).min(MAX_BLOCK_ALIGN as u32) }
+    if addr == 0 {
+        MAX_BLOCK_ALIGN as u32
+    } else {
+        (1u32 << addr.trailing_zeros()).min(MAX_BLOCK_ALIGN as u32)
+    }
 }
 
 /// Why the reader refused the header, field by field.
@@ -291,16 +329,30 @@ fn header_detail(h: &StoredHeader, t: &Target) -> Vec<String> {
         return d;
     }
     if !(MIN_VERSION..=VERSION).contains(&h.version) {
-        d.push(format!("format version {} (this reader: {MIN_VERSION} to {VERSION})", h.version));
+        d.push(format!(
+            "format version {} (this reader: {MIN_VERSION} to {VERSION})",
+            h.version
+        ));
     }
     if PoolKind::from_u8(h.kind) != Some(t.kind) || h.flags != t.kind.flags().bits() {
-        d.push(format!("kind {} flags {:#04x} stored, a {} pool expected", h.kind, h.flags, t.kind.name()));
+        d.push(format!(
+            "kind {} flags {:#04x} stored, a {} pool expected",
+            h.kind,
+            h.flags,
+            t.kind.name()
+        ));
     }
     if h.pool_size != t.size {
-        d.push(format!("pool size {:#x} stored, {:#x} expected", h.pool_size, t.size));
+        d.push(format!(
+            "pool size {:#x} stored, {:#x} expected",
+            h.pool_size, t.size
+        ));
     }
     if h.bus_base != t.base {
-        d.push(format!("bus base {:#010x} stored, {:#010x} expected", h.bus_base, t.base));
+        d.push(format!(
+            "bus base {:#010x} stored, {:#010x} expected",
+            h.bus_base, t.base
+        ));
     }
     if (h.generation == 0) != (h.version == MIN_VERSION) {
         d.push(format!(
@@ -309,10 +361,16 @@ fn header_detail(h: &StoredHeader, t: &Target) -> Vec<String> {
         ));
     }
     if h.max_entries == 0 || table_bytes(h.max_entries) > t.size as usize {
-        d.push(format!("a table of {} entries does not fit {:#x} bytes", h.max_entries, t.size));
+        d.push(format!(
+            "a table of {} entries does not fit {:#x} bytes",
+            h.max_entries, t.size
+        ));
     }
     if h.count > h.max_entries as u32 {
-        d.push(format!("count {} above the capacity {}", h.count, h.max_entries));
+        d.push(format!(
+            "count {} above the capacity {}",
+            h.count, h.max_entries
+        ));
     }
     d
 }
@@ -340,7 +398,10 @@ pub fn decode(file: &DumpFile, t: &Target) -> Result<PoolReport> {
     if avail < t.size as u64 {
         report.error = Some("truncated".into());
         report.error_kind = Some("Truncated".into());
-        report.detail.push(format!("the dump holds {avail} of the pool's {} bytes", t.size));
+        report.detail.push(format!(
+            "the dump holds {avail} of the pool's {} bytes",
+            t.size
+        ));
         if let Some(mut head) = Aligned::copy(&bytes[..bytes.len().min(32)], 32) {
             if let Ok(r) = head.region(t.base) {
                 report.header = StoredHeader::read(&r).map(HeaderJson::from);
@@ -349,11 +410,24 @@ pub fn decode(file: &DumpFile, t: &Target) -> Result<PoolReport> {
         return Ok(report);
     }
     let Some(mut mem) = Aligned::copy(&bytes[..t.size as usize], t.size as usize) else {
-        return Ok(fail(report, Error::BadAlignment, vec![format!("pool size {:#x} is not a multiple of 16", t.size)]));
+        return Ok(fail(
+            report,
+            Error::BadAlignment,
+            vec![format!("pool size {:#x} is not a multiple of 16", t.size)],
+        ));
     };
     let region = match mem.region(t.base) {
         Ok(r) => r,
-        Err(e) => return Ok(fail(report, e, vec![format!("pool {:#010x}+{:#x} is not a valid region", t.base, t.size)])),
+        Err(e) => {
+            return Ok(fail(
+                report,
+                e,
+                vec![format!(
+                    "pool {:#010x}+{:#x} is not a valid region",
+                    t.base, t.size
+                )],
+            ))
+        }
     };
     let stored = StoredHeader::read(&region);
     report.header = stored.map(HeaderJson::from);
@@ -362,13 +436,19 @@ pub fn decode(file: &DumpFile, t: &Target) -> Result<PoolReport> {
         let detail = stored.map(|h| header_detail(&h, t)).unwrap_or_default();
         return Ok(fail(report, e, detail));
     }
-    let listing = Listing::open(region, t.kind).context("the reader attached but the listing did not")?;
+    let listing =
+        Listing::open(region, t.kind).context("the reader attached but the listing did not")?;
     let listed: Vec<_> = listing.entries().collect();
     let mut block_bytes = 0u32;
     for e in &listed {
         let bounds_fault = matches!(
             e.fault,
-            Some(EntryFault::InvalidId | EntryFault::Empty | EntryFault::Misaligned | EntryFault::OutOfBounds)
+            Some(
+                EntryFault::InvalidId
+                    | EntryFault::Empty
+                    | EntryFault::Misaligned
+                    | EntryFault::OutOfBounds
+            )
         );
         if !bounds_fault {
             block_bytes += e.size as u32;
@@ -378,11 +458,20 @@ pub fn decode(file: &DumpFile, t: &Target) -> Result<PoolReport> {
             let id = Id::from_raw(e.id).expect("a clean entry has a valid id");
             let got = reader.get(id, t.kind).map(|b| b.bus_addr());
             if got != Ok(e.addr) {
-                bail!("internal: Reader::get({:#06x}) gave {got:?}, the listing {:#010x}", e.id, e.addr);
+                bail!(
+                    "internal: Reader::get({:#06x}) gave {got:?}, the listing {:#010x}",
+                    e.id,
+                    e.addr
+                );
             }
         }
         if let Some(f) = e.fault {
-            report.detail.push(format!("entry {} (id {:#06x}): {f} [{:?}]", e.index, e.id, f.error()));
+            report.detail.push(format!(
+                "entry {} (id {:#06x}): {f} [{:?}]",
+                e.index,
+                e.id,
+                f.error()
+            ));
         }
         report.entries.push(EntryJson {
             index: e.index,
@@ -426,7 +515,11 @@ fn fail(mut report: PoolReport, e: Error, detail: Vec<String>) -> PoolReport {
 pub fn text(reports: &[PoolReport], style: Style) -> String {
     let mut s = String::new();
     for r in reports {
-        let node = r.node.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+        let node = r
+            .node
+            .as_deref()
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default();
         s += &style.head(&format!(
             "{} pool @ {:#010x}, {:#x} bytes{node}, from {} +{:#x}",
             r.kind.to_uppercase(),
@@ -444,7 +537,10 @@ pub fn text(reports: &[PoolReport], style: Style) -> String {
                 u.max_entries,
                 u.table_bytes
             );
-            s += &format!("  {:>3}  {:<6}  {:<10}  {:>5}  {:<10}  {:>7}  {:>5}  verdict\n", "idx", "id", "name", "size", "address", "offset", "align");
+            s += &format!(
+                "  {:>3}  {:<6}  {:<10}  {:>5}  {:<10}  {:>7}  {:>5}  verdict\n",
+                "idx", "id", "name", "size", "address", "offset", "align"
+            );
             for e in &r.entries {
                 let verdict = match (&e.fault, &e.error) {
                     (Some(f), Some(err)) => style.bad(&format!("{f} [{err}]")),
@@ -457,7 +553,9 @@ pub fn text(reports: &[PoolReport], style: Style) -> String {
                     e.name.unwrap_or("-"),
                     e.size,
                     e.addr,
-                    e.offset.map(|o| format!("+{o:#x}")).unwrap_or_else(|| "outside".into()),
+                    e.offset
+                        .map(|o| format!("+{o:#x}"))
+                        .unwrap_or_else(|| "outside".into()),
                     e.align
                 );
             }

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
 use amp_sysinfo_dt::Devicetree;
+use anyhow::{bail, Context, Result};
 
 /// A devicetree source as the commands take it.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -48,13 +48,19 @@ pub fn build_dts(dir: &Path) -> Result<PathBuf> {
             return Ok(p);
         }
     }
-    bail!("{}: no zephyr/zephyr.dts (not a Zephyr build directory, or not built yet)", dir.display())
+    bail!(
+        "{}: no zephyr/zephyr.dts (not a Zephyr build directory, or not built yet)",
+        dir.display()
+    )
 }
 
 impl DtArgs {
     /// A build directory or DTS given positionally.
     pub fn from_input(input: &Path) -> DtArgs {
-        DtArgs { input: Some(input.to_path_buf()), ..DtArgs::default() }
+        DtArgs {
+            input: Some(input.to_path_buf()),
+            ..DtArgs::default()
+        }
     }
 
     /// True when no devicetree was given.
@@ -68,14 +74,16 @@ impl DtArgs {
             (Some(p), None) if p.is_dir() => {
                 let dts = build_dts(p)?;
                 let elf = dts.with_file_name("zephyr.elf");
-                let dt = Devicetree::from_dts(&dts).with_context(|| format!("reading {}", dts.display()))?;
+                let dt = Devicetree::from_dts(&dts)
+                    .with_context(|| format!("reading {}", dts.display()))?;
                 (dt, dts.display().to_string(), elf.is_file().then_some(elf))
             }
             (Some(p), None) => {
                 if !p.is_file() {
                     bail!("{}: no such file or directory", p.display());
                 }
-                let dt = Devicetree::from_dts(p).with_context(|| format!("reading {}", p.display()))?;
+                let dt =
+                    Devicetree::from_dts(p).with_context(|| format!("reading {}", p.display()))?;
                 (dt, p.display().to_string(), None)
             }
             (None, Some(board)) => {
@@ -87,6 +95,10 @@ impl DtArgs {
             }
             _ => bail!("give a build directory, a DTS file, or --board"),
         };
-        Ok(Loaded { dt, source, elf: self.elf.clone().or(elf) })
+        Ok(Loaded {
+            dt,
+            source,
+            elf: self.elf.clone().or(elf),
+        })
     }
 }

@@ -76,7 +76,7 @@ enum Cmd {
         /// --dts) or --base and --size.
         #[arg(long, value_name = "SOCKET")]
         qemu: Option<String>,
-        /// With --qemu: also write each pool's bytes to DIR/<kind>-<addr>.bin.
+        /// With --qemu: also write each pool's bytes to `DIR/<kind>-<addr>.bin`.
         #[arg(long, value_name = "DIR", requires = "qemu")]
         save: Option<PathBuf>,
     },
@@ -101,7 +101,11 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let style = if cli.json { Style::plain() } else { Style::for_stdout() };
+    let style = if cli.json {
+        Style::plain()
+    } else {
+        Style::for_stdout()
+    };
     match cli.cmd {
         Cmd::Pools { dt } => {
             let loaded = dt.load()?;
@@ -121,7 +125,16 @@ fn run(cli: Cli) -> Result<()> {
                 print!("{}", map::text(&m, style));
             }
         }
-        Cmd::Dump { dumps, base, pool, size, build_dir, dts, qemu: monitor, save } => {
+        Cmd::Dump {
+            dumps,
+            base,
+            pool,
+            size,
+            build_dir,
+            dts,
+            qemu: monitor,
+            save,
+        } => {
             let dt_args = match (&build_dir, &dts) {
                 (Some(p), _) | (None, Some(p)) => Some(DtArgs::from_input(p)),
                 _ => None,
@@ -146,13 +159,20 @@ fn run(cli: Cli) -> Result<()> {
                     _ => bail!("--qemu needs the pools: --build-dir, --dts, or --base with --size"),
                 };
                 let (bytes, status) = qemu::snapshot(mon, &ranges)?;
-                eprintln!("amp-sysinfo: read {} range(s) from QEMU ({mon}), guest was {status}", ranges.len());
+                eprintln!(
+                    "amp-sysinfo: read {} range(s) from QEMU ({mon}), guest was {status}",
+                    ranges.len()
+                );
                 for ((addr, _), b) in ranges.iter().zip(bytes) {
                     if let Some(dir) = &save {
                         std::fs::create_dir_all(dir)?;
                         std::fs::write(dir.join(format!("{addr:08x}.bin")), &b)?;
                     }
-                    files.push(DumpFile { name: format!("qemu:{mon}"), base: *addr, bytes: b });
+                    files.push(DumpFile {
+                        name: format!("qemu:{mon}"),
+                        base: *addr,
+                        bytes: b,
+                    });
                 }
             } else {
                 for d in &dumps {
@@ -166,7 +186,10 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
             let targets = dump::plan(&files, dt_pools.as_deref(), kind, size)?;
-            let reports = targets.iter().map(|t| dump::decode(&files[t.file], t)).collect::<Result<Vec<_>>>()?;
+            let reports = targets
+                .iter()
+                .map(|t| dump::decode(&files[t.file], t))
+                .collect::<Result<Vec<_>>>()?;
             if cli.json {
                 print_json(&reports)?;
             } else {
@@ -175,7 +198,14 @@ fn run(cli: Cli) -> Result<()> {
             let bad: Vec<String> = reports
                 .iter()
                 .filter(|r| !r.ok)
-                .map(|r| format!("{} pool @ {:#010x}: {}", r.kind.to_uppercase(), r.base, r.error.as_deref().unwrap_or("fault")))
+                .map(|r| {
+                    format!(
+                        "{} pool @ {:#010x}: {}",
+                        r.kind.to_uppercase(),
+                        r.base,
+                        r.error.as_deref().unwrap_or("fault")
+                    )
+                })
                 .collect();
             if !bad.is_empty() {
                 return Err(Finding(bad.join("; ")).into());

@@ -97,7 +97,12 @@ pub fn items(loaded: &Loaded) -> Result<MapJson> {
             continue;
         };
         for r in &n.regions {
-            items.push(Item { what, name: node_label(n), start: r.start, end: r.end });
+            items.push(Item {
+                what,
+                name: node_label(n),
+                start: r.start,
+                end: r.end,
+            });
         }
     }
     for p in &pools {
@@ -106,17 +111,31 @@ pub fn items(loaded: &Loaded) -> Result<MapJson> {
             Some(l) => format!("{l} ({}, {})", p.node.path, p.config.kind.name()),
             None => format!("{} ({})", p.node.path, p.config.kind.name()),
         };
-        items.push(Item { what: What::Pool, name, start: r.start, end: r.end });
+        items.push(Item {
+            what: What::Pool,
+            name,
+            start: r.start,
+            end: r.end,
+        });
     }
     if let Some(elf) = &loaded.elf {
         for (name, r) in amp_sysinfo_dt::allocated_sections(elf)? {
-            items.push(Item { what: What::Section, name, start: r.start, end: r.end });
+            items.push(Item {
+                what: What::Section,
+                name,
+                start: r.start,
+                end: r.end,
+            });
         }
     }
     items.sort_by_key(|i| (i.start, std::cmp::Reverse(i.end)));
     Ok(MapJson {
         source: loaded.source.clone(),
-        elf: loaded.elf.as_deref().map(Path::display).map(|d| d.to_string()),
+        elf: loaded
+            .elf
+            .as_deref()
+            .map(Path::display)
+            .map(|d| d.to_string()),
         items,
     })
 }
@@ -179,7 +198,10 @@ fn summary_bar(win: Range, items: &[&Item], style: Style) -> String {
     }
     // Overlaps with a pool, exactly (not by column).
     for p in items.iter().filter(|i| i.what == What::Pool) {
-        for o in items.iter().filter(|o| o.what != What::Memory && !std::ptr::eq(**o, *p)) {
+        for o in items
+            .iter()
+            .filter(|o| o.what != What::Memory && !std::ptr::eq(**o, *p))
+        {
             if o.start < p.end && p.start < o.end {
                 let (a, b) = cols(win, o.start.max(p.start), o.end.min(p.end));
                 for c in &mut col[a..b] {
@@ -190,14 +212,22 @@ fn summary_bar(win: Range, items: &[&Item], style: Style) -> String {
     }
     let body: String = col
         .iter()
-        .map(|(c, w)| if *c == '!' { style.bad("!") } else { paint(style, *w, &c.to_string()) })
+        .map(|(c, w)| {
+            if *c == '!' {
+                style.bad("!")
+            } else {
+                paint(style, *w, &c.to_string())
+            }
+        })
         .collect();
     format!("[{body}]")
 }
 
 fn item_line(win: Range, it: &Item, style: Style) -> String {
     let (a, b) = cols(win, it.start, it.end);
-    let bar: String = (0..WIDTH).map(|c| if (a..b).contains(&c) { '#' } else { ' ' }).collect();
+    let bar: String = (0..WIDTH)
+        .map(|c| if (a..b).contains(&c) { '#' } else { ' ' })
+        .collect();
     let what = match it.what {
         What::Pool => "pool",
         What::Section => "section",
@@ -221,14 +251,28 @@ pub fn text(map: &MapJson, style: Style) -> String {
     let mut s = style.head(&format!(
         "memory map of {}{}",
         map.source,
-        map.elf.as_deref().map(|e| format!(" with image {e}")).unwrap_or_else(|| " (no image)".into())
+        map.elf
+            .as_deref()
+            .map(|e| format!(" with image {e}"))
+            .unwrap_or_else(|| " (no image)".into())
     ));
     s += "\n  legend: P pool, s image section, R reserved-memory node, r part of a memory node, ! overlap with a pool, . unclaimed\n";
-    let mems: Vec<&Item> = map.items.iter().filter(|i| i.what == What::Memory).collect();
+    let mems: Vec<&Item> = map
+        .items
+        .iter()
+        .filter(|i| i.what == What::Memory)
+        .collect();
     let inside = |m: &Item, i: &Item| i.start >= m.start && i.end <= m.end;
     for m in &mems {
-        let win = Range { start: m.start, end: m.end };
-        let content: Vec<&Item> = map.items.iter().filter(|i| i.what != What::Memory && inside(m, i)).collect();
+        let win = Range {
+            start: m.start,
+            end: m.end,
+        };
+        let content: Vec<&Item> = map
+            .items
+            .iter()
+            .filter(|i| i.what != What::Memory && inside(m, i))
+            .collect();
         s += &format!(
             "\n{} {:#010x}..{:#010x} {} (1 column = {})\n",
             style.head(&m.name),
@@ -242,12 +286,25 @@ pub fn text(map: &MapJson, style: Style) -> String {
             s += &item_line(win, it, style);
         }
     }
-    let outside: Vec<&Item> =
-        map.items.iter().filter(|i| i.what != What::Memory && !mems.iter().any(|m| inside(m, i))).collect();
+    let outside: Vec<&Item> = map
+        .items
+        .iter()
+        .filter(|i| i.what != What::Memory && !mems.iter().any(|m| inside(m, i)))
+        .collect();
     if !outside.is_empty() {
-        s += &format!("\n{}\n", style.head("outside the devicetree's memory nodes (flash, ROM, devices):"));
+        s += &format!(
+            "\n{}\n",
+            style.head("outside the devicetree's memory nodes (flash, ROM, devices):")
+        );
         for it in &outside {
-            s += &format!("  {:#010x}..{:#010x} {:>9}  {:?} {}\n", it.start, it.end, size_text(it.end - it.start), it.what, it.name);
+            s += &format!(
+                "  {:#010x}..{:#010x} {:>9}  {:?} {}\n",
+                it.start,
+                it.end,
+                size_text(it.end - it.start),
+                it.what,
+                it.name
+            );
         }
     }
     for p in map.items.iter().filter(|i| i.what == What::Pool) {
@@ -258,33 +315,100 @@ pub fn text(map: &MapJson, style: Style) -> String {
 
 /// A close-up of a pool's neighbourhood and its nearest neighbours.
 fn near(map: &MapJson, p: &Item, style: Style) -> String {
-    let others: Vec<&Item> = map.items.iter().filter(|i| i.what != What::Memory && !std::ptr::eq(*i, p)).collect();
-    let mem = map.items.iter().find(|m| m.what == What::Memory && m.start <= p.start && p.end <= m.end);
-    let below = others.iter().filter(|o| o.end <= p.start).max_by_key(|o| o.end);
-    let above = others.iter().filter(|o| o.start >= p.end).min_by_key(|o| o.start);
-    let hits: Vec<&&Item> = others.iter().filter(|o| o.start < p.end && p.start < o.end).collect();
+    let others: Vec<&Item> = map
+        .items
+        .iter()
+        .filter(|i| i.what != What::Memory && !std::ptr::eq(*i, p))
+        .collect();
+    let mem = map
+        .items
+        .iter()
+        .find(|m| m.what == What::Memory && m.start <= p.start && p.end <= m.end);
+    let below = others
+        .iter()
+        .filter(|o| o.end <= p.start)
+        .max_by_key(|o| o.end);
+    let above = others
+        .iter()
+        .filter(|o| o.start >= p.end)
+        .min_by_key(|o| o.start);
+    let hits: Vec<&&Item> = others
+        .iter()
+        .filter(|o| o.start < p.end && p.start < o.end)
+        .collect();
     let mut s = format!("\n{} {}\n", style.head("near"), style.pool(&p.name));
-    let lo = below.map(|b| b.start).or(mem.map(|m| m.start)).unwrap_or(p.start).max(p.start.saturating_sub(4 * (p.end - p.start)));
-    let hi = above.map(|a| a.end).or(mem.map(|m| m.end)).unwrap_or(p.end).min(p.end + 4 * (p.end - p.start));
-    let win = Range { start: lo.min(p.start), end: hi.max(p.end) };
-    let content: Vec<&Item> =
-        map.items.iter().filter(|i| i.what != What::Memory && i.start < win.end && win.start < i.end).collect();
-    s += &format!("  {:#010x}..{:#010x} (1 column = {})\n", win.start, win.end, size_text(win.size().div_ceil(WIDTH as u64)));
+    let lo = below
+        .map(|b| b.start)
+        .or(mem.map(|m| m.start))
+        .unwrap_or(p.start)
+        .max(p.start.saturating_sub(4 * (p.end - p.start)));
+    let hi = above
+        .map(|a| a.end)
+        .or(mem.map(|m| m.end))
+        .unwrap_or(p.end)
+        .min(p.end + 4 * (p.end - p.start));
+    let win = Range {
+        start: lo.min(p.start),
+        end: hi.max(p.end),
+    };
+    let content: Vec<&Item> = map
+        .items
+        .iter()
+        .filter(|i| i.what != What::Memory && i.start < win.end && win.start < i.end)
+        .collect();
+    s += &format!(
+        "  {:#010x}..{:#010x} (1 column = {})\n",
+        win.start,
+        win.end,
+        size_text(win.size().div_ceil(WIDTH as u64))
+    );
     s += &format!("  {:45}{}\n", "", summary_bar(win, &content, style));
     for it in &content {
         s += &item_line(win, it, style);
     }
     let gap = |a: u64, b: u64| format!("{:#x} bytes between", b - a);
     match below {
-        Some(b) => s += &format!("  below: {} ends at {:#010x} ({})\n", b.name, b.end, gap(b.end, p.start)),
-        None => s += &format!("  below: nothing{}\n", mem.map(|m| format!(" down to {} ({})", m.name, gap(m.start, p.start))).unwrap_or_default()),
+        Some(b) => {
+            s += &format!(
+                "  below: {} ends at {:#010x} ({})\n",
+                b.name,
+                b.end,
+                gap(b.end, p.start)
+            )
+        }
+        None => {
+            s += &format!(
+                "  below: nothing{}\n",
+                mem.map(|m| format!(" down to {} ({})", m.name, gap(m.start, p.start)))
+                    .unwrap_or_default()
+            )
+        }
     }
     match above {
-        Some(a) => s += &format!("  above: {} starts at {:#010x} ({})\n", a.name, a.start, gap(p.end, a.start)),
-        None => s += &format!("  above: nothing{}\n", mem.map(|m| format!(" up to the end of {} ({})", m.name, gap(p.end, m.end))).unwrap_or_default()),
+        Some(a) => {
+            s += &format!(
+                "  above: {} starts at {:#010x} ({})\n",
+                a.name,
+                a.start,
+                gap(p.end, a.start)
+            )
+        }
+        None => {
+            s += &format!(
+                "  above: nothing{}\n",
+                mem.map(|m| format!(" up to the end of {} ({})", m.name, gap(p.end, m.end)))
+                    .unwrap_or_default()
+            )
+        }
     }
     for h in hits {
-        s += &format!("  {}\n", style.bad(&format!("OVERLAPS {} {:#010x}..{:#010x}", h.name, h.start, h.end)));
+        s += &format!(
+            "  {}\n",
+            style.bad(&format!(
+                "OVERLAPS {} {:#010x}..{:#010x}",
+                h.name, h.start, h.end
+            ))
+        );
     }
     s
 }

@@ -51,7 +51,10 @@ pub fn pools(loaded: &Loaded) -> Result<Vec<Pool>> {
 /// The `pools` report as text.
 pub fn text(loaded: &Loaded, pools: &[Pool], style: Style) -> String {
     let mut s = format!("{}\n", style.head(&format!("pools of {}:", loaded.source)));
-    s += &format!("  {:<4}  {:<10}  {:<10}  {:>8}  {:>7}  {:>5}  node\n", "kind", "base", "end", "size", "entries", "table");
+    s += &format!(
+        "  {:<4}  {:<10}  {:<10}  {:>8}  {:>7}  {:>5}  node\n",
+        "kind", "base", "end", "size", "entries", "table"
+    );
     for p in pools {
         let c = p.config;
         s += &format!(
@@ -65,6 +68,10 @@ pub fn text(loaded: &Loaded, pools: &[Pool], style: Style) -> String {
             p.node
         );
     }
-    s += &format!("{} pool(s), {}\n", pools.len(), style.good("checked by the generator"));
+    s += &format!(
+        "{} pool(s), {}\n",
+        pools.len(),
+        style.good("checked by the generator")
+    );
     s
 }

@@ -29,7 +29,8 @@ impl Monitor {
         let timeout = Some(Duration::from_secs(20));
         let stream: Box<dyn Stream> = match addr.strip_prefix("tcp:") {
             Some(hp) => {
-                let s = TcpStream::connect(hp).with_context(|| format!("connecting to the QEMU monitor at {hp}"))?;
+                let s = TcpStream::connect(hp)
+                    .with_context(|| format!("connecting to the QEMU monitor at {hp}"))?;
                 s.set_read_timeout(timeout)?;
                 Box::new(s)
             }
@@ -42,8 +43,12 @@ impl Monitor {
                 Box::new(s)
             }
         };
-        let mut m = Monitor { stream, name: addr.to_string() };
-        m.read_prompt().context("waiting for the QEMU monitor's prompt")?;
+        let mut m = Monitor {
+            stream,
+            name: addr.to_string(),
+        };
+        m.read_prompt()
+            .context("waiting for the QEMU monitor's prompt")?;
         Ok(m)
     }
 
@@ -51,7 +56,10 @@ impl Monitor {
         let mut out = Vec::new();
         let mut buf = [0u8; 4096];
         loop {
-            let n = self.stream.read(&mut buf).with_context(|| format!("reading from the QEMU monitor {}", self.name))?;
+            let n = self
+                .stream
+                .read(&mut buf)
+                .with_context(|| format!("reading from the QEMU monitor {}", self.name))?;
             if n == 0 {
                 bail!("the QEMU monitor {} closed the connection", self.name);
             }
@@ -68,7 +76,10 @@ impl Monitor {
         self.stream.write_all(format!("{cmd}\n").as_bytes())?;
         let out = self.read_prompt()?;
         // The monitor echoes the command line first.
-        let out = out.split_once('\n').map(|(_, rest)| rest.to_string()).unwrap_or_default();
+        let out = out
+            .split_once('\n')
+            .map(|(_, rest)| rest.to_string())
+            .unwrap_or_default();
         Ok(out.replace('\r', ""))
     }
 
@@ -83,9 +94,17 @@ impl Monitor {
     pub fn read_memory(&mut self, addr: u32, len: u32, dir: &Path) -> Result<Vec<u8>> {
         let file = dir.join(format!("pmem-{addr:08x}-{len:x}.bin"));
         let _ = std::fs::remove_file(&file);
-        let out = self.command(&format!("pmemsave {addr:#x} {len:#x} \"{}\"", file.display()))?;
-        let bytes = std::fs::read(&file)
-            .with_context(|| format!("QEMU did not write {} (monitor said: {})", file.display(), out.trim()))?;
+        let out = self.command(&format!(
+            "pmemsave {addr:#x} {len:#x} \"{}\"",
+            file.display()
+        ))?;
+        let bytes = std::fs::read(&file).with_context(|| {
+            format!(
+                "QEMU did not write {} (monitor said: {})",
+                file.display(),
+                out.trim()
+            )
+        })?;
         let _ = std::fs::remove_file(&file);
         if bytes.len() != len as usize {
             bail!("pmemsave wrote {} of {len} bytes at {addr:#x}", bytes.len());
@@ -126,7 +145,10 @@ pub fn snapshot(monitor: &str, ranges: &[(u32, u32)]) -> Result<(Vec<Vec<u8>>, S
         m.command("stop")?;
     }
     let dir = scratch_dir()?;
-    let result = ranges.iter().map(|&(a, l)| m.read_memory(a, l, &dir)).collect::<Result<Vec<_>>>();
+    let result = ranges
+        .iter()
+        .map(|&(a, l)| m.read_memory(a, l, &dir))
+        .collect::<Result<Vec<_>>>();
     if running {
         m.command("cont")?;
     }

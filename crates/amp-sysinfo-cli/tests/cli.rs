@@ -27,8 +27,10 @@ fn image(kind: PoolKind, base: u32, size: u32, fill: impl FnOnce(&Writer)) -> Ve
 fn hp_image() -> Vec<u8> {
     image(PoolKind::Hp, HP, HP_SIZE, |w| {
         w.alloc(Id::SW_INTR, 4, PoolKind::Hp).unwrap();
-        w.alloc_with(Id::new(1).unwrap(), PoolKind::Hp, &[36u32; 10]).unwrap();
-        w.alloc_aligned(Id::new(2).unwrap(), 16, 64, PoolKind::Hp).unwrap();
+        w.alloc_with(Id::new(1).unwrap(), PoolKind::Hp, &[36u32; 10])
+            .unwrap();
+        w.alloc_aligned(Id::new(2).unwrap(), 16, 64, PoolKind::Hp)
+            .unwrap();
         w.alloc(Id::new(4).unwrap(), 256, PoolKind::Hp).unwrap();
     })
 }
@@ -58,12 +60,28 @@ fn set_word(bytes: &mut [u8], index: usize, value: u32) {
 fn dump_of_written_images_matches_golden() {
     let hp = write("hp.bin", &hp_image());
     let rtc = write("rtc.bin", &rtc_image());
-    let out = expect(&["dump", &format!("{hp}@{HP:#x}"), &format!("{rtc}@{RTC:#x}")], 0);
+    let out = expect(
+        &["dump", &format!("{hp}@{HP:#x}"), &format!("{rtc}@{RTC:#x}")],
+        0,
+    );
     golden("dump_hp_rtc.txt", &portable(&out));
     // The same with the pools from the twin's devicetree, one dump at --base.
     let build = twin_build_dir("twin-build");
-    let out = expect(&["dump", &hp, "--base", "0x80300000", "--build-dir", build.to_str().unwrap()], 0);
-    assert!(out.contains("/reserved-memory/memory@80300000 (sysinfo_hp)"), "{out}");
+    let out = expect(
+        &[
+            "dump",
+            &hp,
+            "--base",
+            "0x80300000",
+            "--build-dir",
+            build.to_str().unwrap(),
+        ],
+        0,
+    );
+    assert!(
+        out.contains("/reserved-memory/memory@80300000 (sysinfo_hp)"),
+        "{out}"
+    );
     assert!(out.contains("  ok\n"), "{out}");
 }
 
@@ -77,26 +95,59 @@ fn dump_json_names_every_field() {
     assert_eq!(pool["ok"], true);
     let e = &pool["entries"];
     assert_eq!(e.as_array().unwrap().len(), 4);
-    assert_eq!((e[0]["id"].as_u64(), e[0]["name"].as_str()), (Some(0xff00), Some("SW_INTR")));
-    assert_eq!((e[1]["id"].as_u64(), e[1]["size"].as_u64(), e[1]["offset"].as_u64()), (Some(1), Some(40), Some(0xa4)));
+    assert_eq!(
+        (e[0]["id"].as_u64(), e[0]["name"].as_str()),
+        (Some(0xff00), Some("SW_INTR"))
+    );
+    assert_eq!(
+        (
+            e[1]["id"].as_u64(),
+            e[1]["size"].as_u64(),
+            e[1]["offset"].as_u64()
+        ),
+        (Some(1), Some(40), Some(0xa4))
+    );
     assert!(e[2]["align"].as_u64().unwrap() >= 64, "alloc_aligned(64)");
     assert_eq!(e[2]["offset"].as_u64().unwrap() % 64, 0);
     assert_eq!(pool["usage"]["max_entries"], 16);
-    assert_eq!(pool["usage"]["free_bytes"].as_u64().unwrap() + pool["usage"]["used_bytes"].as_u64().unwrap(), 0x4000);
+    assert_eq!(
+        pool["usage"]["free_bytes"].as_u64().unwrap()
+            + pool["usage"]["used_bytes"].as_u64().unwrap(),
+        0x4000
+    );
 }
 
 /// Expects exit 1 and each of `needles` in stdout + stderr.
 fn corrupt(name: &str, bytes: &[u8], needles: &[&str]) {
     let f = write(name, bytes);
-    let o = cli(&["dump", &format!("{f}@{HP:#x}"), "--pool", "hp", "--size", "0x4000"]);
+    let o = cli(&[
+        "dump",
+        &format!("{f}@{HP:#x}"),
+        "--pool",
+        "hp",
+        "--size",
+        "0x4000",
+    ]);
     let all = format!("{}{}", stdout(&o), stderr(&o));
     assert_eq!(o.status.code(), Some(1), "{name}: {all}");
-    assert!(stderr(&o).starts_with("amp-sysinfo: error:"), "{name}: errors go to stderr: {}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("amp-sysinfo: error:"),
+        "{name}: errors go to stderr: {}",
+        stderr(&o)
+    );
     for n in needles {
         assert!(all.contains(n), "{name}: no `{n}` in\n{all}");
     }
     // And in JSON, the same verdict.
-    let o = cli(&["dump", "--json", &format!("{f}@{HP:#x}"), "--pool", "hp", "--size", "0x4000"]);
+    let o = cli(&[
+        "dump",
+        "--json",
+        &format!("{f}@{HP:#x}"),
+        "--pool",
+        "hp",
+        "--size",
+        "0x4000",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v[0]["ok"], false, "{name}");
@@ -105,7 +156,14 @@ fn corrupt(name: &str, bytes: &[u8], needles: &[&str]) {
 #[test]
 fn corrupt_images_are_flagged_with_the_readers_errors() {
     let good = hp_image();
-    corrupt("truncated.bin", &good[..0x1000], &["truncated [Truncated]", "holds 4096 of the pool's 16384 bytes"]);
+    corrupt(
+        "truncated.bin",
+        &good[..0x1000],
+        &[
+            "truncated [Truncated]",
+            "holds 4096 of the pool's 16384 bytes",
+        ],
+    );
     // Random bytes (a fixed xorshift stream).
     let mut x = 0x2545_f491u32;
     let random: Vec<u8> = (0..0x4000)
@@ -116,21 +174,49 @@ fn corrupt_images_are_flagged_with_the_readers_errors() {
             x as u8
         })
         .collect();
-    corrupt("random.bin", &random, &["[NotReady]", "not a formatted table"]);
+    corrupt(
+        "random.bin",
+        &random,
+        &["[NotReady]", "not a formatted table"],
+    );
     let mut b = good.clone();
     set_word(&mut b, 8 + 2 + 1, HP + 0x3ff8); // entry 1's block runs past the pool
-    corrupt("outside.bin", &b, &["entry 1 (id 0x0001): block outside the pool's data area [Corrupt]", "outside the pool's data area [Corrupt]"]);
+    corrupt(
+        "outside.bin",
+        &b,
+        &[
+            "entry 1 (id 0x0001): block outside the pool's data area [Corrupt]",
+            "outside the pool's data area [Corrupt]",
+        ],
+    );
     let mut b = good.clone();
     set_word(&mut b, 8 + 2 * 2 + 1, HP + 0xa8); // entry 2 inside entry 1's block
-    corrupt("overlap.bin", &b, &["entry 2 (id 0x0002): block overlaps entry 1's block [Corrupt]"]);
+    corrupt(
+        "overlap.bin",
+        &b,
+        &["entry 2 (id 0x0002): block overlaps entry 1's block [Corrupt]"],
+    );
     let mut b = good.clone();
     set_word(&mut b, 8 + 2 * 3, 1 | 256 << 16); // entry 3 gets id 1
-    corrupt("duplicate.bin", &b, &["entry 3 (id 0x0001): duplicate id of entry 1 [DuplicateId]"]);
+    corrupt(
+        "duplicate.bin",
+        &b,
+        &["entry 3 (id 0x0001): duplicate id of entry 1 [DuplicateId]"],
+    );
     let mut b = good.clone();
     set_word(&mut b, 4, RTC); // consistent garbage: the table says another base
-    let words: Vec<u32> = (0..5).map(|i| u32::from_le_bytes(b[i * 4..i * 4 + 4].try_into().unwrap())).collect();
+    let words: Vec<u32> = (0..5)
+        .map(|i| u32::from_le_bytes(b[i * 4..i * 4 + 4].try_into().unwrap()))
+        .collect();
     set_word(&mut b, 5, words.iter().fold(0x5a5a_c3c3, |a, w| a ^ w));
-    corrupt("other-base.bin", &b, &["[Corrupt]", "bus base 0x80310000 stored, 0x80300000 expected"]);
+    corrupt(
+        "other-base.bin",
+        &b,
+        &[
+            "[Corrupt]",
+            "bus base 0x80310000 stored, 0x80300000 expected",
+        ],
+    );
 }
 
 #[test]
@@ -139,13 +225,22 @@ fn exit_codes_for_usage_and_unreadable_inputs() {
     expect(&["frobnicate"], 2);
     let o = cli(&["dump", "/nonexistent/dump.bin@0x80300000"]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains("/nonexistent/dump.bin"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/dump.bin"),
+        "{}",
+        stderr(&o)
+    );
     expect(&["pools", "/nonexistent/build"], 3);
     let hp = write("hp-nobase.bin", &hp_image());
     assert!(stderr(&cli(&["dump", &hp])).contains("--base"));
     // A dump that holds no pool of the devicetree.
     let build = twin_build_dir("twin-build-nopool");
-    let o = cli(&["dump", &format!("{hp}@0x80000000"), "--dts", build.join("zephyr/zephyr.dts").to_str().unwrap()]);
+    let o = cli(&[
+        "dump",
+        &format!("{hp}@0x80000000"),
+        "--dts",
+        build.join("zephyr/zephyr.dts").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("holds no pool"), "{}", stderr(&o));
     for cmd in ["dump", "pools", "map"] {
@@ -165,10 +260,25 @@ fn pools_and_map_of_the_twin_overlays() {
     let out = expect(&["map", "--board", &board, "--overlay", &main], 0);
     let out = out.replace(&root().display().to_string(), "$ROOT");
     golden("map_twin_main.txt", &out);
-    let v: serde_json::Value = serde_json::from_str(&expect(&["map", "--json", "--board", &board, "--overlay", &main], 0)).unwrap();
-    let names: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
-    assert!(names.iter().any(|n| n.starts_with("twin_control")), "{names:?}");
-    assert!(names.iter().any(|n| n.starts_with("sysinfo_rtc")), "{names:?}");
+    let v: serde_json::Value = serde_json::from_str(&expect(
+        &["map", "--json", "--board", &board, "--overlay", &main],
+        0,
+    ))
+    .unwrap();
+    let names: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.starts_with("twin_control")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("sysinfo_rtc")),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -190,7 +300,11 @@ fn pools_of_a_bad_devicetree_gives_the_generators_message() {
     .unwrap();
     let o = cli(&["pools", dts.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("sysinfo_hp") && stderr(&o).contains("16"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sysinfo_hp") && stderr(&o).contains("16"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// A real Zephyr build directory (e.g. `west build -b qemu_riscv32
@@ -206,5 +320,8 @@ fn real_zephyr_build_dir_when_given() {
     let pools = expect(&["pools", dir], 0);
     assert!(pools.contains("sysinfo_hp"), "{pools}");
     let map = expect(&["map", dir], 0);
-    assert!(map.contains("with image") && map.contains(" section "), "{map}");
+    assert!(
+        map.contains("with image") && map.contains(" section "),
+        "{map}"
+    );
 }

@@ -44,8 +44,25 @@ fn dump_of_the_running_twin_through_the_qemu_monitor() {
     // read while running; `-action shutdown=pause` keeps the memory for the
     // monitor if the run ends first.
     let mut qemu = Command::new("qemu-system-riscv32")
-        .args(["-accel", "tcg,thread=multi", "-machine", "virt", "-smp", "2", "-m", "128M", "-bios", "none"])
-        .args(["-nographic", "-serial", "stdio", "-action", "shutdown=pause"])
+        .args([
+            "-accel",
+            "tcg,thread=multi",
+            "-machine",
+            "virt",
+            "-smp",
+            "2",
+            "-m",
+            "128M",
+            "-bios",
+            "none",
+        ])
+        .args([
+            "-nographic",
+            "-serial",
+            "stdio",
+            "-action",
+            "shutdown=pause",
+        ])
         .arg("-monitor")
         .arg(format!("unix:{},server,nowait", sock.display()))
         .arg("-kernel")
@@ -53,7 +70,10 @@ fn dump_of_the_running_twin_through_the_qemu_monitor() {
         .arg("-device")
         .arg(format!("loader,file={}", sub.display()))
         .arg("-device")
-        .arg(format!("loader,addr={:#x},data=2,data-len=4", control.start))
+        .arg(format!(
+            "loader,addr={:#x},data=2,data-len=4",
+            control.start
+        ))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
@@ -82,7 +102,14 @@ fn dump_of_the_running_twin_through_the_qemu_monitor() {
         }
     };
     let out = if published {
-        Some(cli(&["dump", "--json", "--qemu", sock.to_str().unwrap(), "--build-dir", build.to_str().unwrap()]))
+        Some(cli(&[
+            "dump",
+            "--json",
+            "--qemu",
+            sock.to_str().unwrap(),
+            "--build-dir",
+            build.to_str().unwrap(),
+        ]))
     } else {
         None
     };
@@ -95,21 +122,40 @@ fn dump_of_the_running_twin_through_the_qemu_monitor() {
     std::thread::sleep(Duration::from_millis(300));
     let _ = qemu.kill();
     let _ = qemu.wait();
-    let out = out.unwrap_or_else(|| panic!("the twin never published; console:\n{}", console.join("\n")));
+    let out =
+        out.unwrap_or_else(|| panic!("the twin never published; console:\n{}", console.join("\n")));
     let (so, se) = (stdout(&out), stderr(&out));
-    assert_eq!(out.status.code(), Some(0), "stdout:\n{so}\nstderr:\n{se}\nconsole:\n{}", console.join("\n"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{so}\nstderr:\n{se}\nconsole:\n{}",
+        console.join("\n")
+    );
     eprintln!("{se}");
     let v: serde_json::Value = serde_json::from_str(&so).unwrap();
     let pools = v.as_array().unwrap();
     assert_eq!(pools.len(), 2, "{so}");
-    let ids = |i: usize| -> Vec<u64> { pools[i]["entries"].as_array().unwrap().iter().map(|e| e["id"].as_u64().unwrap()).collect() };
-    assert_eq!((pools[0]["kind"].as_str(), pools[1]["kind"].as_str()), (Some("hp"), Some("rtc")));
+    let ids = |i: usize| -> Vec<u64> {
+        pools[i]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        (pools[0]["kind"].as_str(), pools[1]["kind"].as_str()),
+        (Some("hp"), Some("rtc"))
+    );
     let hp = ids(0);
     for id in [0xff00, 0xff04, 0x0001, 0x0002] {
         assert!(hp.contains(&id), "HP pool lacks {id:#06x}: {hp:x?}");
     }
     let rtc = ids(1);
-    assert!(rtc.contains(&0xff05) && rtc.contains(&0x0010), "RTC pool: {rtc:x?}");
+    assert!(
+        rtc.contains(&0xff05) && rtc.contains(&0x0010),
+        "RTC pool: {rtc:x?}"
+    );
     assert!(pools.iter().all(|p| p["ok"] == true), "{so}");
     assert!(se.contains("guest was "), "{se}");
 }

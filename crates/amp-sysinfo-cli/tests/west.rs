@@ -12,7 +12,11 @@ use common::*;
 
 fn python() -> PathBuf {
     let py = root().join(".venv/bin/python");
-    assert!(py.is_file(), "{}: missing; run `cargo xtask setup` (it installs west there)", py.display());
+    assert!(
+        py.is_file(),
+        "{}: missing; run `cargo xtask setup` (it installs west there)",
+        py.display()
+    );
     py
 }
 
@@ -37,7 +41,10 @@ fn manifest_without_imports() -> String {
         out.push(line);
     }
     let m = out.join("\n") + "\n";
-    assert!(m.contains("west-commands: scripts/west-commands.yml"), "west.yml declares no west-commands:\n{m}");
+    assert!(
+        m.contains("west-commands: scripts/west-commands.yml"),
+        "west.yml declares no west-commands:\n{m}"
+    );
     m
 }
 
@@ -47,7 +54,11 @@ fn workspace(name: &str) -> PathBuf {
     let ws = scratch(name);
     let repo = ws.join("esp-amp-sysinfo");
     // Never write through a link into the repository itself.
-    assert!(!std::fs::symlink_metadata(&repo).is_ok_and(|m| m.file_type().is_symlink()), "{}", repo.display());
+    assert!(
+        !std::fs::symlink_metadata(&repo).is_ok_and(|m| m.file_type().is_symlink()),
+        "{}",
+        repo.display()
+    );
     std::fs::create_dir_all(ws.join(".west")).unwrap();
     std::fs::create_dir_all(&repo).unwrap();
     std::fs::write(repo.join("west.yml"), manifest_without_imports()).unwrap();
@@ -57,13 +68,22 @@ fn workspace(name: &str) -> PathBuf {
     for f in ["west-commands.yml", "west_sysinfo.py"] {
         std::fs::copy(root().join("scripts").join(f), repo.join("scripts").join(f)).unwrap();
     }
-    std::fs::write(ws.join(".west/config"), "[manifest]\npath = esp-amp-sysinfo\nfile = west.yml\n").unwrap();
+    std::fs::write(
+        ws.join(".west/config"),
+        "[manifest]\npath = esp-amp-sysinfo\nfile = west.yml\n",
+    )
+    .unwrap();
     ws
 }
 
 fn west(ws: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(python());
-    c.arg("-m").arg("west").args(args).current_dir(ws).env("NO_COLOR", "1").env_remove("ZEPHYR_BASE");
+    c.arg("-m")
+        .arg("west")
+        .args(args)
+        .current_dir(ws)
+        .env("NO_COLOR", "1")
+        .env_remove("ZEPHYR_BASE");
     for (k, v) in env {
         c.env(k, v);
     }
@@ -71,7 +91,13 @@ fn west(ws: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 fn ok(o: &Output) -> String {
-    assert!(o.status.success(), "west failed ({:?}):\n{}\n{}", o.status, stdout(o), stderr(o));
+    assert!(
+        o.status.success(),
+        "west failed ({:?}):\n{}\n{}",
+        o.status,
+        stdout(o),
+        stderr(o)
+    );
     stdout(o)
 }
 
@@ -79,15 +105,24 @@ fn ok(o: &Output) -> String {
 fn west_loads_the_extension_and_runs_the_cli_on_a_build_dir() {
     let ws = workspace("west-ws");
     let help = ok(&west(&ws, &["help"], &[]));
-    assert!(help.contains("sysinfo"), "`west help` lists no sysinfo:\n{help}");
+    assert!(
+        help.contains("sysinfo"),
+        "`west help` lists no sysinfo:\n{help}"
+    );
     let help = ok(&west(&ws, &["sysinfo", "--help"], &[]));
-    assert!(help.contains("-d BUILD_DIR") && help.contains("--qemu"), "{help}");
+    assert!(
+        help.contains("-d BUILD_DIR") && help.contains("--qemu"),
+        "{help}"
+    );
 
     let build = twin_build_dir("west-build");
     let b = build.to_str().unwrap();
     let env = [("AMP_SYSINFO_CLI", BIN)];
     let out = ok(&west(&ws, &["sysinfo", "-d", b, "pools"], &env));
-    assert!(out.contains("sysinfo_hp") && out.contains("sysinfo_rtc"), "{out}");
+    assert!(
+        out.contains("sysinfo_hp") && out.contains("sysinfo_rtc"),
+        "{out}"
+    );
     let out = ok(&west(&ws, &["sysinfo", "-d", b, "map"], &env));
     assert!(out.contains("near sysinfo_rtc"), "{out}");
     // A corrupt dump: the CLI's exit code comes through west.
@@ -114,14 +149,33 @@ fn west_builds_the_cli_on_first_use() {
         ),
     )
     .unwrap();
-    std::process::Command::new("chmod").arg("+x").arg(&fake).status().unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&fake)
+        .status()
+        .unwrap();
     std::fs::create_dir_all(&target).unwrap();
     let build = twin_build_dir("west-build-first");
-    let env = [("CARGO", fake.to_str().unwrap()), ("CARGO_TARGET_DIR", target.to_str().unwrap()), ("PATH", "/usr/bin:/bin")];
-    let o = west(&ws, &["sysinfo", "-d", build.to_str().unwrap(), "pools"], &env);
+    let env = [
+        ("CARGO", fake.to_str().unwrap()),
+        ("CARGO_TARGET_DIR", target.to_str().unwrap()),
+        ("PATH", "/usr/bin:/bin"),
+    ];
+    let o = west(
+        &ws,
+        &["sysinfo", "-d", build.to_str().unwrap(), "pools"],
+        &env,
+    );
     let out = ok(&o);
-    assert!(stderr(&o).contains("building it") || out.contains("building it"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("building it") || out.contains("building it"),
+        "{}",
+        stderr(&o)
+    );
     assert!(out.contains("sysinfo_hp"), "{out}");
     let args = std::fs::read_to_string(target.join("args")).unwrap();
-    assert!(args.contains("build --release") && args.contains("-p amp-sysinfo-cli"), "{args}");
+    assert!(
+        args.contains("build --release") && args.contains("-p amp-sysinfo-cli"),
+        "{args}"
+    );
 }

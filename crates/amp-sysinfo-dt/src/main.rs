@@ -88,7 +88,10 @@ fn emit(a: &Args, text: String) -> Result<(), Error> {
 }
 
 fn run(args: &[String]) -> Result<(), Error> {
-    if matches!(args.first().map(String::as_str), Some("-h" | "--help" | "help")) {
+    if matches!(
+        args.first().map(String::as_str),
+        Some("-h" | "--help" | "help")
+    ) {
         println!("{HELP}\n\n{USAGE}");
         return Ok(());
     }

@@ -119,6 +119,15 @@ fn allocated_sections_lists_what_check_elf_checks() {
         (".empty", SHT_PROGBITS, SHF_ALLOC, 0x8030_0000, 0),
     ]);
     let got = amp_sysinfo_dt::allocated_sections(&elf).unwrap();
-    let got: Vec<_> = got.iter().map(|(n, r)| (n.as_str(), r.start, r.end)).collect();
-    assert_eq!(got, [(".text", 0x8000_0000, 0x8000_0100), (".bss", 0x8000_1000, 0x8000_1200)]);
+    let got: Vec<_> = got
+        .iter()
+        .map(|(n, r)| (n.as_str(), r.start, r.end))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (".text", 0x8000_0000, 0x8000_0100),
+            (".bss", 0x8000_1000, 0x8000_1200)
+        ]
+    );
 }

@@ -15,7 +15,9 @@ fn root() -> PathBuf {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esp32c6").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/esp32c6")
+        .join(name)
 }
 
 /// The upstream view a board overlay applies to, by its file name.
@@ -59,20 +61,28 @@ fn every_shipped_overlay_passes_on_its_view_and_all_agree() {
     let mut constants = Vec::new();
     for o in &overlays {
         let name = o.file_name().unwrap().to_string_lossy().to_string();
-        let dt = load(view_of(&name), std::slice::from_ref(o))
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let dt =
+            load(view_of(&name), std::slice::from_ref(o)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let pools = dt.pools().unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(pools.len(), 2, "{name}");
         constants.push((name, body(&dt.rust().unwrap())));
     }
     for (name, c) in &constants {
-        assert_eq!(c, &constants[0].1, "{name} disagrees with {}", constants[0].0);
+        assert_eq!(
+            c, &constants[0].1,
+            "{name} disagrees with {}",
+            constants[0].0
+        );
     }
 }
 
 #[test]
 fn the_lp_image_ram_ends_where_the_rtc_pool_begins() {
-    let dt = load("lp_view_4_4.dts", &[root().join("boards/esp32c6_devkitc_esp32c6_lpcore.overlay")]).unwrap();
+    let dt = load(
+        "lp_view_4_4.dts",
+        &[root().join("boards/esp32c6_devkitc_esp32c6_lpcore.overlay")],
+    )
+    .unwrap();
     let mx = dt.memory_x(None).unwrap();
     assert!(mx.contains("ORIGIN = 0x50000000, LENGTH = 0x3800"), "{mx}");
 }
@@ -80,20 +90,32 @@ fn the_lp_image_ram_ends_where_the_rtc_pool_begins() {
 #[test]
 fn the_pools_alone_on_the_4_4_hp_view_collide_with_ulp_ram_and_say_what_to_do() {
     // Without the shrink of ulp_ram (which the hpcore file does).
-    let err = load("hp_view_4_4.dts", &[root().join("dts/espressif/esp32c6/esp_amp_sysinfo_pools.dtsi")])
-        .unwrap()
-        .pools()
-        .unwrap_err();
-    assert!(matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("ulp_ram")), "{err}");
+    let err = load(
+        "hp_view_4_4.dts",
+        &[root().join("dts/espressif/esp32c6/esp_amp_sysinfo_pools.dtsi")],
+    )
+    .unwrap()
+    .pools()
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("ulp_ram")),
+        "{err}"
+    );
     let msg = err.to_string();
-    assert!(msg.contains("shrink ulp_ram") && msg.contains("0x3800") && msg.contains("docs/pools.md"), "{msg}");
+    assert!(
+        msg.contains("shrink ulp_ram") && msg.contains("0x3800") && msg.contains("docs/pools.md"),
+        "{msg}"
+    );
 }
 
 fn negative(view: &str, board_overlay: &str, bad: &str) -> Error {
-    load(view, &[root().join("boards").join(board_overlay), fixture(bad)])
-        .unwrap()
-        .pools()
-        .unwrap_err()
+    load(
+        view,
+        &[root().join("boards").join(board_overlay), fixture(bad)],
+    )
+    .unwrap()
+    .pools()
+    .unwrap_err()
 }
 
 #[test]
@@ -132,9 +154,20 @@ fn an_rtc_pool_in_hp_sram_is_refused() {
 
 #[test]
 fn an_rtc_pool_on_retainedmem_is_refused_on_both_views() {
-    let err = negative("hp_view_4_4.dts", "esp32c6_devkitc_esp32c6_hpcore.overlay", "rtc-on-retainedmem.overlay");
-    assert!(matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("retainedmem")), "{err}");
-    let err = negative("lp_view_4_4.dts", "esp32c6_devkitc_esp32c6_lpcore.overlay", "rtc-on-retainedmem.overlay");
+    let err = negative(
+        "hp_view_4_4.dts",
+        "esp32c6_devkitc_esp32c6_hpcore.overlay",
+        "rtc-on-retainedmem.overlay",
+    );
+    assert!(
+        matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("retainedmem")),
+        "{err}"
+    );
+    let err = negative(
+        "lp_view_4_4.dts",
+        "esp32c6_devkitc_esp32c6_lpcore.overlay",
+        "rtc-on-retainedmem.overlay",
+    );
     assert!(
         matches!(&err, Error::Overlap { other, .. } if other.label.as_deref() == Some("sysinfo_hp_view_retainedmem")),
         "{err}"

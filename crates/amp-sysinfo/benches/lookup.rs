@@ -28,7 +28,9 @@ fn main() {
     let writer = Writer::new();
     writer.init(region, &cfg).unwrap();
     for raw in 0..16 {
-        writer.alloc(Id::new(raw).unwrap(), 32, PoolKind::Hp).unwrap();
+        writer
+            .alloc(Id::new(raw).unwrap(), 32, PoolKind::Hp)
+            .unwrap();
     }
     let mut reader = Reader::new();
     reader.attach(region, PoolKind::Hp).unwrap();
@@ -47,7 +49,11 @@ fn main() {
     bench("Writer::init + 16 x alloc", 200_000, || {
         writer.init(region, &cfg).unwrap();
         for raw in 0..16 {
-            black_box(writer.alloc(Id::new(raw).unwrap(), 32, PoolKind::Hp).unwrap());
+            black_box(
+                writer
+                    .alloc(Id::new(raw).unwrap(), 32, PoolKind::Hp)
+                    .unwrap(),
+            );
         }
     });
 }

@@ -35,7 +35,13 @@ impl Block {
     /// Built only by the reader/writer, from an entry whose span they checked
     /// against the region: `ptr..ptr + size` lies inside it.
     pub(crate) fn new(ptr: NonNull<u8>, bus_addr: u32, size: u16, id: Id, kind: PoolKind) -> Block {
-        Block { ptr, bus_addr, size, id, kind }
+        Block {
+            ptr,
+            bus_addr,
+            size,
+            id,
+            kind,
+        }
     }
 
     /// The entry's id.
@@ -95,7 +101,12 @@ impl Block {
     /// Zero-fills the whole block (volatile).
     pub(crate) fn zero(&self) {
         // SAFETY: the block's own `size` bytes from its start.
-        unsafe { write_volatile_bytes(self.ptr.as_ptr(), core::iter::repeat_n(0, self.size as usize)) };
+        unsafe {
+            write_volatile_bytes(
+                self.ptr.as_ptr(),
+                core::iter::repeat_n(0, self.size as usize),
+            )
+        };
     }
 
     /// The block's whole 32-bit words as atomics, for lock-free protocols in
@@ -113,7 +124,12 @@ impl Block {
         // words lie inside the block, and `AtomicU32` has no invalid bit
         // patterns; the shared memory is only accessed through atomics or
         // volatile copies, never through `&mut`.
-        Ok(unsafe { core::slice::from_raw_parts(self.ptr.as_ptr().cast::<AtomicU32>(), self.size as usize / 4) })
+        Ok(unsafe {
+            core::slice::from_raw_parts(
+                self.ptr.as_ptr().cast::<AtomicU32>(),
+                self.size as usize / 4,
+            )
+        })
     }
 
     /// The typed view of this block, after checking size and alignment.
@@ -124,7 +140,10 @@ impl Block {
         if self.ptr.as_ptr() as usize % core::mem::align_of::<T>() != 0 {
             return Err(Error::Misaligned);
         }
-        Ok(Shared { block: self, _type: PhantomData })
+        Ok(Shared {
+            block: self,
+            _type: PhantomData,
+        })
     }
 }
 

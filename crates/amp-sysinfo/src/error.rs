@@ -92,7 +92,11 @@ impl Error {
 
     /// The error of [`Error::code`] `code`, if there is one.
     pub const fn from_code(code: u8) -> Option<Error> {
-        if (code as usize) < Error::ALL.len() { Some(Error::ALL[code as usize]) } else { None }
+        if (code as usize) < Error::ALL.len() {
+            Some(Error::ALL[code as usize])
+        } else {
+            None
+        }
     }
 
     /// A short, stable description (also what the C API logs).
@@ -160,7 +164,10 @@ mod tests {
         (Error::SizeMismatch, "block size differs from the type's"),
         (Error::Misaligned, "block misaligned for the type"),
         (Error::Busy, "writer re-entered"),
-        (Error::RegionMismatch, "region does not match the pool configuration"),
+        (
+            Error::RegionMismatch,
+            "region does not match the pool configuration",
+        ),
         (Error::NoAtomics, "pool has no atomics"),
         (Error::Stale, "stale handle (the pool was formatted again)"),
     ];
@@ -175,7 +182,10 @@ mod tests {
             assert_eq!(e.as_cstr().to_bytes(), text.as_bytes(), "{e:?}");
             assert_eq!((Error::ALL[i], Error::from_code(e.code())), (*e, Some(*e)));
         }
-        assert_eq!((Error::ALL.len(), Error::from_code(Error::ALL.len() as u8)), (TEXTS.len(), None));
+        assert_eq!(
+            (Error::ALL.len(), Error::from_code(Error::ALL.len() as u8)),
+            (TEXTS.len(), None)
+        );
         // A variant added at the end is caught by this match, which has no
         // wildcard: it must be given its text in the table above.
         match Error::NoAtomics {

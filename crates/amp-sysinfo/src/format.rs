@@ -140,7 +140,12 @@ pub struct PoolConfig {
 impl PoolConfig {
     /// A pool with the default table capacity (16).
     pub const fn new(kind: PoolKind, bus_base: u32, size: u32) -> PoolConfig {
-        PoolConfig { kind, bus_base, size, max_entries: DEFAULT_MAX_ENTRIES }
+        PoolConfig {
+            kind,
+            bus_base,
+            size,
+            max_entries: DEFAULT_MAX_ENTRIES,
+        }
     }
 }
 

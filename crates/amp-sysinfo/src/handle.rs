@@ -66,7 +66,12 @@ impl<C: CacheSync> Handle<C> {
     /// at `generation` (inside the region, which outlives the handle by
     /// `Region::new`'s contract).
     pub(crate) fn new(generation: NonNull<u32>, expected: u32, block: Block, cache: C) -> Self {
-        Handle { generation, expected, block, cache }
+        Handle {
+            generation,
+            expected,
+            block,
+            cache,
+        }
     }
 
     /// The block, if the table it was found in is still the pool's:
@@ -95,7 +100,8 @@ impl<C: CacheSync> Handle<C> {
         if now != self.expected {
             return Err(Error::Stale);
         }
-        self.cache.invalidate(self.block.as_ptr(), self.block.size() as usize);
+        self.cache
+            .invalidate(self.block.as_ptr(), self.block.size() as usize);
         Ok(())
     }
 

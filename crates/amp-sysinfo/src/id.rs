@@ -38,18 +38,33 @@ impl Id {
     pub const PM: Id = Id(0xff05);
 
     /// The six internal ids, in the specification's order.
-    pub const RESERVED: [Id; 6] = [Id::SW_INTR, Id::EVENT_MAIN, Id::EVENT_SUB, Id::VQUEUE, Id::SYSTEM, Id::PM];
+    pub const RESERVED: [Id; 6] = [
+        Id::SW_INTR,
+        Id::EVENT_MAIN,
+        Id::EVENT_SUB,
+        Id::VQUEUE,
+        Id::SYSTEM,
+        Id::PM,
+    ];
 
     /// A user id: `0x0000..=0xfeff`, else [`Error::ReservedId`].
     pub const fn new(raw: u16) -> Result<Id, Error> {
-        if raw < Self::RESERVED_START { Ok(Id(raw)) } else { Err(Error::ReservedId) }
+        if raw < Self::RESERVED_START {
+            Ok(Id(raw))
+        } else {
+            Err(Error::ReservedId)
+        }
     }
 
     /// Any id that may name an entry, reserved ones included (`0xffff` is
     /// refused). For internal services and the C API, which takes raw ids as
     /// ESP-AMP does.
     pub const fn from_raw(raw: u16) -> Result<Id, Error> {
-        if raw != Self::INVALID { Ok(Id(raw)) } else { Err(Error::ReservedId) }
+        if raw != Self::INVALID {
+            Ok(Id(raw))
+        } else {
+            Err(Error::ReservedId)
+        }
     }
 
     /// The 16-bit value stored in the table.

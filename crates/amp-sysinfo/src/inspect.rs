@@ -76,7 +76,13 @@ impl StoredHeader {
         }
         // SAFETY: indices < 8 <= len_words.
         let w = |i| unsafe { region.load(i, Relaxed) };
-        let fields = [w(word::MAGIC), w(word::VERSION_MAX), w(word::KIND_FLAGS), w(word::SIZE), w(word::BUS_BASE)];
+        let fields = [
+            w(word::MAGIC),
+            w(word::VERSION_MAX),
+            w(word::KIND_FLAGS),
+            w(word::SIZE),
+            w(word::BUS_BASE),
+        ];
         let check = w(word::CHECK);
         Some(StoredHeader {
             magic: fields[0],
@@ -169,7 +175,9 @@ impl fmt::Display for EntryFault {
         match *self {
             EntryFault::Duplicate { index } => write!(f, "duplicate id of entry {index}"),
             EntryFault::Overlaps { index } => write!(f, "block overlaps entry {index}'s block"),
-            EntryFault::OutOfOrder { index } => write!(f, "block starts before entry {index}'s block ends"),
+            EntryFault::OutOfOrder { index } => {
+                write!(f, "block starts before entry {index}'s block ends")
+            }
             other => f.write_str(other.as_str()),
         }
     }
@@ -238,7 +246,17 @@ impl Listing {
     /// the last in-bounds block.
     pub fn used_bytes(&self) -> u32 {
         self.entries()
-            .filter(|e| !matches!(e.fault, Some(EntryFault::InvalidId | EntryFault::Empty | EntryFault::Misaligned | EntryFault::OutOfBounds)))
+            .filter(|e| {
+                !matches!(
+                    e.fault,
+                    Some(
+                        EntryFault::InvalidId
+                            | EntryFault::Empty
+                            | EntryFault::Misaligned
+                            | EntryFault::OutOfBounds
+                    )
+                )
+            })
             .filter_map(|e| e.offset.map(|o| o + e.size as u32))
             .fold(self.data_offset(), u32::max)
     }
@@ -255,7 +273,11 @@ impl Listing {
             id: e.id,
             size: e.size,
             addr: e.addr,
-            offset: self.table.region.translate(e.addr, 0).map(|_| e.addr - self.table.region.bus_base()),
+            offset: self
+                .table
+                .region
+                .translate(e.addr, 0)
+                .map(|_| e.addr - self.table.region.bus_base()),
             fault: self.fault(index, e),
         })
     }
@@ -277,7 +299,10 @@ impl Listing {
     /// The block of entry `e` as an offset range in the data area, if it
     /// passes the reader's block check.
     fn span(&self, e: Entry) -> Option<(u32, u32)> {
-        self.table.data.check(e.addr, e.size).map(|rel| (rel, rel + e.size as u32))
+        self.table
+            .data
+            .check(e.addr, e.size)
+            .map(|rel| (rel, rel + e.size as u32))
     }
 
     fn fault(&self, index: u16, e: Entry) -> Option<EntryFault> {
@@ -300,7 +325,8 @@ impl Listing {
             return Some(EntryFault::Duplicate { index: j });
         }
         let earlier = |j: u16| self.span(earlier_entry(j));
-        if let Some(j) = (0..index).find(|&j| earlier(j).is_some_and(|(s, t)| s < end && start < t)) {
+        if let Some(j) = (0..index).find(|&j| earlier(j).is_some_and(|(s, t)| s < end && start < t))
+        {
             return Some(EntryFault::Overlaps { index: j });
         }
         if index > 0 && earlier(index - 1).is_some_and(|(_, t)| start < t) {

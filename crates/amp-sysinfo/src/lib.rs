@@ -74,8 +74,8 @@ macro_rules! diag {
 mod block;
 mod cache;
 mod error;
-mod handle;
 pub mod format;
+mod handle;
 mod id;
 pub mod inspect;
 mod reader;
@@ -86,10 +86,9 @@ mod writer;
 pub use block::{Block, Shared};
 pub use cache::{fence_before_sub_core_start, CacheSync, NoCache};
 pub use error::Error;
-pub use handle::Handle;
 pub use format::{table_bytes, PoolConfig, PoolFlags, PoolKind};
+pub use handle::Handle;
 pub use id::Id;
 pub use reader::Reader;
 pub use region::Region;
 pub use writer::Writer;
-

@@ -70,7 +70,11 @@ impl Attached {
     /// cached copies of the header, then of the table); returns the pool and
     /// its published entry count.
     #[inline]
-    pub(crate) fn open(region: Region, kind: PoolKind, cache: &impl CacheSync) -> Result<(Attached, u16), Error> {
+    pub(crate) fn open(
+        region: Region,
+        kind: PoolKind,
+        cache: &impl CacheSync,
+    ) -> Result<(Attached, u16), Error> {
         cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
         let opened = table::read_header(&region, kind, region.bus_base(), region.size())?;
         let pool = Attached::new(region, opened.max_entries, opened.generation);
@@ -86,8 +90,17 @@ impl Attached {
         let len = region.size().wrapping_sub(start);
         // SAFETY: `start <= size` (this function's precondition).
         let local = unsafe { region.at(start) };
-        let data = DataArea { local, bus: region.bus_base().wrapping_add(start), len };
-        Attached { region, data, max_entries, generation }
+        let data = DataArea {
+            local,
+            bus: region.bus_base().wrapping_add(start),
+            len,
+        };
+        Attached {
+            region,
+            data,
+            max_entries,
+            generation,
+        }
     }
 
     /// The block of the published entry `entry`, found by `id`:
@@ -95,7 +108,10 @@ impl Attached {
     /// inside the data area ([`DataArea::check`], the one block check).
     #[inline]
     pub(crate) fn block(&self, id: Id, entry: Entry, kind: PoolKind) -> Result<Block, Error> {
-        let rel = self.data.check(entry.addr, entry.size).ok_or(Error::Corrupt)?;
+        let rel = self
+            .data
+            .check(entry.addr, entry.size)
+            .ok_or(Error::Corrupt)?;
         // SAFETY: `rel + size <= len`: inside the data area, so the region.
         let ptr = unsafe { self.data.local.add(rel as usize) };
         Ok(Block::new(ptr, entry.addr, entry.size, id, kind))
@@ -131,7 +147,11 @@ impl Attached {
         for i in 0..count {
             // SAFETY: `i < count <= max_entries`, which the header check bounded.
             let e = unsafe { table::entry(&region, i) };
-            writeln!(out, "  id {:#06x}  size {:5}  addr {:#010x}", e.id, e.size, e.addr)?;
+            writeln!(
+                out,
+                "  id {:#06x}  size {:5}  addr {:#010x}",
+                e.id, e.size, e.addr
+            )?;
         }
         Ok(())
     }
@@ -166,7 +186,10 @@ pub struct Reader<C: CacheSync = NoCache> {
 impl Reader<NoCache> {
     /// A reader with no pool attached, for chips whose shared RAM is not cached.
     pub const fn new() -> Self {
-        Reader { pools: [None, None], cache: NoCache }
+        Reader {
+            pools: [None, None],
+            cache: NoCache,
+        }
     }
 }
 
@@ -179,7 +202,10 @@ impl Default for Reader<NoCache> {
 impl<C: CacheSync> Reader<C> {
     /// A reader that invalidates cached shared memory before reading it.
     pub const fn with_cache(cache: C) -> Self {
-        Reader { pools: [None, None], cache }
+        Reader {
+            pools: [None, None],
+            cache,
+        }
     }
 
     /// Validates the table in `region` as the `kind` pool (magic, check word,
@@ -190,7 +216,8 @@ impl<C: CacheSync> Reader<C> {
     /// retry later. On any error the previous attachment, if any, stays.
     #[inline]
     pub fn attach(&mut self, region: Region, kind: PoolKind) -> Result<u16, Error> {
-        let (pool, count) = Attached::open(region, kind, &self.cache).inspect_err(|e| diag!(debug, "sysinfo: attach {} pool: {}", kind.name(), e))?;
+        let (pool, count) = Attached::open(region, kind, &self.cache)
+            .inspect_err(|e| diag!(debug, "sysinfo: attach {} pool: {}", kind.name(), e))?;
         self.pools[kind.index()] = Some(pool);
         Ok(count)
     }
@@ -217,7 +244,10 @@ impl<C: CacheSync> Reader<C> {
         // The bus address is only computed where it is used.
         let bus = match &self.pools[kind.index()] {
             // SAFETY: `ptr` lies in this pool's data area (lookup).
-            Some(pool) => pool.data.bus.wrapping_add(unsafe { ptr.offset_from(pool.data.local) } as u32),
+            Some(pool) => pool
+                .data
+                .bus
+                .wrapping_add(unsafe { ptr.offset_from(pool.data.local) } as u32),
             None => 0,
         };
         Ok(Block::new(ptr, bus, size as u16, id, kind))
@@ -236,9 +266,13 @@ impl<C: CacheSync> Reader<C> {
     #[inline(always)]
     fn find(&self, id: u16, kind: PoolKind) -> Result<(NonNull<u8>, u16), Error> {
         let pool = self.pools[kind.index()].as_ref().ok_or(Error::PoolAbsent)?;
-        self.cache.invalidate(pool.region.local_base(), pool.table_len());
+        self.cache
+            .invalidate(pool.region.local_base(), pool.table_len());
         let entry = table::find(&pool.region, pool.max_entries, id)?;
-        let rel = pool.data.check(entry.addr, entry.size).ok_or(Error::Corrupt)?;
+        let rel = pool
+            .data
+            .check(entry.addr, entry.size)
+            .ok_or(Error::Corrupt)?;
         // SAFETY: `rel + size <= len`: inside the data area, so the region.
         let ptr = unsafe { pool.data.local.add(rel as usize) };
         self.cache.invalidate(ptr.as_ptr(), entry.size as usize);
@@ -261,8 +295,14 @@ impl<C: CacheSync> Reader<C> {
             return Err(Error::UnsupportedVersion);
         }
         // SAFETY: the header lies inside the region (checked at attach).
-        let word = unsafe { pool.region.at(4 * crate::format::word::GENERATION as u32) }.cast::<u32>();
-        let handle = Handle::new(word, pool.generation, self.get(id, kind)?, self.cache.clone());
+        let word =
+            unsafe { pool.region.at(4 * crate::format::word::GENERATION as u32) }.cast::<u32>();
+        let handle = Handle::new(
+            word,
+            pool.generation,
+            self.get(id, kind)?,
+            self.cache.clone(),
+        );
         // The block was found in the table this reader attached to only if
         // that table is still there: checked after the lookup.
         handle.get()?;
@@ -272,7 +312,11 @@ impl<C: CacheSync> Reader<C> {
     /// The block with `id` as a `T`: [`Error::SizeMismatch`] unless the block
     /// is exactly `size_of::<T>()` bytes, [`Error::Misaligned`] unless it is
     /// aligned for `T`.
-    pub fn get_as<T: FromBytes + IntoBytes + Immutable>(&self, id: Id, kind: PoolKind) -> Result<Shared<T>, Error> {
+    pub fn get_as<T: FromBytes + IntoBytes + Immutable>(
+        &self,
+        id: Id,
+        kind: PoolKind,
+    ) -> Result<Shared<T>, Error> {
         self.get(id, kind)?.typed()
     }
 
@@ -281,7 +325,8 @@ impl<C: CacheSync> Reader<C> {
     pub fn dump(&self, out: &mut impl fmt::Write) -> fmt::Result {
         for kind in PoolKind::ALL {
             if let Some(pool) = &self.pools[kind.index()] {
-                self.cache.invalidate(pool.region.local_base(), pool.table_len());
+                self.cache
+                    .invalidate(pool.region.local_base(), pool.table_len());
                 pool.dump(kind, out)?;
             }
         }

@@ -46,13 +46,21 @@ impl Region {
     /// out touch (a devicetree pool kept out of every image).
     pub unsafe fn new(local: *mut u8, bus_base: u32, size: u32) -> Result<Region, Error> {
         let local = NonNull::new(local).ok_or(Error::Corrupt)?;
-        if size == 0 || size % POOL_ALIGN != 0 || bus_base % POOL_ALIGN != 0 || local.as_ptr() as usize % POOL_ALIGN as usize != 0 {
+        if size == 0
+            || size % POOL_ALIGN != 0
+            || bus_base % POOL_ALIGN != 0
+            || local.as_ptr() as usize % POOL_ALIGN as usize != 0
+        {
             return Err(Error::BadAlignment);
         }
         if bus_base.checked_add(size - 1).is_none() {
             return Err(Error::Corrupt);
         }
-        Ok(Region { local, bus_base, size })
+        Ok(Region {
+            local,
+            bus_base,
+            size,
+        })
     }
 
     /// The pool of `cfg`, at the same address locally as on the bus (all
@@ -118,7 +126,9 @@ fn opaque<T>(x: *mut T) -> *mut T {
     {
         let mut x = x;
         // SAFETY: an empty template: nothing is executed.
-        unsafe { core::arch::asm!("/* {0} */", inout(reg) x, options(pure, nomem, nostack, preserves_flags)) };
+        unsafe {
+            core::arch::asm!("/* {0} */", inout(reg) x, options(pure, nomem, nostack, preserves_flags))
+        };
         x
     }
     #[cfg(not(any(target_arch = "riscv32", target_arch = "riscv64")))]
@@ -152,7 +162,10 @@ impl Words for Region {
                 // SAFETY: the entry's second half-word and second word, as
                 // above (4-aligned: entries are 8-aligned).
                 let (size, addr) = unsafe {
-                    (AtomicU16::from_ptr(p.add(2).cast()).load(Ordering::Relaxed), AtomicU32::from_ptr(p.add(4).cast()).load(Ordering::Relaxed))
+                    (
+                        AtomicU16::from_ptr(p.add(2).cast()).load(Ordering::Relaxed),
+                        AtomicU32::from_ptr(p.add(4).cast()).load(Ordering::Relaxed),
+                    )
                 };
                 return Some(crate::format::Entry { id, size, addr });
             }
@@ -171,7 +184,9 @@ impl Words for Region {
         // the half-word is in bounds and 2-aligned. An aligned half-word load
         // of a word the other core stores whole is single-copy atomic on
         // every supported core (RVWMO mixed-size rules).
-        unsafe { AtomicU16::from_ptr(self.local.as_ptr().add(index * 2).cast()).load(Ordering::Relaxed) }
+        unsafe {
+            AtomicU16::from_ptr(self.local.as_ptr().add(index * 2).cast()).load(Ordering::Relaxed)
+        }
     }
 
     #[inline]
@@ -190,6 +205,8 @@ impl Words for Region {
     #[inline]
     unsafe fn store(&self, index: usize, value: u32, order: Ordering) {
         // SAFETY: as for `load`.
-        unsafe { AtomicU32::from_ptr(self.local.as_ptr().add(index * 4).cast()).store(value, order) }
+        unsafe {
+            AtomicU32::from_ptr(self.local.as_ptr().add(index * 4).cast()).store(value, order)
+        }
     }
 }

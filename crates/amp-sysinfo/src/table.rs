@@ -8,8 +8,8 @@
 //! attaching loads the magic and the count, then issues one Acquire fence
 //! before reading the other header words. No read-modify-write anywhere.
 
-use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use core::sync::atomic::Ordering;
+use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
 use crate::format::{word, Entry, Header, ENTRY_SIZE, HEADER_SIZE, MAGIC, MIN_VERSION, VERSION};
 use crate::{Error, PoolKind};
@@ -69,7 +69,11 @@ pub(crate) trait Words {
 pub(crate) fn next_generation<W: Words>(words: &W) -> u32 {
     // SAFETY: GENERATION < 8 <= len_words (the caller checked the table fits).
     let g = unsafe { words.load(word::GENERATION, Relaxed) }.wrapping_add(1);
-    if g == 0 { 1 } else { g }
+    if g == 0 {
+        1
+    } else {
+        g
+    }
 }
 
 /// Writes a fresh, empty table of `generation` (non-zero). The caller
@@ -120,7 +124,12 @@ pub(crate) struct Opened {
 /// Every word is loaded first and the faults are folded without early exits:
 /// fewer branches, so a small attach on the LP core.
 #[inline]
-pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, size: u32) -> Result<Opened, Error> {
+pub(crate) fn read_header<W: Words>(
+    words: &W,
+    kind: PoolKind,
+    bus_base: u32,
+    size: u32,
+) -> Result<Opened, Error> {
     if words.len_words() < word::ENTRIES {
         return Err(Error::PoolTooSmall);
     }
@@ -138,11 +147,22 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
             words.load(word::SIZE, Relaxed),
             words.load(word::BUS_BASE, Relaxed),
         ];
-        (fields, words.load(word::CHECK, Relaxed), count, words.load(word::GENERATION, Relaxed))
+        (
+            fields,
+            words.load(word::CHECK, Relaxed),
+            count,
+            words.load(word::GENERATION, Relaxed),
+        )
     };
     let max_entries = (fields[1] >> 16) as u16;
     let version = fields[1] as u16;
-    let expect_kind = Header { kind, max_entries, size, bus_base }.words()[2];
+    let expect_kind = Header {
+        kind,
+        max_entries,
+        size,
+        bus_base,
+    }
+    .words()[2];
     // Non-short-circuit `|`: one branch per error kind.
     if (fields[0] != MAGIC) | (check != Header::check(&fields)) {
         return Err(Error::NotReady);
@@ -151,7 +171,11 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
     // One compare on the valid path; which error, only on the other.
     if version != MIN_VERSION + (generation != 0) as u16 {
         let known = version.wrapping_sub(MIN_VERSION) <= VERSION - MIN_VERSION;
-        return Err(if known { Error::Corrupt } else { Error::UnsupportedVersion });
+        return Err(if known {
+            Error::Corrupt
+        } else {
+            Error::UnsupportedVersion
+        });
     }
     if (fields[2] != expect_kind)
         | (fields[3] != size)
@@ -163,7 +187,11 @@ pub(crate) fn read_header<W: Words>(words: &W, kind: PoolKind, bus_base: u32, si
     {
         return Err(Error::Corrupt);
     }
-    Ok(Opened { max_entries, count: count as u16, generation })
+    Ok(Opened {
+        max_entries,
+        count: count as u16,
+        generation,
+    })
 }
 
 /// Makes entry `index` visible: its words first, then the count (Release).
@@ -216,7 +244,11 @@ pub(crate) unsafe fn entry<W: Words>(words: &W, index: u16) -> Entry {
     let at = word::ENTRIES + 2 * index as usize;
     // SAFETY: both words are inside the table (the caller's promise).
     let (w0, addr) = unsafe { (words.load(at, Relaxed), words.load(at + 1, Relaxed)) };
-    Entry { id: w0 as u16, size: (w0 >> 16) as u16, addr }
+    Entry {
+        id: w0 as u16,
+        size: (w0 >> 16) as u16,
+        addr,
+    }
 }
 
 /// The first published entry with `id`, or `NotFound`.
@@ -293,7 +325,12 @@ mod loom_model {
             EXPLORED.fetch_add(1, Relaxed);
             let words = Arc::new(LoomWords((0..WORDS).map(|_| AtomicU32::new(0)).collect()));
             let size = (WORDS * 4) as u32;
-            let header = Header { kind: PoolKind::Hp, max_entries: MAX, size, bus_base: BUS };
+            let header = Header {
+                kind: PoolKind::Hp,
+                max_entries: MAX,
+                size,
+                bus_base: BUS,
+            };
             let main = {
                 let words = words.clone();
                 loom::thread::spawn(move || {
@@ -303,7 +340,15 @@ mod loom_model {
                         let slot = DATA + i as usize;
                         words.0[slot].store(value(i), Relaxed);
                         let addr = BUS + slot as u32 * 4;
-                        publish(&*words, i, Entry { id: i + 1, size: 4, addr });
+                        publish(
+                            &*words,
+                            i,
+                            Entry {
+                                id: i + 1,
+                                size: 4,
+                                addr,
+                            },
+                        );
                     }
                 })
             };
@@ -311,7 +356,9 @@ mod loom_model {
             match read_header(&*words, PoolKind::Hp, BUS, size) {
                 Err(Error::NotReady) => {}
                 Err(e) => panic!("attach saw a half-written header: {e:?}"),
-                Ok(Opened { max_entries: max, .. }) => {
+                Ok(Opened {
+                    max_entries: max, ..
+                }) => {
                     assert_eq!(max, MAX);
                     for i in 0..MAX {
                         match find(&*words, max, i + 1) {
@@ -319,7 +366,10 @@ mod loom_model {
                             Err(e) => panic!("lookup failed: {e:?}"),
                             Ok(entry) => {
                                 let offset = entry.addr.wrapping_sub(BUS) as usize;
-                                assert!(entry.size == 4 && (DATA * 4..WORDS * 4).contains(&offset), "torn entry {entry:?}");
+                                assert!(
+                                    entry.size == 4 && (DATA * 4..WORDS * 4).contains(&offset),
+                                    "torn entry {entry:?}"
+                                );
                                 let got = words.0[offset / 4].load(Relaxed);
                                 assert_eq!(got, value(i), "block published before its contents");
                             }

@@ -62,13 +62,23 @@ impl Default for Writer<NoCache> {
 impl<C: CacheSync> Writer<C> {
     /// A writer that writes cached shared memory back before publishing.
     pub const fn with_cache(cache: C) -> Self {
-        Writer { pools: Mutex::new(RefCell::new([None, None])), cache }
+        Writer {
+            pools: Mutex::new(RefCell::new([None, None])),
+            cache,
+        }
     }
 
     /// Runs `f` on the pool state, serialised.
-    fn with<R>(&self, f: impl FnOnce(&mut [Option<Owned>; 2]) -> Result<R, Error>) -> Result<R, Error> {
+    fn with<R>(
+        &self,
+        f: impl FnOnce(&mut [Option<Owned>; 2]) -> Result<R, Error>,
+    ) -> Result<R, Error> {
         critical_section::with(|cs| {
-            let mut pools = self.pools.borrow(cs).try_borrow_mut().map_err(|_| Error::Busy)?;
+            let mut pools = self
+                .pools
+                .borrow(cs)
+                .try_borrow_mut()
+                .map_err(|_| Error::Busy)?;
             f(&mut pools)
         })
     }
@@ -88,7 +98,12 @@ impl<C: CacheSync> Writer<C> {
             return Err(Error::PoolTooSmall);
         }
         self.with(|pools| {
-            let header = Header { kind: cfg.kind, max_entries: cfg.max_entries, size: cfg.size, bus_base: cfg.bus_base };
+            let header = Header {
+                kind: cfg.kind,
+                max_entries: cfg.max_entries,
+                size: cfg.size,
+                bus_base: cfg.bus_base,
+            };
             let generation = table::next_generation(&region);
             table::format(&region, &header, generation);
             self.cache.clean(region.local_base(), data_start);
@@ -97,7 +112,14 @@ impl<C: CacheSync> Writer<C> {
                 count: 0,
                 cursor: data_start as u32,
             });
-            diag!(info, "sysinfo: {} pool formatted at {:#010x}, {} bytes, {} entries", cfg.kind.name(), cfg.bus_base, cfg.size, cfg.max_entries);
+            diag!(
+                info,
+                "sysinfo: {} pool formatted at {:#010x}, {} bytes, {} entries",
+                cfg.kind.name(),
+                cfg.bus_base,
+                cfg.size,
+                cfg.max_entries
+            );
             Ok(())
         })
     }
@@ -120,7 +142,10 @@ impl<C: CacheSync> Writer<C> {
             let entry = unsafe { table::entry(&region, i) };
             Id::from_raw(entry.id).map_err(|_| Error::Corrupt)?;
             // Non-empty, aligned, inside the data area.
-            let rel = table.data.check(entry.addr, entry.size).ok_or(Error::Corrupt)?;
+            let rel = table
+                .data
+                .check(entry.addr, entry.size)
+                .ok_or(Error::Corrupt)?;
             let duplicate = table::scan(&region, i as u32, entry.id).is_some();
             if rel < next || duplicate {
                 return Err(Error::Corrupt);
@@ -129,8 +154,17 @@ impl<C: CacheSync> Writer<C> {
         }
         let cursor = table.data_start() + next;
         self.with(|pools| {
-            pools[kind.index()] = Some(Owned { table, count, cursor });
-            diag!(info, "sysinfo: {} pool re-attached with {} entries", kind.name(), count);
+            pools[kind.index()] = Some(Owned {
+                table,
+                count,
+                cursor,
+            });
+            diag!(
+                info,
+                "sysinfo: {} pool re-attached with {} entries",
+                kind.name(),
+                count
+            );
             Ok(count)
         })
     }
@@ -157,14 +191,25 @@ impl<C: CacheSync> Writer<C> {
     /// Errors, with the shared bytes untouched: [`Error::ZeroSize`],
     /// [`Error::BadAlignment`], [`Error::PoolAbsent`], [`Error::DuplicateId`]
     /// (same id in the same pool), [`Error::TableFull`], [`Error::PoolFull`].
-    pub fn alloc_aligned(&self, id: Id, size: u16, align: u32, kind: PoolKind) -> Result<Block, Error> {
+    pub fn alloc_aligned(
+        &self,
+        id: Id,
+        size: u16,
+        align: u32,
+        kind: PoolKind,
+    ) -> Result<Block, Error> {
         self.alloc_init(id, size as usize, align, kind, |_| ())
     }
 
     /// Allocates a block holding `value` in the `kind` pool: the value is in
     /// place before the entry is published, so the other core never sees the
     /// block without it. Aligned for `T` (at least 4).
-    pub fn alloc_with<T: FromBytes + IntoBytes + Immutable>(&self, id: Id, kind: PoolKind, value: &T) -> Result<Shared<T>, Error> {
+    pub fn alloc_with<T: FromBytes + IntoBytes + Immutable>(
+        &self,
+        id: Id,
+        kind: PoolKind,
+        value: &T,
+    ) -> Result<Shared<T>, Error> {
         let align = core::mem::align_of::<T>() as u32;
         let block = self.alloc_init(id, core::mem::size_of::<T>(), align, kind, |block| {
             // The span is exactly `size_of::<T>()` bytes, so this cannot fail.
@@ -174,7 +219,14 @@ impl<C: CacheSync> Writer<C> {
     }
 
     /// Every check first, then: zero-fill, `init`, write back, publish.
-    fn alloc_init(&self, id: Id, size: usize, align: u32, kind: PoolKind, init: impl FnOnce(&Block)) -> Result<Block, Error> {
+    fn alloc_init(
+        &self,
+        id: Id,
+        size: usize,
+        align: u32,
+        kind: PoolKind,
+        init: impl FnOnce(&Block),
+    ) -> Result<Block, Error> {
         let result = self.with(|pools| {
             if size == 0 {
                 return Err(Error::ZeroSize);
@@ -199,7 +251,10 @@ impl<C: CacheSync> Writer<C> {
             let misalign = region.bus_base().wrapping_add(pool.cursor) & (align - 1);
             let pad = align.wrapping_sub(misalign) & (align - 1);
             let offset = pool.cursor.checked_add(pad).ok_or(Error::PoolFull)?;
-            let end = offset.checked_add(size as u32).filter(|&end| end <= region.size()).ok_or(Error::PoolFull)?;
+            let end = offset
+                .checked_add(size as u32)
+                .filter(|&end| end <= region.size())
+                .ok_or(Error::PoolFull)?;
             // `offset < end <= region size` and the region does not wrap, so
             // neither does the block's bus address.
             let start = region.bus_base().wrapping_add(offset);
@@ -211,26 +266,55 @@ impl<C: CacheSync> Writer<C> {
             self.cache.clean(block.as_ptr(), size as usize);
             // With a cache (ESP32-P4) the entry must reach memory before the
             // count does: write-back order between lines is not guaranteed.
-            let at = table::write_entry(&region, pool.count, Entry { id: id.raw(), size, addr: start });
+            let at = table::write_entry(
+                &region,
+                pool.count,
+                Entry {
+                    id: id.raw(),
+                    size,
+                    addr: start,
+                },
+            );
             // SAFETY: `at` is the offset of a table word inside the region.
-            self.cache.clean(unsafe { region.at(at as u32) }.as_ptr(), ENTRY_SIZE);
+            self.cache
+                .clean(unsafe { region.at(at as u32) }.as_ptr(), ENTRY_SIZE);
             let at = table::publish_count(&region, pool.count + 1);
             // SAFETY: as above, the count word's offset.
-            self.cache.clean(unsafe { region.at(at as u32) }.as_ptr(), 4);
+            self.cache
+                .clean(unsafe { region.at(at as u32) }.as_ptr(), 4);
             pool.count += 1;
             pool.cursor = end;
             Ok(block)
         });
         match &result {
-            Ok(b) => diag!(debug, "sysinfo: alloc id {:#06x} {} bytes at {:#010x} ({})", id.raw(), size, b.bus_addr(), kind.name()),
-            Err(e) => diag!(warn, "sysinfo: alloc id {:#06x} {} bytes in {}: {}", id.raw(), size, kind.name(), e),
+            Ok(b) => diag!(
+                debug,
+                "sysinfo: alloc id {:#06x} {} bytes at {:#010x} ({})",
+                id.raw(),
+                size,
+                b.bus_addr(),
+                kind.name()
+            ),
+            Err(e) => diag!(
+                warn,
+                "sysinfo: alloc id {:#06x} {} bytes in {}: {}",
+                id.raw(),
+                size,
+                kind.name(),
+                e
+            ),
         }
         result
     }
 
     /// The `kind` pool's table, or [`Error::PoolAbsent`].
     fn table(&self, kind: PoolKind) -> Result<Attached, Error> {
-        self.with(|pools| pools[kind.index()].as_ref().map(|p| p.table).ok_or(Error::PoolAbsent))
+        self.with(|pools| {
+            pools[kind.index()]
+                .as_ref()
+                .map(|p| p.table)
+                .ok_or(Error::PoolAbsent)
+        })
     }
 
     /// The published block with `id` in the `kind` pool.
@@ -242,13 +326,22 @@ impl<C: CacheSync> Writer<C> {
 
     /// The published block with `id` as a `T`, checked like
     /// [`Reader::get_as`](crate::Reader::get_as).
-    pub fn get_as<T: FromBytes + IntoBytes + Immutable>(&self, id: Id, kind: PoolKind) -> Result<Shared<T>, Error> {
+    pub fn get_as<T: FromBytes + IntoBytes + Immutable>(
+        &self,
+        id: Id,
+        kind: PoolKind,
+    ) -> Result<Shared<T>, Error> {
         self.get(id, kind)?.typed()
     }
 
     /// Entries published in the `kind` pool.
     pub fn count(&self, kind: PoolKind) -> Result<u16, Error> {
-        self.with(|pools| pools[kind.index()].as_ref().map(|p| p.count).ok_or(Error::PoolAbsent))
+        self.with(|pools| {
+            pools[kind.index()]
+                .as_ref()
+                .map(|p| p.count)
+                .ok_or(Error::PoolAbsent)
+        })
     }
 
     /// Prints every pool's table, like ESP-AMP's `esp_amp_sys_info_dump` but

@@ -20,16 +20,32 @@ fn id(raw: u16) -> Id {
 }
 
 fn cfg(bus: u32, size: u32, max_entries: u16) -> PoolConfig {
-    PoolConfig { kind: PoolKind::Hp, bus_base: bus, size, max_entries }
+    PoolConfig {
+        kind: PoolKind::Hp,
+        bus_base: bus,
+        size,
+        max_entries,
+    }
 }
 
 /// Checks every property a handed-out block must have.
 fn inside(mem: &Mem, bus: u32, size: u32, data_start: u32, block: &amp_sysinfo::Block) {
     let off = block.bus_addr().wrapping_sub(bus);
-    assert!(block.bus_addr() >= bus, "block {:#x} below the pool {bus:#x}", block.bus_addr());
-    assert!(off >= data_start && off as u64 + block.size() as u64 <= size as u64, "block at {off:#x} +{}", block.size());
+    assert!(
+        block.bus_addr() >= bus,
+        "block {:#x} below the pool {bus:#x}",
+        block.bus_addr()
+    );
+    assert!(
+        off >= data_start && off as u64 + block.size() as u64 <= size as u64,
+        "block at {off:#x} +{}",
+        block.size()
+    );
     assert!(block.size() > 0 && block.bus_addr() % 4 == 0);
-    assert_eq!(block.as_ptr() as usize, mem.bytes().as_ptr() as usize + off as usize);
+    assert_eq!(
+        block.as_ptr() as usize,
+        mem.bytes().as_ptr() as usize + off as usize
+    );
 }
 
 #[test]
@@ -122,7 +138,10 @@ fn max_entries_zero_one_and_the_largest_that_fits() {
             assert!(mem.bytes().iter().all(|&b| b == 0));
             // The largest the writer formats: header + table + one 4-byte block.
             let largest = ((size - 32 - 4) / 8) as u16;
-            assert_eq!(w.init(region, &cfg(bus, size, largest + 1)), Err(Error::PoolTooSmall));
+            assert_eq!(
+                w.init(region, &cfg(bus, size, largest + 1)),
+                Err(Error::PoolTooSmall)
+            );
             assert!(mem.bytes().iter().all(|&b| b == 0));
             for max in [1, largest] {
                 w.init(region, &cfg(bus, size, max)).unwrap();
@@ -132,16 +151,36 @@ fn max_entries_zero_one_and_the_largest_that_fits() {
                 // the rest of the pool, ending exactly at the region's end.
                 let n = (max as u32).min(room / 4).min(64) as u16;
                 for i in 0..n {
-                    let each = if i + 1 == n { room - 4 * (n as u32 - 1) } else { 4 };
-                    let b = w.alloc(id(i), each.min(0xfffc) as u16, PoolKind::Hp).unwrap();
+                    let each = if i + 1 == n {
+                        room - 4 * (n as u32 - 1)
+                    } else {
+                        4
+                    };
+                    let b = w
+                        .alloc(id(i), each.min(0xfffc) as u16, PoolKind::Hp)
+                        .unwrap();
                     inside(&mem, bus, size, data_start, &b);
                 }
-                let full = if n == max { Error::TableFull } else { Error::PoolFull };
-                assert_eq!(w.alloc(id(n), 4, PoolKind::Hp), Err(full), "size {size} bus {bus:#x} max {max}");
+                let full = if n == max {
+                    Error::TableFull
+                } else {
+                    Error::PoolFull
+                };
+                assert_eq!(
+                    w.alloc(id(n), 4, PoolKind::Hp),
+                    Err(full),
+                    "size {size} bus {bus:#x} max {max}"
+                );
                 let mut r = Reader::new();
                 assert_eq!(r.attach(region, PoolKind::Hp), Ok(n));
                 for i in 0..n {
-                    inside(&mem, bus, size, data_start, &r.get(id(i), PoolKind::Hp).unwrap());
+                    inside(
+                        &mem,
+                        bus,
+                        size,
+                        data_start,
+                        &r.get(id(i), PoolKind::Hp).unwrap(),
+                    );
                 }
                 assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(n));
             }
@@ -161,26 +200,42 @@ fn table_exactly_filling_the_region() {
             let region = mem.region(bus);
             Writer::new().init(region, &cfg(bus, size, 1)).unwrap();
             let fill = ((size - 32) / 8) as u16;
-            for (max, want) in [(0u16, Err(Error::Corrupt)), (fill + 1, Err(Error::Corrupt)), (fill, Ok(0))] {
+            for (max, want) in [
+                (0u16, Err(Error::Corrupt)),
+                (fill + 1, Err(Error::Corrupt)),
+                (fill, Ok(0)),
+            ] {
                 mem.set_word(1, amp_sysinfo::format::VERSION as u32 | (max as u32) << 16);
                 fix_check(&mut mem);
                 let before = mem.bytes().to_vec();
                 let mut r = Reader::new();
-                assert_eq!(r.attach(region, PoolKind::Hp), want, "size {size} bus {bus:#x} max {max}");
+                assert_eq!(
+                    r.attach(region, PoolKind::Hp),
+                    want,
+                    "size {size} bus {bus:#x} max {max}"
+                );
                 assert_eq!(Writer::new().attach(region, PoolKind::Hp), want);
                 assert!(mem.bytes() == &before[..]);
             }
             // Entry 0 names a block where the (empty) data area would be:
             // at the region's end, which for the top pool is bus address 0.
             let end = bus.wrapping_add(size);
-            for (w0, addr) in [(1u32, end), (1 | 4 << 16, end), (1 | 4 << 16, end.wrapping_sub(4))] {
+            for (w0, addr) in [
+                (1u32, end),
+                (1 | 4 << 16, end),
+                (1 | 4 << 16, end.wrapping_sub(4)),
+            ] {
                 mem.set_word(6, 1);
                 mem.set_word(8, w0);
                 mem.set_word(9, addr);
                 let before = mem.bytes().to_vec();
                 let mut r = Reader::new();
                 assert_eq!(r.attach(region, PoolKind::Hp), Ok(1));
-                assert_eq!(r.get(id(1), PoolKind::Hp), Err(Error::Corrupt), "entry {w0:#x} at {addr:#x}");
+                assert_eq!(
+                    r.get(id(1), PoolKind::Hp),
+                    Err(Error::Corrupt),
+                    "entry {w0:#x} at {addr:#x}"
+                );
                 let w = Writer::new();
                 assert_eq!(w.attach(region, PoolKind::Hp), Err(Error::Corrupt));
                 assert!(mem.bytes() == &before[..]);
@@ -211,7 +266,10 @@ fn zero_size_entry_at_bus_zero_is_corrupt() {
         r.attach(region, PoolKind::Hp).unwrap();
         assert_eq!(r.get(id(1), PoolKind::Hp), Err(Error::Corrupt));
         assert_eq!(w.get(id(1), PoolKind::Hp), Err(Error::Corrupt));
-        assert_eq!(Writer::new().attach(region, PoolKind::Hp), Err(Error::Corrupt));
+        assert_eq!(
+            Writer::new().attach(region, PoolKind::Hp),
+            Err(Error::Corrupt)
+        );
         assert!(mem.bytes() == &before[..]);
     }
 }
@@ -263,8 +321,15 @@ fn entries_straddling_the_edges_are_corrupt() {
             mem.set_word(9, addr);
             let mut r = Reader::new();
             r.attach(region, PoolKind::Hp).unwrap();
-            assert_eq!(r.get(id(1), PoolKind::Hp), Err(Error::Corrupt), "bus {bus:#x}: {size} at {addr:#x}");
-            assert_eq!(Writer::new().attach(region, PoolKind::Hp), Err(Error::Corrupt));
+            assert_eq!(
+                r.get(id(1), PoolKind::Hp),
+                Err(Error::Corrupt),
+                "bus {bus:#x}: {size} at {addr:#x}"
+            );
+            assert_eq!(
+                Writer::new().attach(region, PoolKind::Hp),
+                Err(Error::Corrupt)
+            );
         }
     }
 }
@@ -274,6 +339,7 @@ fn entries_straddling_the_edges_are_corrupt() {
 /// this fails if a profile change turns them off.
 #[test]
 fn overflow_checks_are_on() {
-    let wrapped = std::panic::catch_unwind(|| std::hint::black_box(u32::MAX) + std::hint::black_box(1));
+    let wrapped =
+        std::panic::catch_unwind(|| std::hint::black_box(u32::MAX) + std::hint::black_box(1));
     assert!(wrapped.is_err(), "cargo test runs without overflow checks");
 }

@@ -23,7 +23,10 @@ impl CacheSync for &Recorder {
         self.0.lock().unwrap().push(Op::Clean(addr as usize, len));
     }
     fn invalidate(&self, addr: *const u8, len: usize) {
-        self.0.lock().unwrap().push(Op::Invalidate(addr as usize, len));
+        self.0
+            .lock()
+            .unwrap()
+            .push(Op::Invalidate(addr as usize, len));
     }
 }
 
@@ -40,16 +43,35 @@ fn writer_writes_back_block_then_entry_then_count() {
     let rec = Recorder::default();
     let w = Writer::with_cache(&rec);
     w.init(mem.region(cfg.bus_base), &cfg).unwrap();
-    assert!(rec.0.lock().unwrap().iter().any(|op| matches!(op, Op::Clean(..)) && covers(op, base, 32 + 16 * 8)), "format writes the table back");
+    assert!(
+        rec.0
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|op| matches!(op, Op::Clean(..)) && covers(op, base, 32 + 16 * 8)),
+        "format writes the table back"
+    );
     rec.0.lock().unwrap().clear();
 
     let b = w.alloc(Id::new(3).unwrap(), 40, PoolKind::Hp).unwrap();
     let ops = rec.0.lock().unwrap().clone();
-    let block = ops.iter().position(|op| matches!(op, Op::Clean(..)) && covers(op, b.as_ptr() as usize, 40));
-    let entry = ops.iter().position(|op| matches!(op, Op::Clean(..)) && covers(op, base + 32, 8));
-    let count = ops.iter().position(|op| matches!(op, Op::Clean(..)) && covers(op, base + 24, 4));
-    assert!(block.is_some() && entry.is_some() && count.is_some(), "{ops:?}");
-    assert!(block < entry && entry < count, "write-back order must be block, entry, count: {ops:?}");
+    let block = ops
+        .iter()
+        .position(|op| matches!(op, Op::Clean(..)) && covers(op, b.as_ptr() as usize, 40));
+    let entry = ops
+        .iter()
+        .position(|op| matches!(op, Op::Clean(..)) && covers(op, base + 32, 8));
+    let count = ops
+        .iter()
+        .position(|op| matches!(op, Op::Clean(..)) && covers(op, base + 24, 4));
+    assert!(
+        block.is_some() && entry.is_some() && count.is_some(),
+        "{ops:?}"
+    );
+    assert!(
+        block < entry && entry < count,
+        "write-back order must be block, entry, count: {ops:?}"
+    );
 }
 
 #[test]
@@ -65,10 +87,16 @@ fn reader_invalidates_table_and_block_before_reading() {
     let rec = Recorder::default();
     let mut r = Reader::with_cache(&rec);
     r.attach(region, PoolKind::Rtc).unwrap();
-    assert!(matches!(rec.0.lock().unwrap()[0], Op::Invalidate(..)) && covers(&rec.0.lock().unwrap()[0], base, 32));
+    assert!(
+        matches!(rec.0.lock().unwrap()[0], Op::Invalidate(..))
+            && covers(&rec.0.lock().unwrap()[0], base, 32)
+    );
     rec.0.lock().unwrap().clear();
     r.get(Id::new(3).unwrap(), PoolKind::Rtc).unwrap();
     let ops = rec.0.lock().unwrap().clone();
     assert!(covers(&ops[0], base, 32 + 16 * 8), "table first: {ops:?}");
-    assert!(ops.iter().any(|op| covers(op, b.as_ptr() as usize, 40)), "then the block: {ops:?}");
+    assert!(
+        ops.iter().any(|op| covers(op, b.as_ptr() as usize, 40)),
+        "then the block: {ops:?}"
+    );
 }

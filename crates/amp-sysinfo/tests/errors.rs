@@ -16,7 +16,10 @@ fn id(raw: u16) -> Id {
 /// A formatted pool of `size` bytes with `max` entries, and its writer.
 fn pool(size: usize, max: u16, kind: PoolKind) -> (Mem, Writer) {
     let mut mem = Mem::filled(size, 0xa5);
-    let cfg = PoolConfig { max_entries: max, ..mem.config(kind, BUS) };
+    let cfg = PoolConfig {
+        max_entries: max,
+        ..mem.config(kind, BUS)
+    };
     let writer = Writer::new();
     writer.init(mem.region(BUS), &cfg).unwrap();
     (mem, writer)
@@ -26,7 +29,10 @@ fn pool(size: usize, max: u16, kind: PoolKind) -> (Mem, Writer) {
 fn unchanged<T: std::fmt::Debug>(mem: &Mem, err: Error, f: impl FnOnce() -> Result<T, Error>) {
     let before = mem.bytes().to_vec();
     assert_eq!(f().unwrap_err(), err);
-    assert!(mem.bytes() == &before[..], "an error ({err:?}) changed the shared bytes");
+    assert!(
+        mem.bytes() == &before[..],
+        "an error ({err:?}) changed the shared bytes"
+    );
 }
 
 #[test]
@@ -52,8 +58,14 @@ fn region_rejects_misaligned_zero_and_wrapping() {
         assert_eq!(Region::new(p, BUS, 40), Err(Error::BadAlignment));
         assert_eq!(Region::new(p, BUS, 0), Err(Error::BadAlignment));
         assert_eq!(Region::new(p, 0xffff_fff0, 32), Err(Error::Corrupt));
-        assert_eq!(Region::new(std::ptr::null_mut(), BUS, 32), Err(Error::Corrupt));
-        assert!(Region::new(p, 0xffff_ffc0, 64).is_ok(), "a pool may end at the top of the address space");
+        assert_eq!(
+            Region::new(std::ptr::null_mut(), BUS, 32),
+            Err(Error::Corrupt)
+        );
+        assert!(
+            Region::new(p, 0xffff_ffc0, 64).is_ok(),
+            "a pool may end at the top of the address space"
+        );
     }
 }
 
@@ -76,14 +88,50 @@ fn init_rejects_mismatched_region_and_small_pool_without_writing() {
     let region = mem.region(BUS);
     let w = Writer::new();
     let cfg = mem.config(PoolKind::Hp, BUS);
-    unchanged(&mem, Error::RegionMismatch, || w.init(region, &PoolConfig { bus_base: BUS + 0x100, ..cfg }));
-    unchanged(&mem, Error::RegionMismatch, || w.init(region, &PoolConfig { size: 128, ..cfg }));
-    unchanged(&mem, Error::PoolTooSmall, || w.init(region, &PoolConfig { max_entries: 0, ..cfg }));
+    unchanged(&mem, Error::RegionMismatch, || {
+        w.init(
+            region,
+            &PoolConfig {
+                bus_base: BUS + 0x100,
+                ..cfg
+            },
+        )
+    });
+    unchanged(&mem, Error::RegionMismatch, || {
+        w.init(region, &PoolConfig { size: 128, ..cfg })
+    });
+    unchanged(&mem, Error::PoolTooSmall, || {
+        w.init(
+            region,
+            &PoolConfig {
+                max_entries: 0,
+                ..cfg
+            },
+        )
+    });
     // 32 + 28 * 8 = 256: a table that fills the pool leaves no room for a block.
-    unchanged(&mem, Error::PoolTooSmall, || w.init(region, &PoolConfig { max_entries: 28, ..cfg }));
+    unchanged(&mem, Error::PoolTooSmall, || {
+        w.init(
+            region,
+            &PoolConfig {
+                max_entries: 28,
+                ..cfg
+            },
+        )
+    });
     unchanged(&mem, Error::PoolAbsent, || w.alloc(id(1), 4, PoolKind::Hp));
-    w.init(region, &PoolConfig { max_entries: 27, ..cfg }).unwrap();
-    assert_eq!(w.alloc(id(1), 4, PoolKind::Hp).unwrap().bus_addr(), BUS + 32 + 27 * 8);
+    w.init(
+        region,
+        &PoolConfig {
+            max_entries: 27,
+            ..cfg
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        w.alloc(id(1), 4, PoolKind::Hp).unwrap().bus_addr(),
+        BUS + 32 + 27 * 8
+    );
 }
 
 #[test]
@@ -91,10 +139,18 @@ fn alloc_errors_leave_the_table_unchanged() {
     let (mem, w) = pool(512, 4, PoolKind::Hp);
     w.alloc(id(1), 16, PoolKind::Hp).unwrap();
     unchanged(&mem, Error::ZeroSize, || w.alloc(id(2), 0, PoolKind::Hp));
-    unchanged(&mem, Error::SizeTooLarge, || w.alloc_with(id(2), PoolKind::Hp, &[0u8; 70_000]));
-    unchanged(&mem, Error::BadAlignment, || w.alloc_aligned(id(2), 4, 3, PoolKind::Hp));
-    unchanged(&mem, Error::BadAlignment, || w.alloc_aligned(id(2), 4, 8192, PoolKind::Hp));
-    unchanged(&mem, Error::BadAlignment, || w.alloc_aligned(id(2), 4, 0, PoolKind::Hp));
+    unchanged(&mem, Error::SizeTooLarge, || {
+        w.alloc_with(id(2), PoolKind::Hp, &[0u8; 70_000])
+    });
+    unchanged(&mem, Error::BadAlignment, || {
+        w.alloc_aligned(id(2), 4, 3, PoolKind::Hp)
+    });
+    unchanged(&mem, Error::BadAlignment, || {
+        w.alloc_aligned(id(2), 4, 8192, PoolKind::Hp)
+    });
+    unchanged(&mem, Error::BadAlignment, || {
+        w.alloc_aligned(id(2), 4, 0, PoolKind::Hp)
+    });
     unchanged(&mem, Error::DuplicateId, || w.alloc(id(1), 8, PoolKind::Hp));
     unchanged(&mem, Error::PoolAbsent, || w.alloc(id(2), 8, PoolKind::Rtc));
     // Data area: 512 - 64 = 448 bytes, 16 used.
@@ -112,7 +168,9 @@ fn table_full_after_max_entries() {
     }
     unchanged(&mem, Error::TableFull, || w.alloc(id(9), 4, PoolKind::Rtc));
     // A duplicate is reported before a full table: the more specific fault.
-    unchanged(&mem, Error::DuplicateId, || w.alloc(id(0), 4, PoolKind::Rtc));
+    unchanged(&mem, Error::DuplicateId, || {
+        w.alloc(id(0), 4, PoolKind::Rtc)
+    });
 }
 
 #[test]
@@ -120,12 +178,20 @@ fn same_id_once_per_pool() {
     let mut hp = Mem::new(256);
     let mut rtc = Mem::new(256);
     let w = Writer::new();
-    w.init(hp.region(BUS), &hp.config(PoolKind::Hp, BUS)).unwrap();
-    w.init(rtc.region(0x5000_0000), &rtc.config(PoolKind::Rtc, 0x5000_0000)).unwrap();
+    w.init(hp.region(BUS), &hp.config(PoolKind::Hp, BUS))
+        .unwrap();
+    w.init(
+        rtc.region(0x5000_0000),
+        &rtc.config(PoolKind::Rtc, 0x5000_0000),
+    )
+    .unwrap();
     let a = w.alloc(Id::VQUEUE, 8, PoolKind::Hp).unwrap();
     let b = w.alloc(Id::VQUEUE, 8, PoolKind::Rtc).unwrap();
     assert_ne!(a.bus_addr(), b.bus_addr());
-    assert_eq!(w.alloc(Id::VQUEUE, 8, PoolKind::Rtc), Err(Error::DuplicateId));
+    assert_eq!(
+        w.alloc(Id::VQUEUE, 8, PoolKind::Rtc),
+        Err(Error::DuplicateId)
+    );
     assert_eq!(w.get(Id::VQUEUE, PoolKind::Rtc).unwrap(), b);
 }
 
@@ -142,7 +208,10 @@ fn reader_on_zeroed_and_garbage_memory_is_not_ready() {
     let mut mem = Mem::new(256);
     mem.bytes_mut()[..4].copy_from_slice(b"SYSI");
     let region = mem.region(BUS);
-    assert_eq!(Reader::new().attach(region, PoolKind::Hp), Err(Error::NotReady));
+    assert_eq!(
+        Reader::new().attach(region, PoolKind::Hp),
+        Err(Error::NotReady)
+    );
 }
 
 /// A valid table, then one header edit with the check word recomputed.
@@ -159,24 +228,52 @@ fn forged(edit: impl FnOnce(&mut Mem), kind: PoolKind, err: Error) {
 #[test]
 fn attach_validates_the_header() {
     forged(|_| (), PoolKind::Rtc, Error::Corrupt); // an HP table is not the RTC pool
-    forged(|m| m.set_word(1, 3 | 4 << 16), PoolKind::Hp, Error::UnsupportedVersion);
-    forged(|m| m.set_word(1, 4 << 16), PoolKind::Hp, Error::UnsupportedVersion); // version 0
-    forged(|m| m.set_word(1, VERSION as u32 | 200 << 16), PoolKind::Hp, Error::Corrupt); // table larger than the pool
-    forged(|m| m.set_word(1, VERSION as u32), PoolKind::Hp, Error::Corrupt); // zero entries
+    forged(
+        |m| m.set_word(1, 3 | 4 << 16),
+        PoolKind::Hp,
+        Error::UnsupportedVersion,
+    );
+    forged(
+        |m| m.set_word(1, 4 << 16),
+        PoolKind::Hp,
+        Error::UnsupportedVersion,
+    ); // version 0
+    forged(
+        |m| m.set_word(1, VERSION as u32 | 200 << 16),
+        PoolKind::Hp,
+        Error::Corrupt,
+    ); // table larger than the pool
+    forged(
+        |m| m.set_word(1, VERSION as u32),
+        PoolKind::Hp,
+        Error::Corrupt,
+    ); // zero entries
     forged(|m| m.set_word(3, 512), PoolKind::Hp, Error::Corrupt); // other size
-    forged(|m| m.set_word(4, BUS + 0x1000), PoolKind::Hp, Error::Corrupt); // other base
+    forged(
+        |m| m.set_word(4, BUS + 0x1000),
+        PoolKind::Hp,
+        Error::Corrupt,
+    ); // other base
     forged(|m| m.set_word(2, 2 << 8), PoolKind::Hp, Error::Corrupt); // wrong flags for HP
-    // The generation word: never 0 in a version 2 table, 0 in a version 1
-    // table (where it was the reserved word), which is still read.
+                                                                     // The generation word: never 0 in a version 2 table, 0 in a version 1
+                                                                     // table (where it was the reserved word), which is still read.
     forged(|m| m.set_word(7, 0), PoolKind::Hp, Error::Corrupt);
-    forged(|m| m.set_word(1, MIN_VERSION as u32 | 4 << 16), PoolKind::Hp, Error::Corrupt);
+    forged(
+        |m| m.set_word(1, MIN_VERSION as u32 | 4 << 16),
+        PoolKind::Hp,
+        Error::Corrupt,
+    );
     let (mut mem, _w) = pool(256, 4, PoolKind::Hp);
     mem.set_word(1, MIN_VERSION as u32 | 4 << 16);
     mem.set_word(7, 0);
     fix_check(&mut mem);
     let region = mem.region(BUS);
     let mut r = Reader::new();
-    assert_eq!(r.attach(region, PoolKind::Hp), Ok(0), "a version 1 table is read");
+    assert_eq!(
+        r.attach(region, PoolKind::Hp),
+        Ok(0),
+        "a version 1 table is read"
+    );
     assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(0));
 }
 
@@ -199,15 +296,15 @@ fn get_checks_every_entry_lies_in_the_data_area() {
     // block is non-empty, 4-byte aligned and inside the data area.
     let corrupt = Err(Error::Corrupt);
     let cases: [(u32, u32, Result<(), Error>); 10] = [
-        (1 | 8 << 16, BUS + 8, corrupt),       // inside the header
-        (1 | 8 << 16, data - 4, corrupt),      // overlaps the table
-        (1 | 8 << 16, BUS + 256 - 4, corrupt), // runs past the end
-        (1 | 8 << 16, BUS + 256, corrupt),     // starts at the end
-        (1 | 8 << 16, 0x1000, corrupt),        // another address entirely
-        (1 | 0xffff << 16, data, corrupt),     // far too big
-        (1 | 8 << 16, data + 2, corrupt),      // misaligned
-        (1, data, corrupt),                    // size 0
-        (1, BUS + 256, corrupt),               // size 0, one past the pool
+        (1 | 8 << 16, BUS + 8, corrupt),                // inside the header
+        (1 | 8 << 16, data - 4, corrupt),               // overlaps the table
+        (1 | 8 << 16, BUS + 256 - 4, corrupt),          // runs past the end
+        (1 | 8 << 16, BUS + 256, corrupt),              // starts at the end
+        (1 | 8 << 16, 0x1000, corrupt),                 // another address entirely
+        (1 | 0xffff << 16, data, corrupt),              // far too big
+        (1 | 8 << 16, data + 2, corrupt),               // misaligned
+        (1, data, corrupt),                             // size 0
+        (1, BUS + 256, corrupt),                        // size 0, one past the pool
         (0xffff | 8 << 16, data, Err(Error::NotFound)), // id 0xffff: never looked up
     ];
     for (w0, addr, want) in cases {
@@ -215,14 +312,19 @@ fn get_checks_every_entry_lies_in_the_data_area() {
         let mut r = Reader::new();
         r.attach(region, PoolKind::Hp).unwrap();
         let before = mem.bytes().to_vec();
-        let got = r.get(Id::from_raw(w0 as u16).unwrap_or(Id::new(1).unwrap()), PoolKind::Hp);
+        let got = r.get(
+            Id::from_raw(w0 as u16).unwrap_or(Id::new(1).unwrap()),
+            PoolKind::Hp,
+        );
         assert_eq!(got.map(|_| ()), want, "entry {w0:#x} at {addr:#x}");
         if let Ok(b) = got {
             assert!(b.as_ptr() as usize >= mem.bytes().as_ptr() as usize + 64);
             assert!(b.atomic_words().map(|w| w.len()).unwrap_or(0) * 4 <= b.size() as usize);
         }
         assert!(mem.bytes() == &before[..]);
-        unchanged(&mem, Error::Corrupt, || Writer::new().attach(region, PoolKind::Hp));
+        unchanged(&mem, Error::Corrupt, || {
+            Writer::new().attach(region, PoolKind::Hp)
+        });
     }
 }
 
@@ -249,7 +351,11 @@ fn writer_attach_rejects_duplicates_and_overlaps_and_keeps_state() {
     mem.set_word(10, 2 | 8 << 16);
     mem.set_word(11, a.bus_addr() + 4);
     unchanged(&mem, Error::Corrupt, || w2.attach(region, PoolKind::Hp));
-    assert_eq!(w2.count(PoolKind::Hp), Err(Error::PoolAbsent), "a failed attach sets nothing up");
+    assert_eq!(
+        w2.count(PoolKind::Hp),
+        Err(Error::PoolAbsent),
+        "a failed attach sets nothing up"
+    );
 }
 
 #[test]
@@ -257,24 +363,45 @@ fn typed_views_check_size_and_alignment() {
     let (_mem, w) = pool(512, 8, PoolKind::Hp);
     w.alloc(id(1), 4, PoolKind::Hp).unwrap();
     let odd = w.alloc(id(2), 8, PoolKind::Hp).unwrap();
-    assert_eq!(odd.bus_addr() % 8, 4, "test setup: a block 4- but not 8-aligned");
+    assert_eq!(
+        odd.bus_addr() % 8,
+        4,
+        "test setup: a block 4- but not 8-aligned"
+    );
     let mut r = Reader::new();
     r.attach(odd_region(&w), PoolKind::Hp).unwrap();
     assert_eq!(r.get_as::<u64>(id(2), PoolKind::Hp), Err(Error::Misaligned));
-    assert_eq!(r.get_as::<[u32; 3]>(id(2), PoolKind::Hp), Err(Error::SizeMismatch));
-    assert_eq!(r.get_as::<[u32; 2]>(id(2), PoolKind::Hp).unwrap().read(), [0, 0]);
+    assert_eq!(
+        r.get_as::<[u32; 3]>(id(2), PoolKind::Hp),
+        Err(Error::SizeMismatch)
+    );
+    assert_eq!(
+        r.get_as::<[u32; 2]>(id(2), PoolKind::Hp).unwrap().read(),
+        [0, 0]
+    );
     assert_eq!(r.get_as::<u32>(id(3), PoolKind::Hp), Err(Error::NotFound));
     let aligned = w.alloc_aligned(id(3), 8, 64, PoolKind::Hp).unwrap();
     assert_eq!(aligned.bus_addr() % 64, 0);
     // Both bases are 16-aligned, so the local pointer shares the bus
     // address's alignment up to 16 (all of it when local == bus, as on chip).
     assert_eq!(aligned.as_ptr() as usize % 16, 0);
-    let v = w.alloc_with(id(4), PoolKind::Hp, &0x1122_3344_5566_7788u64).unwrap();
+    let v = w
+        .alloc_with(id(4), PoolKind::Hp, &0x1122_3344_5566_7788u64)
+        .unwrap();
     assert_eq!(v.block().bus_addr() % 8, 0);
-    assert_eq!(r.get_as::<u64>(id(4), PoolKind::Hp).unwrap().read(), 0x1122_3344_5566_7788);
-    assert_eq!(w.get_as::<u64>(id(4), PoolKind::Hp).unwrap().read(), 0x1122_3344_5566_7788);
+    assert_eq!(
+        r.get_as::<u64>(id(4), PoolKind::Hp).unwrap().read(),
+        0x1122_3344_5566_7788
+    );
+    assert_eq!(
+        w.get_as::<u64>(id(4), PoolKind::Hp).unwrap().read(),
+        0x1122_3344_5566_7788
+    );
     assert_eq!(w.get_as::<u64>(id(2), PoolKind::Hp), Err(Error::Misaligned));
-    assert_eq!(w.get_as::<u32>(id(4), PoolKind::Hp), Err(Error::SizeMismatch));
+    assert_eq!(
+        w.get_as::<u32>(id(4), PoolKind::Hp),
+        Err(Error::SizeMismatch)
+    );
 }
 
 /// The writer's HP region (through a lookup), to attach a reader to it.
@@ -328,8 +455,17 @@ fn dump_prints_real_addresses() {
     let b = w.alloc(id(0x42), 12, PoolKind::Hp).unwrap();
     let mut out = String::new();
     w.dump(&mut out).unwrap();
-    assert!(out.contains("HP pool @ 0x40800000, 256 bytes: 1/4 entries"), "{out}");
-    assert!(out.contains(&format!("id 0x0042  size    12  addr {:#010x}", b.bus_addr())), "{out}");
+    assert!(
+        out.contains("HP pool @ 0x40800000, 256 bytes: 1/4 entries"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "id 0x0042  size    12  addr {:#010x}",
+            b.bus_addr()
+        )),
+        "{out}"
+    );
     // The sub core prints the same table.
     let mut r = Reader::new();
     r.attach(mem.region(BUS), PoolKind::Hp).unwrap();

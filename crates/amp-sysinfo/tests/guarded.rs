@@ -38,17 +38,33 @@ impl Guarded {
         let len = span + 2 * page;
         // SAFETY: a fresh anonymous private mapping; checked below.
         let base = unsafe {
-            libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0)
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
         };
         assert_ne!(base, libc::MAP_FAILED);
         let base = base.cast::<u8>();
         // SAFETY: both pages lie inside the mapping just made.
         unsafe {
             assert_eq!(libc::mprotect(base.cast(), page, libc::PROT_NONE), 0);
-            assert_eq!(libc::mprotect(base.add(page + span).cast(), page, libc::PROT_NONE), 0);
+            assert_eq!(
+                libc::mprotect(base.add(page + span).cast(), page, libc::PROT_NONE),
+                0
+            );
         }
         let at = if flush_right { span - size } else { 0 };
-        Guarded { base, len, page, at, size }
+        Guarded {
+            base,
+            len,
+            page,
+            at,
+            size,
+        }
     }
 
     fn ptr(&self) -> *mut u8 {
@@ -69,7 +85,9 @@ impl Guarded {
 
     /// Word `i` (0 past the end).
     fn word(&self, i: usize) -> u32 {
-        self.bytes().get(4 * i..4 * i + 4).map_or(0, |b| u32::from_le_bytes(b.try_into().unwrap()))
+        self.bytes()
+            .get(4 * i..4 * i + 4)
+            .map_or(0, |b| u32::from_le_bytes(b.try_into().unwrap()))
     }
 
     fn set_word(&mut self, i: usize, v: u32) {
@@ -114,9 +132,19 @@ fn damage() -> impl Strategy<Value = Damage> {
     prop_oneof![
         (any::<usize>(), any::<u32>()).prop_map(|(a, v)| Damage::Word(a, v)),
         any::<usize>().prop_map(Damage::Flip),
-        (0u16..8, prop_oneof![Just(0u32), Just(28), 0u32..4200, (0u32..64).prop_map(|d| 0u32.wrapping_sub(d)), any::<u32>()])
+        (
+            0u16..8,
+            prop_oneof![
+                Just(0u32),
+                Just(28),
+                0u32..4200,
+                (0u32..64).prop_map(|d| 0u32.wrapping_sub(d)),
+                any::<u32>()
+            ]
+        )
             .prop_map(|(i, a)| Damage::EntryAddr(i, a)),
-        (0u16..8, prop_oneof![Just(0u16), 1u16..8, any::<u16>()]).prop_map(|(i, s)| Damage::EntrySize(i, s)),
+        (0u16..8, prop_oneof![Just(0u16), 1u16..8, any::<u16>()])
+            .prop_map(|(i, s)| Damage::EntrySize(i, s)),
         (0u16..8, 0u16..8).prop_map(|(i, j)| Damage::Duplicate(i, j)),
         prop_oneof![0u32..20, any::<u32>()].prop_map(Damage::Count),
         (1usize..5, any::<u32>()).prop_map(|(f, v)| Damage::Header(f, v)),
@@ -152,9 +180,17 @@ fn apply(mem: &mut Guarded, bus: u32, d: &Damage) {
 
 /// Panics unless `b` is a block docs/format.md allows a lookup to hand out.
 fn assert_block(mem: &Guarded, bus: u32, max: u16, b: &Block) {
-    assert!(b.bus_addr() >= bus, "block {:#x} below the pool {bus:#x}", b.bus_addr());
+    assert!(
+        b.bus_addr() >= bus,
+        "block {:#x} below the pool {bus:#x}",
+        b.bus_addr()
+    );
     let off = (b.bus_addr() - bus) as u64;
-    assert!(off >= 32 + 8 * max as u64 && off + b.size() as u64 <= mem.size as u64, "block at {off:#x}+{}", b.size());
+    assert!(
+        off >= 32 + 8 * max as u64 && off + b.size() as u64 <= mem.size as u64,
+        "block at {off:#x}+{}",
+        b.size()
+    );
     assert!(b.size() > 0 && b.bus_addr() % 4 == 0);
     assert_eq!(b.as_ptr() as usize, mem.ptr() as usize + off as usize);
 }
@@ -170,7 +206,9 @@ fn exercise(mem: &Guarded, bus: u32, kind: PoolKind) {
             let mut out = String::new();
             let _ = r.dump(&mut out);
             let _ = r.count(kind);
-            let ids = (0..max.min(64) as usize).map(|i| mem.word(8 + 2 * i) as u16).chain([0, 1, 2, 0xff00, 0xfffe]);
+            let ids = (0..max.min(64) as usize)
+                .map(|i| mem.word(8 + 2 * i) as u16)
+                .chain([0, 1, 2, 0xff00, 0xfffe]);
             for raw in ids {
                 let Ok(id) = Id::from_raw(raw) else { continue };
                 if let Ok(b) = r.get(id, kind) {
@@ -183,7 +221,11 @@ fn exercise(mem: &Guarded, bus: u32, kind: PoolKind) {
                 }
             }
         }
-        Err(e) => assert_eq!(r.get(Id::new(1).unwrap(), kind), Err(Error::PoolAbsent), "{e:?}"),
+        Err(e) => assert_eq!(
+            r.get(Id::new(1).unwrap(), kind),
+            Err(Error::PoolAbsent),
+            "{e:?}"
+        ),
     }
     assert!(mem.bytes() == &before[..], "the reader wrote to the pool");
     let w = Writer::new();
@@ -195,12 +237,17 @@ fn exercise(mem: &Guarded, bus: u32, kind: PoolKind) {
                 assert_block(mem, bus, max, &w.get(id, kind).unwrap());
             }
             // Allocation after re-attach: inside, and past every live block.
-            let end = (0..n as usize).map(|i| mem.word(9 + 2 * i) as u64 + (mem.word(8 + 2 * i) >> 16) as u64).max();
+            let end = (0..n as usize)
+                .map(|i| mem.word(9 + 2 * i) as u64 + (mem.word(8 + 2 * i) >> 16) as u64)
+                .max();
             let snapshot = mem.bytes().to_vec();
             match w.alloc(Id::new(0x7777).unwrap(), 8, kind) {
                 Ok(b) => {
                     assert_block(mem, bus, max, &b);
-                    assert!(end.is_none_or(|e| b.bus_addr() as u64 >= e), "alloc inside a live block");
+                    assert!(
+                        end.is_none_or(|e| b.bus_addr() as u64 >= e),
+                        "alloc inside a live block"
+                    );
                     assert_eq!(Writer::new().attach(region, kind), Ok(n + 1));
                 }
                 Err(_) => assert!(mem.bytes() == &snapshot[..], "a failed alloc wrote"),
@@ -211,7 +258,10 @@ fn exercise(mem: &Guarded, bus: u32, kind: PoolKind) {
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(1000)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000)
 }
 
 proptest! {
@@ -296,5 +346,8 @@ fn guard_page_faults_in_a_child() {
         .env("GUARD_CHILD", "1")
         .output()
         .unwrap();
-    assert!(!out.status.success(), "reading the guard page did not fault");
+    assert!(
+        !out.status.success(),
+        "reading the guard page did not fault"
+    );
 }

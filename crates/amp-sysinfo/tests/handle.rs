@@ -38,7 +38,10 @@ fn handle_gives_the_block_get_gives() {
         assert_eq!(h.get_as::<u32>().err(), Some(Error::SizeMismatch));
     }
     assert_eq!(r.handle(id(9), PoolKind::Hp).err(), Some(Error::NotFound));
-    assert_eq!(r.handle(id(1), PoolKind::Rtc).err(), Some(Error::PoolAbsent));
+    assert_eq!(
+        r.handle(id(1), PoolKind::Rtc).err(),
+        Some(Error::PoolAbsent)
+    );
 }
 
 #[test]
@@ -86,5 +89,8 @@ fn version_1_tables_are_read_but_give_no_handle() {
     let mut r = Reader::new();
     assert_eq!(r.attach(mem.region(BUS), PoolKind::Hp), Ok(3));
     assert!(r.get(id(3), PoolKind::Hp).is_ok());
-    assert_eq!(r.handle(id(3), PoolKind::Hp).err(), Some(Error::UnsupportedVersion));
+    assert_eq!(
+        r.handle(id(3), PoolKind::Hp).err(),
+        Some(Error::UnsupportedVersion)
+    );
 }

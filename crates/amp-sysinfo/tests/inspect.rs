@@ -14,7 +14,10 @@ const BUS: u32 = 0x4087_c610;
 /// A 512-byte HP pool with 8 entries and blocks of 8, 16 and 4 bytes.
 fn written() -> Mem {
     let mut mem = Mem::new(512);
-    let cfg = PoolConfig { max_entries: 8, ..mem.config(PoolKind::Hp, BUS) };
+    let cfg = PoolConfig {
+        max_entries: 8,
+        ..mem.config(PoolKind::Hp, BUS)
+    };
     let w = Writer::new();
     w.init(mem.region(BUS), &cfg).unwrap();
     w.alloc(Id::new(1).unwrap(), 8, PoolKind::Hp).unwrap();
@@ -39,16 +42,34 @@ fn a_written_table_lists_clean() {
     let mut mem = written();
     let l = Listing::open(mem.region(BUS), PoolKind::Hp).unwrap();
     let data = 32 + 8 * 8;
-    let got: Vec<_> = l.entries().map(|e| (e.index, e.id, e.size, e.offset, e.fault)).collect();
+    let got: Vec<_> = l
+        .entries()
+        .map(|e| (e.index, e.id, e.size, e.offset, e.fault))
+        .collect();
     assert_eq!(
         got,
-        [(0, 1, 8, Some(data), None), (1, 2, 16, Some(data + 8), None), (2, 0xff04, 4, Some(data + 24), None)]
+        [
+            (0, 1, 8, Some(data), None),
+            (1, 2, 16, Some(data + 8), None),
+            (2, 0xff04, 4, Some(data + 24), None)
+        ]
     );
-    assert_eq!((l.count(), l.max_entries(), l.data_offset(), l.used_bytes()), (3, 8, data, data + 28));
+    assert_eq!(
+        (l.count(), l.max_entries(), l.data_offset(), l.used_bytes()),
+        (3, 8, data, data + 28)
+    );
     assert_eq!(l.check(), Ok(()));
     let h = StoredHeader::read(&mem.region(BUS)).unwrap();
     assert!(h.check_ok);
-    assert_eq!(h.config(), Some(PoolConfig { kind: PoolKind::Hp, bus_base: BUS, size: 512, max_entries: 8 }));
+    assert_eq!(
+        h.config(),
+        Some(PoolConfig {
+            kind: PoolKind::Hp,
+            bus_base: BUS,
+            size: 512,
+            max_entries: 8
+        })
+    );
 }
 
 #[test]
@@ -69,27 +90,52 @@ fn each_fault_is_named_with_the_crate_error() {
         assert_eq!(faults(&mut mem)[i], Some(fault), "{fault:?}");
         let l = Listing::open(mem.region(BUS), PoolKind::Hp).unwrap();
         assert_eq!(l.check(), Err(fault.error()));
-        assert_eq!(Writer::new().attach(mem.region(BUS), PoolKind::Hp), Err(Error::Corrupt), "{fault:?}");
+        assert_eq!(
+            Writer::new().attach(mem.region(BUS), PoolKind::Hp),
+            Err(Error::Corrupt),
+            "{fault:?}"
+        );
     }
-    assert_eq!(EntryFault::Duplicate { index: 0 }.error(), Error::DuplicateId);
+    assert_eq!(
+        EntryFault::Duplicate { index: 0 }.error(),
+        Error::DuplicateId
+    );
     // Blocks swapped: neither overlaps, the second is out of allocation order.
     let mut mem = written();
     set_entry(&mut mem, 1, 2, 8, BUS + 96 + 40);
     set_entry(&mut mem, 2, 3, 4, BUS + 96 + 32);
-    assert_eq!(faults(&mut mem), [None, None, Some(EntryFault::OutOfOrder { index: 1 })]);
+    assert_eq!(
+        faults(&mut mem),
+        [None, None, Some(EntryFault::OutOfOrder { index: 1 })]
+    );
 }
 
 #[test]
 fn header_faults_are_the_readers_errors() {
     let mut mem = written();
     let mut reader = Reader::new();
-    assert_eq!(Listing::open(mem.region(BUS + 16), PoolKind::Hp).unwrap_err(), Error::Corrupt);
-    assert_eq!(reader.attach(mem.region(BUS + 16), PoolKind::Hp), Err(Error::Corrupt));
-    assert_eq!(Listing::open(mem.region(BUS), PoolKind::Rtc).unwrap_err(), Error::Corrupt);
+    assert_eq!(
+        Listing::open(mem.region(BUS + 16), PoolKind::Hp).unwrap_err(),
+        Error::Corrupt
+    );
+    assert_eq!(
+        reader.attach(mem.region(BUS + 16), PoolKind::Hp),
+        Err(Error::Corrupt)
+    );
+    assert_eq!(
+        Listing::open(mem.region(BUS), PoolKind::Rtc).unwrap_err(),
+        Error::Corrupt
+    );
     mem.set_word(0, 0x1234_5678);
-    assert_eq!(Listing::open(mem.region(BUS), PoolKind::Hp).unwrap_err(), Error::NotReady);
+    assert_eq!(
+        Listing::open(mem.region(BUS), PoolKind::Hp).unwrap_err(),
+        Error::NotReady
+    );
     let h = StoredHeader::read(&mem.region(BUS)).unwrap();
-    assert_eq!((h.magic, h.check_ok, h.config()), (0x1234_5678, false, None));
+    assert_eq!(
+        (h.magic, h.check_ok, h.config()),
+        (0x1234_5678, false, None)
+    );
 }
 
 proptest! {

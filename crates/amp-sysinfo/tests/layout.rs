@@ -4,25 +4,42 @@
 
 mod common;
 
-use amp_sysinfo::format::{DEFAULT_MAX_ENTRIES, ENTRY_SIZE, HEADER_SIZE, MAGIC, MIN_VERSION, VERSION};
+use amp_sysinfo::format::{
+    DEFAULT_MAX_ENTRIES, ENTRY_SIZE, HEADER_SIZE, MAGIC, MIN_VERSION, VERSION,
+};
 use amp_sysinfo::{table_bytes, Id, PoolConfig, PoolKind, Writer};
 use common::Mem;
 
 #[test]
 fn constants() {
     assert_eq!(MAGIC.to_le_bytes(), *b"SYSI");
-    assert_eq!((VERSION, MIN_VERSION, HEADER_SIZE, ENTRY_SIZE, DEFAULT_MAX_ENTRIES), (2, 1, 32, 8, 16));
+    assert_eq!(
+        (
+            VERSION,
+            MIN_VERSION,
+            HEADER_SIZE,
+            ENTRY_SIZE,
+            DEFAULT_MAX_ENTRIES
+        ),
+        (2, 1, 32, 8, 16)
+    );
     assert_eq!(table_bytes(16), 160);
 }
 
 #[test]
 fn formatted_rtc_pool_and_one_entry_byte_for_byte() {
     let mut mem = Mem::filled(256, 0xee);
-    let cfg = PoolConfig { max_entries: 2, ..PoolConfig::new(PoolKind::Rtc, 0x5000_3c00, 256) };
+    let cfg = PoolConfig {
+        max_entries: 2,
+        ..PoolConfig::new(PoolKind::Rtc, 0x5000_3c00, 256)
+    };
     let w = Writer::new();
     w.init(mem.region(cfg.bus_base), &cfg).unwrap();
-    w.alloc(Id::new(0x1234).unwrap(), 0x0a, PoolKind::Rtc).unwrap();
-    let check = [MAGIC, 2 | 2 << 16, 1 | 2 << 8, 256, 0x5000_3c00].iter().fold(0x5a5a_c3c3u32, |a, w| a ^ w);
+    w.alloc(Id::new(0x1234).unwrap(), 0x0a, PoolKind::Rtc)
+        .unwrap();
+    let check = [MAGIC, 2 | 2 << 16, 1 | 2 << 8, 256, 0x5000_3c00]
+        .iter()
+        .fold(0x5a5a_c3c3u32, |a, w| a ^ w);
     let mut want = Vec::new();
     want.extend_from_slice(b"SYSI");
     want.extend_from_slice(&[2, 0, 2, 0]); // version 2, max_entries 2
@@ -37,7 +54,10 @@ fn formatted_rtc_pool_and_one_entry_byte_for_byte() {
     want.extend_from_slice(&[0; 8]); // unused entry, cleared
     want.extend_from_slice(&[0; 10]); // the block, zero-filled
     assert_eq!(&mem.bytes()[..want.len()], &want[..]);
-    assert!(mem.bytes()[want.len()..].iter().all(|&b| b == 0xee), "bytes past the block untouched");
+    assert!(
+        mem.bytes()[want.len()..].iter().all(|&b| b == 0xee),
+        "bytes past the block untouched"
+    );
 }
 
 #[test]
@@ -62,6 +82,9 @@ fn every_format_writes_a_new_non_zero_generation() {
     w.init(mem.region(cfg.bus_base), &cfg).unwrap();
     assert_eq!(mem.word(7), 1, "0 is skipped");
     // Re-attaching (the RTC pool after deep sleep) keeps the generation.
-    assert_eq!(Writer::new().attach(mem.region(cfg.bus_base), PoolKind::Hp), Ok(0));
+    assert_eq!(
+        Writer::new().attach(mem.region(cfg.bus_base), PoolKind::Hp),
+        Ok(0)
+    );
     assert_eq!(mem.word(7), 1);
 }

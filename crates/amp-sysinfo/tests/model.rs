@@ -11,8 +11,16 @@ use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Alloc { kind: PoolKind, id: u16, size: u16, align: u32 },
-    Get { kind: PoolKind, id: u16 },
+    Alloc {
+        kind: PoolKind,
+        id: u16,
+        size: u16,
+        align: u32,
+    },
+    Get {
+        kind: PoolKind,
+        id: u16,
+    },
 }
 
 fn kind() -> impl Strategy<Value = PoolKind> {
@@ -42,7 +50,13 @@ struct Model {
 }
 
 impl Model {
-    fn alloc(&mut self, kind: PoolKind, id: u16, size: u16, align: u32) -> Result<(u32, u16), Error> {
+    fn alloc(
+        &mut self,
+        kind: PoolKind,
+        id: u16,
+        size: u16,
+        align: u32,
+    ) -> Result<(u32, u16), Error> {
         let (cfg, pool) = &mut self.pools[kind as usize];
         if size == 0 {
             return Err(Error::ZeroSize);

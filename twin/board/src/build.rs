@@ -63,9 +63,7 @@ pub fn link_image(overlay: &str) -> Image {
     devicetree
         .write_rust(&out_dir.join("pools.rs"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut memory = devicetree
-        .memory_x(None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut memory = devicetree.memory_x(None).unwrap_or_else(|e| panic!("{e}"));
     for region in ["TEXT", "RODATA", "DATA", "BSS", "HEAP", "STACK"] {
         memory += &format!("REGION_ALIAS(\"REGION_{region}\", RAM);\n");
     }

@@ -20,7 +20,11 @@ const CONTROL_NODE: &str = "twin_control";
 fn devicetree(image: &str) -> Result<Devicetree> {
     let board = project_root().join("boards/qemu/twin");
     let overlay: PathBuf = board.join(format!("{image}.overlay"));
-    Ok(Devicetree::from_board(&board.join("twin.dts"), &[overlay], &[])?)
+    Ok(Devicetree::from_board(
+        &board.join("twin.dts"),
+        &[overlay],
+        &[],
+    )?)
 }
 
 /// The control page, the devicetree node [`CONTROL_NODE`]; the twin board's
@@ -47,7 +51,11 @@ fn read_elf(path: &Path) -> Result<Elf> {
         .filter(|s| matches!(s.flags(), SectionFlags::Elf { sh_flags } if sh_flags & u64::from(object::elf::SHF_ALLOC) != 0))
         .filter_map(|s| s.name().ok().map(str::to_string))
         .collect();
-    Ok(Elf { entry: file.entry(), sections, initialised_data })
+    Ok(Elf {
+        entry: file.entry(),
+        sections,
+        initialised_data,
+    })
 }
 
 /// Both images against the twin devicetree: the generator's own
@@ -57,8 +65,11 @@ fn read_elf(path: &Path) -> Result<Elf> {
 pub fn check_layout(images: &Images) -> Result<()> {
     let main_dt = devicetree("twin_main")?;
     let sub_dt = devicetree("twin_sub")?;
-    let pools: Vec<(String, Range)> =
-        main_dt.pools()?.iter().map(|p| (p.config.kind.name().to_string(), p.range())).collect();
+    let pools: Vec<(String, Range)> = main_dt
+        .pools()?
+        .iter()
+        .map(|p| (p.config.kind.name().to_string(), p.range()))
+        .collect();
     if pools.is_empty() {
         return Err("the twin devicetree has no pools".into());
     }
@@ -70,14 +81,17 @@ pub fn check_layout(images: &Images) -> Result<()> {
             return Err(format!("{name} pool {span} overlaps the control page {control}").into());
         }
     }
-    for (image, path, dt, own, other) in
-        [("main", &images.main, &main_dt, ram_main, ram_sub), ("sub", &images.sub, &sub_dt, ram_sub, ram_main)]
-    {
+    for (image, path, dt, own, other) in [
+        ("main", &images.main, &main_dt, ram_main, ram_sub),
+        ("sub", &images.sub, &sub_dt, ram_sub, ram_main),
+    ] {
         dt.check_elf(path)?;
         let elf = read_elf(path)?;
         let errs = layout_errors(&elf, own, other, &pools, control);
         if !errs.is_empty() {
-            return Err(format!("{image} image {}:\n  {}", path.display(), errs.join("\n  ")).into());
+            return Err(
+                format!("{image} image {}:\n  {}", path.display(), errs.join("\n  ")).into(),
+            );
         }
         // The retained scenario re-enters the main image's start-up. riscv-rt
         // copies `.data` again from its load image in RAM, which nothing must
@@ -106,7 +120,13 @@ pub fn check_layout(images: &Images) -> Result<()> {
     Ok(())
 }
 
-fn layout_errors(elf: &Elf, own: Range, other: Range, pools: &[(String, Range)], control: Range) -> Vec<String> {
+fn layout_errors(
+    elf: &Elf,
+    own: Range,
+    other: Range,
+    pools: &[(String, Range)],
+    control: Range,
+) -> Vec<String> {
     let mut errs = Vec::new();
     if elf.sections.is_empty() {
         errs.push("no allocated sections".into());
@@ -124,7 +144,9 @@ fn layout_errors(elf: &Elf, own: Range, other: Range, pools: &[(String, Range)],
             errs.push(format!("section {name} {s} overlaps the other image's RAM"));
         }
         if s.overlaps(&control) {
-            errs.push(format!("section {name} {s} overlaps the control page {control}"));
+            errs.push(format!(
+                "section {name} {s} overlaps the control page {control}"
+            ));
         }
     }
     errs
@@ -232,5 +254,4 @@ mod tests {
             .iter()
             .any(|e| e.contains("control page")));
     }
-
 }

@@ -135,4 +135,3 @@ fn build() -> Result<Images> {
         control: control_page()?,
     })
 }
-

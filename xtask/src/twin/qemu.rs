@@ -109,4 +109,3 @@ pub fn run_qemu(images: &Images, word: u32, echo: bool) -> Result<Run> {
         elapsed,
     })
 }
-

@@ -11,7 +11,9 @@ pub struct Mem {
 impl Mem {
     pub fn new(size: usize) -> Mem {
         assert_eq!(std::mem::align_of::<u128>(), 16);
-        Mem { words: vec![0; size.div_ceil(16)] }
+        Mem {
+            words: vec![0; size.div_ceil(16)],
+        }
     }
 
     pub fn filled(size: usize, byte: u8) -> Mem {
@@ -31,7 +33,9 @@ impl Mem {
 
     pub fn bytes_mut(&mut self) -> &mut [u8] {
         // SAFETY: plain memory owned by `self`.
-        unsafe { std::slice::from_raw_parts_mut(self.words.as_mut_ptr().cast(), self.words.len() * 16) }
+        unsafe {
+            std::slice::from_raw_parts_mut(self.words.as_mut_ptr().cast(), self.words.len() * 16)
+        }
     }
 
     pub fn word(&self, index: usize) -> u32 {
