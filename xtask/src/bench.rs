@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: the LP core's own terms (issue 11) — instructions
+//! `cargo xtask bench`: the LP core's own terms — instructions
 //! per call counted by `minstret` on QEMU's riscv32 `virt` machine under
 //! `-icount shift=0`, and the bytes of every SysInfo function in the shapes
 //! real sub cores have, at opt-level "s" and "z".
@@ -747,7 +747,7 @@ fn headline(f: &Figures) -> String {
         ],
     ];
     let mut s = String::from(
-        "| figure (rv32imac) | ESP-AMP C | before (issue 11) | before, this benchmark | this project, measured | target |\n|---|---|---|---|---|---|\n",
+        "| figure (rv32imac) | ESP-AMP C | before (reported) | before, this benchmark | this project, measured | target |\n|---|---|---|---|---|---|\n",
     );
     for r in rows {
         let _ = writeln!(
@@ -859,12 +859,12 @@ fn render(figures: &Figures, counts: &BTreeMap<&str, Counts>, over: &[String]) -
          are instructions per call and bytes per function, not host nanoseconds\n\
          (those stay with `cargo bench -p amp-sysinfo`).\n\n\
          ## Against ESP-AMP\n\n\
-         The ESP-AMP column is the issue's (measured from ESP-AMP's own source\n\
+         The ESP-AMP column is the reported one (measured from ESP-AMP's own source\n\
          with riscv64-unknown-elf-gcc 12.2, `-march=rv32imac_zicsr -mabi=ilp32 -Os\n\
          -ffunction-sections`, logging compiled out); ESP-AMP was not rebuilt\n\
-         here. \"Before (issue 11)\" is the issue's column for this project when it\n\
-         was filed; \"before, this benchmark\" is this benchmark on the code before\n\
-         the issue's changes (commit 5de6ba3; its footprints recounted without\n\
+         here. \"Before (reported)\" is the figure reported for this project before\n\
+         this benchmark existed; \"before, this benchmark\" is this benchmark on the code before\n\
+         the lookup changes (commit 5de6ba3; its footprints recounted without\n\
          `.eh_frame`, which the first version counted).\n\
          This project's column is measured by this run (rv32imac, opt-level \"s\",\n\
          LTO).\n\n{}\n",

@@ -18,7 +18,7 @@ const MARGIN: u64 = 8;
 
 /// `(symbol, aim in bytes or 0 for none, measured bytes on riscv32imac,
 /// measured bytes on riscv32i)`, rustc 1.95, with the 4-instructions-per-entry
-/// lookup of wire format v2 (issue 11: 2 B over the v1 loop's 84 B on
+/// lookup of wire format v2 (2 B over the v1 loop's 84 B on
 /// riscv32imac, `attach` with the version-and-generation check in one
 /// compare).
 const SIZES: &[(&str, u64, u64, u64)] = &[

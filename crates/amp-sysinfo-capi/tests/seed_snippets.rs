@@ -171,8 +171,8 @@ fn sub_core_refuses_an_entry_pointing_outside_the_pool() {
         "{}",
         stdout(&s)
     );
-    // The sub core's build stores the failure's code only (issue 11: what a
-    // lookup-only image pays for error reporting); no line goes to its sink.
+    // The sub core's build stores the failure's code only (so that a lookup-only
+    // image pays little for error reporting); no line goes to its sink.
     assert!(
         !stderr(&s).contains("esp_amp_sys_info_get(id 0x0001, cap 0)"),
         "{}",
