@@ -3,6 +3,7 @@
 
 mod bench;
 mod dt;
+mod elf;
 mod fuzz;
 mod host;
 mod inspect;

@@ -1,7 +1,7 @@
 //! `cargo xtask nopanic`: no sub-core image links a panic path.
 //!
 //! Builds every sub-core image the project has, for the LP core's target
-//! (`riscv32imac`), and lists its symbols with `riscv64-unknown-elf-nm -C`:
+//! (`riscv32imac`), and reads its symbols (the `object` crate, demangled):
 //!
 //! - the size probe (`crates/amp-sysinfo/size-probe`: `Reader::attach`,
 //!   `Reader::get`, `Writer::alloc`), once as shipped (release: no overflow
@@ -29,7 +29,6 @@ use crate::outcome::{Outcome, StepResult};
 use crate::{cargo, project_root, run, Result};
 
 const TARGET: &str = "riscv32imac-unknown-none-elf";
-const NM: &str = "riscv64-unknown-elf-nm";
 const GCC: &str = "riscv64-unknown-elf-gcc";
 
 /// Where this step builds: `$CARGO_TARGET_DIR/nopanic`, else `target/nopanic`.
@@ -46,32 +45,12 @@ pub fn is_panic_symbol(name: &str) -> bool {
         || (name.starts_with("core::") && (name.contains("panic") || name.contains("_fail")))
 }
 
-/// The (demangled, possibly spaced) name of an `nm -C` line:
-/// `addr type name`, or `type name` for an undefined symbol.
-fn symbol_name(line: &str) -> Option<&str> {
-    let line = line.trim_start();
-    let (first, rest) = line.split_once(' ')?;
-    if first.len() == 1 {
-        return Some(rest);
-    }
-    rest.split_once(' ').map(|(_kind, name)| name)
-}
-
-/// The panic symbols `nm -C` lists for `elf`.
+/// The panic symbols of `elf` (demangled names).
 fn panic_symbols(elf: &Path) -> Result<Vec<String>> {
-    let out = Command::new(NM)
-        .arg("-C")
-        .arg(elf)
-        .output()
-        .map_err(|e| format!("{NM}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("{NM} failed on {}", elf.display()).into());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(symbol_name)
+    Ok(crate::elf::symbols(elf)?
+        .into_iter()
+        .map(|s| s.name)
         .filter(|name| is_panic_symbol(name))
-        .map(str::to_owned)
         .collect())
 }
 
@@ -160,7 +139,7 @@ fn capi_sub_probe() -> Result<PathBuf> {
 type Build = fn() -> Result<PathBuf>;
 
 pub fn check() -> StepResult {
-    for tool in [NM, GCC] {
+    for tool in [GCC] {
         if !crate::setup::have(tool) {
             return Ok(Outcome::Skipped(format!(
                 "{tool} not installed (cargo xtask setup)"
@@ -205,17 +184,18 @@ pub fn check() -> StepResult {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_panic_symbol, symbol_name};
+    use super::{is_panic_symbol, panic_symbols};
 
+    /// A host binary that can panic (this test binary) has `core` panic
+    /// symbols, and they are found in the real ELF file.
     #[test]
-    fn reads_nm_lines() {
-        assert_eq!(
-            symbol_name("802021dc t core::panicking::panic_fmt"),
-            Some("core::panicking::panic_fmt")
+    fn finds_the_panic_symbols_of_a_real_image() {
+        let exe = std::env::current_exe().unwrap();
+        let found = panic_symbols(&exe).unwrap();
+        assert!(
+            found.iter().any(|s| s.starts_with("core::panicking::")),
+            "{found:?}"
         );
-        assert_eq!(symbol_name("         U memcpy"), Some("memcpy"));
-        assert_eq!(symbol_name("80200000 T <a as b>::c"), Some("<a as b>::c"));
-        assert_eq!(symbol_name(""), None);
     }
 
     #[test]

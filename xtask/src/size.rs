@@ -50,18 +50,12 @@ pub fn report() -> Result<()> {
         let elf = target_dir
             .join(target)
             .join("release/amp-sysinfo-size-probe");
-        let out = Command::new("riscv64-unknown-elf-nm")
-            .args(["--size-sort", "-S"])
-            .arg(&elf)
-            .output()?;
-        if !out.status.success() {
-            return Err(format!("riscv64-unknown-elf-nm failed on {}", elf.display()).into());
-        }
-        let nm = String::from_utf8(out.stdout)?;
+        let symbols = crate::elf::symbols(&elf)?;
         println!("size report ({target}, opt-level \"s\", LTO):");
         for &(symbol, aim, imac, i) in SIZES {
             let measured = [imac, i][t];
-            let size = symbol_size(&nm, symbol)
+            let size = crate::elf::find(&symbols, symbol)
+                .map(|s| s.size)
                 .ok_or_else(|| format!("{symbol} not in {}", elf.display()))?;
             let aim_note = match aim {
                 0 => String::new(),
@@ -88,27 +82,5 @@ pub fn report() -> Result<()> {
         Ok(())
     } else {
         Err(format!("size regression: {}", over.join("; ")).into())
-    }
-}
-
-/// The size column of `nm -S --size-sort` for `symbol` (hexadecimal).
-fn symbol_size(nm: &str, symbol: &str) -> Option<u64> {
-    nm.lines().find_map(|line| {
-        let mut cols = line.split_whitespace();
-        let (_addr, size, _kind, name) = (cols.next()?, cols.next()?, cols.next()?, cols.next()?);
-        (name == symbol)
-            .then(|| u64::from_str_radix(size, 16).ok())
-            .flatten()
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn reads_nm_size_column() {
-        let nm = "5000024a 00000054 T probe_get\n5000017c 000000ce T probe_attach\n";
-        assert_eq!(super::symbol_size(nm, "probe_get"), Some(84));
-        assert_eq!(super::symbol_size(nm, "probe_attach"), Some(206));
-        assert_eq!(super::symbol_size(nm, "probe_alloc"), None);
     }
 }

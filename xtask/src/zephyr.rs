@@ -308,14 +308,11 @@ fn generator(subcommand: &str, board: &Path, overlays: &[&Path], includes: &[Pat
     c
 }
 
-/// `(name, value)` of every symbol of an ELF file (the `object` crate).
+/// `(name, value)` of every symbol of an ELF file.
 fn nm(elf: &Path) -> Result<Vec<(String, u64)>> {
-    use object::{Object, ObjectSymbol};
-    let data = std::fs::read(elf).map_err(|e| format!("{}: {e}", elf.display()))?;
-    let file = object::File::parse(&*data).map_err(|e| format!("{}: {e}", elf.display()))?;
-    Ok(file
-        .symbols()
-        .filter_map(|s| Some((s.name().ok()?.to_string(), s.address())))
+    Ok(crate::elf::symbols(elf)?
+        .into_iter()
+        .map(|s| (s.name, s.address))
         .collect())
 }
 
