@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use object::{Object, ObjectSymbol};
+use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
 
 use crate::Result;
 
@@ -14,6 +14,8 @@ pub struct Symbol {
     pub name: String,
     pub address: u64,
     pub size: u64,
+    /// A function (code), as `nm` marks `T`/`t`/`W`.
+    pub is_function: bool,
 }
 
 /// Every named symbol of `elf`, defined or not.
@@ -28,8 +30,19 @@ pub fn symbols(elf: &Path) -> Result<Vec<Symbol>> {
                 name: format!("{:#}", rustc_demangle::demangle(name)),
                 address: s.address(),
                 size: s.size(),
+                is_function: s.kind() == SymbolKind::Text,
             })
         })
+        .collect())
+}
+
+/// `(name, size)` of every section of `elf`.
+pub fn sections(elf: &Path) -> Result<Vec<(String, u64)>> {
+    let data = std::fs::read(elf).map_err(|e| format!("{}: {e}", elf.display()))?;
+    let file = object::File::parse(&*data).map_err(|e| format!("{}: {e}", elf.display()))?;
+    Ok(file
+        .sections()
+        .filter_map(|s| Some((s.name().ok()?.to_string(), s.size())))
         .collect())
 }
 
@@ -54,7 +67,11 @@ mod tests {
             })
             .expect("this test's own symbol");
         assert!(me.name.contains("::"), "{}", me.name);
-        assert!(me.size > 0 && me.address > 0);
+        assert!(me.size > 0 && me.address > 0 && me.is_function);
+        let sections = super::sections(&exe).unwrap();
+        assert!(sections
+            .iter()
+            .any(|(n, size)| n == ".text" && *size >= me.size));
         assert!(super::find(&symbols, &me.name).is_some());
         assert!(super::find(&symbols, "no such symbol").is_none());
     }
