@@ -43,11 +43,10 @@ fn generator() -> Result<PathBuf> {
         .join("debug")
         .join(format!("amp-sysinfo-dt{}", std::env::consts::EXE_SUFFIX));
     if !bin.is_file() {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "built amp-sysinfo-dt but found no binary at {}",
             bin.display()
-        )
-        .into());
+        ));
     }
     Ok(bin)
 }
@@ -90,10 +89,9 @@ fn self_test_views(ws: &crate::workspace::Workspace) -> crate::Result<()> {
     let out = views_command(ws, &[same, other])?.output()?;
     let text = String::from_utf8_lossy(&out.stdout);
     if out.status.success() || !text.contains("give different pools") {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "dt-check --view: two views with different pools were not refused:\n{text}"
-        )
-        .into());
+        ));
     }
     eprintln!("dt-check --view: two views with different pools refused, as expected");
     Ok(())

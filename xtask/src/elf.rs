@@ -20,8 +20,9 @@ pub struct Symbol {
 
 /// Every named symbol of `elf`, defined or not.
 pub fn symbols(elf: &Path) -> Result<Vec<Symbol>> {
-    let data = std::fs::read(elf).map_err(|e| format!("{}: {e}", elf.display()))?;
-    let file = object::File::parse(&*data).map_err(|e| format!("{}: {e}", elf.display()))?;
+    let data = std::fs::read(elf).map_err(|e| anyhow::anyhow!("{}: {e}", elf.display()))?;
+    let file =
+        object::File::parse(&*data).map_err(|e| anyhow::anyhow!("{}: {e}", elf.display()))?;
     Ok(file
         .symbols()
         .filter_map(|s| {
@@ -38,8 +39,9 @@ pub fn symbols(elf: &Path) -> Result<Vec<Symbol>> {
 
 /// `(name, size)` of every section of `elf`.
 pub fn sections(elf: &Path) -> Result<Vec<(String, u64)>> {
-    let data = std::fs::read(elf).map_err(|e| format!("{}: {e}", elf.display()))?;
-    let file = object::File::parse(&*data).map_err(|e| format!("{}: {e}", elf.display()))?;
+    let data = std::fs::read(elf).map_err(|e| anyhow::anyhow!("{}: {e}", elf.display()))?;
+    let file =
+        object::File::parse(&*data).map_err(|e| anyhow::anyhow!("{}: {e}", elf.display()))?;
     Ok(file
         .sections()
         .filter_map(|s| Some((s.name().ok()?.to_string(), s.size())))

@@ -29,7 +29,7 @@ fn seconds() -> Result<u64> {
         Ok(s) => s
             .trim()
             .parse()
-            .map_err(|_| format!("SYSINFO_FUZZ_SECONDS={s:?} is not a number of seconds").into()),
+            .map_err(|_| anyhow::anyhow!("SYSINFO_FUZZ_SECONDS={s:?} is not a number of seconds")),
         Err(_) => Ok(DEFAULT_SECONDS),
     }
 }
@@ -125,12 +125,11 @@ pub fn run() -> StepResult {
     if failed.is_empty() {
         Ok(Outcome::Passed)
     } else {
-        Err(format!(
+        Err(anyhow::anyhow!(
             "fuzz targets failed: {} (inputs in {})",
             failed.join(", "),
             target_base().join("artifacts").display()
-        )
-        .into())
+        ))
     }
 }
 

@@ -42,11 +42,14 @@ fn pool_bases(dts: &str) -> Vec<u64> {
 #[allow(dead_code)]
 pub fn check_build_dir(dir: &Path) -> Result<()> {
     let dts_path = dir.join("zephyr/zephyr.dts");
-    let dts =
-        std::fs::read_to_string(&dts_path).map_err(|e| format!("{}: {e}", dts_path.display()))?;
+    let dts = std::fs::read_to_string(&dts_path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", dts_path.display()))?;
     let bases = pool_bases(&dts);
     if bases.is_empty() {
-        return Err(format!("{}: no esp-amp-sysinfo,pool node", dts_path.display()).into());
+        return Err(anyhow::anyhow!(
+            "{}: no esp-amp-sysinfo,pool node",
+            dts_path.display()
+        ));
     }
     let exe = cli()?;
     for cmd in ["pools", "map"] {
@@ -54,33 +57,34 @@ pub fn check_build_dir(dir: &Path) -> Result<()> {
             .args([cmd, "--json"])
             .arg(dir)
             .output()
-            .map_err(|e| format!("{}: {e}", exe.display()))?;
+            .map_err(|e| anyhow::anyhow!("{}: {e}", exe.display()))?;
         let text = String::from_utf8_lossy(&out.stdout);
         if !out.status.success() {
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "amp-sysinfo {cmd} {}: {}\n{}",
                 dir.display(),
                 out.status,
                 String::from_utf8_lossy(&out.stderr)
-            )
-            .into());
+            ));
         }
         for base in &bases {
             // JSON numbers: `"base": N` (pools) or `"start": N` (map items).
             let key = if cmd == "pools" { "base" } else { "start" };
             if !text.contains(&format!("\"{key}\": {base}")) {
-                return Err(format!(
+                return Err(anyhow::anyhow!(
                     "amp-sysinfo {cmd} {}: no pool at {base:#x}:\n{text}",
                     dir.display()
-                )
-                .into());
+                ));
             }
         }
         if cmd == "map"
             && dir.join("zephyr/zephyr.elf").is_file()
             && !text.contains("\"what\": \"section\"")
         {
-            return Err(format!("amp-sysinfo map {}: no image sections", dir.display()).into());
+            return Err(anyhow::anyhow!(
+                "amp-sysinfo map {}: no image sections",
+                dir.display()
+            ));
         }
     }
     eprintln!(

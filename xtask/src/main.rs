@@ -24,7 +24,7 @@ use std::process::{Command, ExitCode};
 use clap::{Parser, Subcommand};
 use outcome::{Outcome, StepResult};
 
-pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+pub type Result<T> = anyhow::Result<T>;
 
 /// The project's workflows.
 #[derive(Parser)]
@@ -86,9 +86,9 @@ pub fn project_root() -> PathBuf {
 pub fn run(cmd: &mut Command) -> Result<()> {
     let status = cmd
         .status()
-        .map_err(|e| format!("{:?}: {e}", cmd.get_program()))?;
+        .map_err(|e| anyhow::anyhow!("{:?}: {e}", cmd.get_program()))?;
     if !status.success() {
-        return Err(format!("command failed ({status}): {cmd:?}").into());
+        return Err(anyhow::anyhow!("command failed ({status}): {cmd:?}"));
     }
     Ok(())
 }

@@ -167,7 +167,10 @@ pub fn check() -> StepResult {
         }
     }
     if !bad.is_empty() {
-        return Err(format!("panic path linked into: {}", bad.join(", ")).into());
+        return Err(anyhow::anyhow!(
+            "panic path linked into: {}",
+            bad.join(", ")
+        ));
     }
     run(cargo().args([
         "test",

@@ -49,7 +49,11 @@ pub fn rustup_targets() -> Result<()> {
         .output();
     let installed = match out {
         Ok(o) => String::from_utf8_lossy(&o.stdout).into_owned(),
-        Err(_) => return Err("rustup not found: install Rust with rustup first".into()),
+        Err(_) => {
+            return Err(anyhow::anyhow!(
+                "rustup not found: install Rust with rustup first"
+            ))
+        }
     };
     let missing: Vec<&str> = TARGETS
         .iter()
@@ -96,11 +100,10 @@ pub fn debian(needed: &[(&str, &str)]) -> Result<()> {
         return Ok(());
     }
     if !is_root() || !have("apt-get") {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "missing commands; install them with: sudo apt-get install {}",
             pkgs.join(" ")
-        )
-        .into());
+        ));
     }
     eprintln!("setup: apt-get install {}", pkgs.join(" "));
     run(Command::new("apt-get").args(["update", "-qq"]))?;

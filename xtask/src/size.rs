@@ -8,6 +8,7 @@
 //! measured last, plus [`MARGIN`]. A change that makes the read path bigger
 //! must raise the figure here, visibly; one that makes it smaller should
 //! lower it.
+use anyhow::Context;
 use std::process::Command;
 
 use crate::{project_root, run, Result};
@@ -56,7 +57,7 @@ pub fn report() -> Result<()> {
             let measured = [imac, i][t];
             let size = crate::elf::find(&symbols, symbol)
                 .map(|s| s.size)
-                .ok_or_else(|| format!("{symbol} not in {}", elf.display()))?;
+                .with_context(|| format!("{symbol} not in {}", elf.display()))?;
             let aim_note = match aim {
                 0 => String::new(),
                 aim if size <= aim => format!(" (aim {aim} B: met)"),
@@ -81,6 +82,6 @@ pub fn report() -> Result<()> {
     if over.is_empty() {
         Ok(())
     } else {
-        Err(format!("size regression: {}", over.join("; ")).into())
+        Err(anyhow::anyhow!("size regression: {}", over.join("; ")))
     }
 }

@@ -59,6 +59,6 @@ pub fn test_all() -> Result<()> {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(format!("failed steps: {}", failed.join(", ")).into())
+        Err(anyhow::anyhow!("failed steps: {}", failed.join(", ")))
     }
 }

@@ -4,6 +4,7 @@
 //! platform it cannot simulate). The summary names each configuration with
 //! its result.
 
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -85,21 +86,20 @@ pub fn test() -> StepResult {
         .current_dir(&ws.topdir);
     // twister's own exit status is checked below through its report, so that
     // every configuration is listed even when one fails.
-    let status = cmd.status().map_err(|e| format!("twister: {e}"))?;
+    let status = cmd.status().map_err(|e| anyhow::anyhow!("twister: {e}"))?;
     let configs = read_report(&out.join("twister.json"))?;
     print_summary(&configs);
     let failed: Vec<&Configuration> = configs.iter().filter(|c| !c.ok()).collect();
     if !failed.is_empty() || !status.success() {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "twister: {} of {} configurations failed (exit {status})",
             failed.len(),
             configs.len()
-        )
-        .into());
+        ));
     }
     let ran = configs.iter().filter(|c| c.status == "passed").count();
     if ran == 0 {
-        return Err("twister ran no configuration".into());
+        return Err(anyhow::anyhow!("twister ran no configuration"));
     }
     // The inspector on every build twister made: it must find the pools of
     // each build's zephyr.dts and, with zephyr.elf, the image's sections.
@@ -144,7 +144,9 @@ fn negative_build(ws: &Workspace, tc: &toolchain::Toolchain, py: &Path) -> crate
         .env("ZEPHYR_BASE", &ws.zephyr)
         .env("PATH", venv_path(py))
         .current_dir(&ws.topdir);
-    let out = cmd.output().map_err(|e| format!("west build: {e}"))?;
+    let out = cmd
+        .output()
+        .map_err(|e| anyhow::anyhow!("west build: {e}"))?;
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -152,12 +154,11 @@ fn negative_build(ws: &Workspace, tc: &toolchain::Toolchain, py: &Path) -> crate
     );
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if out.status.success() || !flat.contains("heap") {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "the HP pool in the heap range: expected the post-build heap check to fail the build, got (exit {}):\n{}",
             out.status,
             text.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
-        )
-        .into());
+        ));
     }
     let line = text
         .lines()
@@ -190,11 +191,12 @@ fn venv_path(py: &Path) -> std::ffi::OsString {
 
 /// Every configuration of a `twister.json` report.
 pub fn read_report(path: &Path) -> crate::Result<Vec<Configuration>> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let json: serde_json::Value = serde_json::from_str(&text)?;
     let suites = json["testsuites"]
         .as_array()
-        .ok_or("twister.json: no testsuites")?;
+        .context("twister.json: no testsuites")?;
     Ok(suites
         .iter()
         .map(|s| Configuration {

@@ -9,6 +9,7 @@
 //!
 //! Nothing here reads a path outside this repository and that workspace.
 
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -82,9 +83,9 @@ impl Workspace {
                         .strip_prefix('=')
                         .map(str::trim)
                 })
-                .ok_or_else(|| format!("zephyr/VERSION has no {key}"))?
+                .with_context(|| format!("zephyr/VERSION has no {key}"))?
                 .parse()
-                .map_err(|e| format!("zephyr/VERSION {key}: {e}").into())
+                .map_err(|e| anyhow::anyhow!("zephyr/VERSION {key}: {e}"))
         };
         Ok((
             field("VERSION_MAJOR")?,
@@ -173,7 +174,7 @@ pub fn setup(py: &Path) -> Result<Option<Workspace>> {
     let root = project_root();
     let topdir = root
         .parent()
-        .ok_or("the repository has no parent directory")?;
+        .context("the repository has no parent directory")?;
     run(Command::new(&west).arg("init").arg("-l").arg(&root))?;
     run(Command::new(&west)
         .arg("update")
@@ -200,7 +201,7 @@ pub fn python_requirements(ws: &Workspace, py: &Path) -> Result<()> {
     let stamp = py
         .parent()
         .and_then(Path::parent)
-        .ok_or("venv layout")?
+        .context("venv layout")?
         .join(".zephyr-requirements");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
         return Ok(());

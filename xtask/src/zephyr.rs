@@ -22,6 +22,7 @@
 //!    fail to link.
 //! 6. rustfmt on the Zephyr applications' and sub images' sources.
 
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -85,7 +86,7 @@ fn workflows(root: &Path, py: &Path, fixtures: &Path) -> Result<()> {
     let checker = py
         .parent()
         .map(|d| d.join("check-jsonschema"))
-        .ok_or("no venv bin dir")?;
+        .context("no venv bin dir")?;
     let mut workflows = Vec::new();
     find(
         &root.join(".github/workflows"),
@@ -100,7 +101,9 @@ fn workflows(root: &Path, py: &Path, fixtures: &Path) -> Result<()> {
         .arg(fixtures.join("workflow-typo.yml"))
         .output()?;
     if bad.status.success() {
-        return Err("the misspelt workflow fixture was accepted".into());
+        return Err(anyhow::anyhow!(
+            "the misspelt workflow fixture was accepted"
+        ));
     }
     eprintln!("zephyr-check: misspelt workflow rejected, as expected");
     Ok(())
@@ -186,7 +189,7 @@ fn lp_image(root: &Path) -> Result<()> {
         .env("SYSINFO_OVERLAYS", std::env::join_paths(overlays)?)
         .env("SYSINFO_DTS_INCLUDES", std::env::join_paths(&includes)?)
         .env_remove("SYSINFO_DTS");
-        Ok::<_, Box<dyn std::error::Error>>(c)
+        Ok::<_, anyhow::Error>(c)
     };
     run(&mut build("build", &[&overlay])?)?;
     // zephyr-lang-rust's CI lints with these flags; the LP image follows suit.
@@ -208,11 +211,10 @@ fn lp_image(root: &Path) -> Result<()> {
     // in LP SRAM.
     let listing = generator("pools", &board, &[&overlay], &includes).output()?;
     if !listing.status.success() {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "amp-sysinfo-dt pools: {}",
             String::from_utf8_lossy(&listing.stderr)
-        )
-        .into());
+        ));
     }
     let lp_pools: Vec<u64> = String::from_utf8_lossy(&listing.stdout)
         .lines()
@@ -224,7 +226,9 @@ fn lp_image(root: &Path) -> Result<()> {
         .filter(|a| (LP_SRAM_BASE..LP_SRAM_BASE + 0x4000).contains(a))
         .collect();
     if lp_pools.is_empty() {
-        return Err("the lpcore devicetree has no pool in LP SRAM (expected sysinfo_rtc)".into());
+        return Err(anyhow::anyhow!(
+            "the lpcore devicetree has no pool in LP SRAM (expected sysinfo_rtc)"
+        ));
     }
 
     // Start-up addresses, and the flat binary the main image embeds.
@@ -234,12 +238,14 @@ fn lp_image(root: &Path) -> Result<()> {
             .iter()
             .find(|(s, _)| s == n)
             .map(|(_, v)| *v)
-            .ok_or(format!("{}: no symbol {n}", elf.display()))
+            .ok_or_else(|| anyhow::anyhow!("{}: no symbol {n}", elf.display()))
     };
     expect_eq("_vector_table", sym("_vector_table")?, LP_SRAM_BASE)?;
     expect_eq("reset_vector", sym("reset_vector")?, LP_SRAM_BASE + 0x80)?;
     if symbols.iter().all(|(s, _)| !s.starts_with("__ULP_MAGIC_")) {
-        return Err("LP image: no __ULP_MAGIC_ symbol (esp-lp-hal's #[entry] emits one)".into());
+        return Err(anyhow::anyhow!(
+            "LP image: no __ULP_MAGIC_ symbol (esp-lp-hal's #[entry] emits one)"
+        ));
     }
     let image_end = sym("__image_end")?;
     let stack_top = sym("__stack_top")?;
@@ -247,10 +253,9 @@ fn lp_image(root: &Path) -> Result<()> {
         // The stack runs from __image_end up to __stack_top: a pool above
         // the image must start at or after the stack top.
         if image_end <= pool && stack_top > pool {
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "LP image: stack top {stack_top:#x} is above the pool at {pool:#x}"
-            )
-            .into());
+            ));
         }
     }
     let bin = target_dir.join("sysinfo-lpcore.bin");
@@ -318,7 +323,9 @@ fn nm(elf: &Path) -> Result<Vec<(String, u64)>> {
 
 fn expect_eq(what: &str, got: u64, want: u64) -> Result<()> {
     if got != want {
-        return Err(format!("LP image: {what} is {got:#x}, expected {want:#x}").into());
+        return Err(anyhow::anyhow!(
+            "LP image: {what} is {got:#x}, expected {want:#x}"
+        ));
     }
     Ok(())
 }
@@ -328,7 +335,7 @@ fn expect_eq(what: &str, got: u64, want: u64) -> Result<()> {
 fn expect_failure(out: &std::process::Output, needle: &str, expected: &str) -> Result<()> {
     let stderr = String::from_utf8_lossy(&out.stderr);
     if out.status.success() || !stderr.contains(needle) {
-        return Err(format!("{expected}, got:\n{stderr}").into());
+        return Err(anyhow::anyhow!("{expected}, got:\n{stderr}"));
     }
     Ok(())
 }
@@ -355,7 +362,7 @@ fn files(dir: &Path, pick: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
         .collect();
     v.sort();
     if v.is_empty() {
-        return Err(format!("no fixtures in {}", dir.display()).into());
+        return Err(anyhow::anyhow!("no fixtures in {}", dir.display()));
     }
     Ok(v)
 }
@@ -384,9 +391,8 @@ fn cmake(py: &Path) -> Result<PathBuf> {
     match venv {
         Some(p) if p.is_file() => Ok(p),
         _ if crate::setup::have("cmake") => Ok(PathBuf::from("cmake")),
-        _ => Err(
+        _ => Err(anyhow::anyhow!(
             "cmake not found: it comes with the venv (setup::PYTHON has `cmake`) or install it"
-                .into(),
-        ),
+        )),
     }
 }

@@ -2,6 +2,7 @@
 //! shape image, from the ELF files and GNU objdump's disassembly.
 
 use super::*;
+use anyhow::Context;
 
 /// A function of an image: start address and size.
 #[derive(Debug, Clone)]
@@ -35,7 +36,7 @@ pub(super) fn call_graph(elf: &Path) -> Result<HashMap<u64, BTreeSet<u64>>> {
         .arg(elf)
         .output()?;
     if !out.status.success() {
-        return Err(format!("objdump failed on {}", elf.display()).into());
+        return Err(anyhow::anyhow!("objdump failed on {}", elf.display()));
     }
     let mut graph: HashMap<u64, BTreeSet<u64>> = HashMap::new();
     let mut current = None;
@@ -126,7 +127,7 @@ pub(super) fn measure_shape(
     let graph = call_graph(elf)?;
     for name in names {
         let bytes = closure_bytes(name, &syms, &graph)
-            .ok_or_else(|| format!("{name} not in {}", elf.display()))?;
+            .with_context(|| format!("{name} not in {}", elf.display()))?;
         figures.insert(format!("{build} bytes {shape}:{name}"), bytes);
     }
     let (image, bss) = loaded_bytes(elf)?;

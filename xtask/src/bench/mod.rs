@@ -17,6 +17,7 @@
 //! [`LIMITS`] (the figure measured when the limit was set, plus a small
 //! margin). Host timings stay with `cargo bench -p amp-sysinfo`.
 
+use anyhow::Context;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::io::Read;
@@ -175,7 +176,7 @@ type Figures = BTreeMap<String, u64>;
 pub fn run_bench() -> Result<()> {
     match check()? {
         Outcome::Passed => Ok(()),
-        Outcome::Skipped(why) => Err(why.into()),
+        Outcome::Skipped(why) => Err(anyhow::anyhow!(why)),
     }
 }
 
@@ -209,7 +210,10 @@ pub fn check() -> StepResult {
     if over.is_empty() {
         Ok(Outcome::Passed)
     } else {
-        Err(format!("bench: past the limit: {}", over.join("; ")).into())
+        Err(anyhow::anyhow!(
+            "bench: past the limit: {}",
+            over.join("; ")
+        ))
     }
 }
 
@@ -278,7 +282,7 @@ fn over_limits(figures: &Figures) -> Result<Vec<String>> {
     for (name, limit) in LIMITS {
         let value = figures
             .get(*name)
-            .ok_or_else(|| format!("bench: limit for {name}, which was not measured"))?;
+            .with_context(|| format!("bench: limit for {name}, which was not measured"))?;
         if value > limit {
             over.push(format!("{name} = {value}, limit {limit}"));
         }

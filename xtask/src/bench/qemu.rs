@@ -1,6 +1,7 @@
 //! Running the benchmark image on QEMU and reading its instruction counts.
 
 use super::*;
+use anyhow::Context;
 
 /// Runs the instruction-count image on QEMU; its console lines.
 pub(super) fn run_qemu(elf: &Path) -> Result<Vec<String>> {
@@ -20,8 +21,8 @@ pub(super) fn run_qemu(elf: &Path) -> Result<Vec<String>> {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| format!("qemu-system-riscv32: {e}"))?;
-    let mut stdout = child.stdout.take().ok_or("qemu: no stdout")?;
+        .map_err(|e| anyhow::anyhow!("qemu-system-riscv32: {e}"))?;
+    let mut stdout = child.stdout.take().context("qemu: no stdout")?;
     let reader = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = stdout.read_to_string(&mut s);
@@ -40,25 +41,25 @@ pub(super) fn run_qemu(elf: &Path) -> Result<Vec<String>> {
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    let text = reader.join().map_err(|_| "qemu output reader panicked")?;
+    let text = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("qemu output reader panicked"))?;
     let lines: Vec<String> = text
         .lines()
         .map(|l| l.trim_end_matches('\r').to_string())
         .collect();
     match status {
         Some(s) if s.success() && lines.iter().any(|l| l == "bench done") => Ok(lines),
-        Some(s) => Err(format!(
+        Some(s) => Err(anyhow::anyhow!(
             "{}: QEMU ended with {s}; console:\n{}",
             elf.display(),
             lines.join("\n")
-        )
-        .into()),
-        None => Err(format!(
+        )),
+        None => Err(anyhow::anyhow!(
             "{}: no exit within {QEMU_TIMEOUT:?} (a panic parks the hart); console:\n{}",
             elf.display(),
             lines.join("\n")
-        )
-        .into()),
+        )),
     }
 }
 
@@ -72,9 +73,9 @@ pub(super) fn parse_counts(lines: &[String]) -> Result<Counts> {
     for line in lines {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
-            ["bench", "error", ..] => return Err(format!("benchmark image: {line}").into()),
+            ["bench", "error", ..] => return Err(anyhow::anyhow!("benchmark image: {line}")),
             ["bench", "calibration", "empty", e, "ten_nops", t] if (*e, *t) != ("1", "11") => {
-                return Err(format!("minstret calibration is off (empty {e}, ten nops {t}; expected 1 and 11): is -icount on?").into());
+                return Err(anyhow::anyhow!("minstret calibration is off (empty {e}, ten nops {t}; expected 1 and 11): is -icount on?"));
             }
             ["bench", function, case, n, count] => {
                 counts.insert(
@@ -86,7 +87,7 @@ pub(super) fn parse_counts(lines: &[String]) -> Result<Counts> {
         }
     }
     if counts.is_empty() {
-        return Err("benchmark image printed no figures".into());
+        return Err(anyhow::anyhow!("benchmark image printed no figures"));
     }
     Ok(counts)
 }

@@ -42,8 +42,9 @@ struct Elf {
 }
 
 fn read_elf(path: &Path) -> Result<Elf> {
-    let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let file = object::File::parse(&*data).map_err(|e| format!("{}: {e}", path.display()))?;
+    let data = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let file =
+        object::File::parse(&*data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let sections = amp_sysinfo_dt::allocated_sections(path)?;
     let initialised_data = file
         .sections()
@@ -71,14 +72,16 @@ pub fn check_layout(images: &Images) -> Result<()> {
         .map(|p| (p.config.kind.name().to_string(), p.range()))
         .collect();
     if pools.is_empty() {
-        return Err("the twin devicetree has no pools".into());
+        return Err(anyhow::anyhow!("the twin devicetree has no pools"));
     }
     let control = images.control;
     let ram_main = main_dt.image_ram(None)?.1;
     let ram_sub = sub_dt.image_ram(None)?.1;
     for (name, span) in &pools {
         if span.overlaps(&control) {
-            return Err(format!("{name} pool {span} overlaps the control page {control}").into());
+            return Err(anyhow::anyhow!(
+                "{name} pool {span} overlaps the control page {control}"
+            ));
         }
     }
     for (image, path, dt, own, other) in [
@@ -89,27 +92,28 @@ pub fn check_layout(images: &Images) -> Result<()> {
         let elf = read_elf(path)?;
         let errs = layout_errors(&elf, own, other, &pools, control);
         if !errs.is_empty() {
-            return Err(
-                format!("{image} image {}:\n  {}", path.display(), errs.join("\n  ")).into(),
-            );
+            return Err(anyhow::anyhow!(
+                "{image} image {}:\n  {}",
+                path.display(),
+                errs.join("\n  ")
+            ));
         }
         // The retained scenario re-enters the main image's start-up. riscv-rt
         // copies `.data` again from its load image in RAM, which nothing must
         // have written since; with no `.data` at all, the state after the
         // jump is just a zeroed `.bss`, as on the first boot.
         if image == "main" && !elf.initialised_data.is_empty() {
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "main image has initialised writable data ({}): a re-entered start-up would not restore it",
                 elf.initialised_data.join(", ")
-            )
-            .into());
+            ));
         }
         if elf.entry != own.start {
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "{image} image: entry {:#x} is not the first byte of its RAM {:#x}",
-                elf.entry, own.start
-            )
-            .into());
+                elf.entry,
+                own.start
+            ));
         }
         eprintln!(
             "twin: {image} image: {} allocated sections inside its RAM, none in a pool, the other image or the control page; entry {:#010x}",

@@ -39,7 +39,7 @@ pub fn demo(args: &[String]) -> Result<()> {
     let name = args.first().map(String::as_str).unwrap_or("normal");
     let all = scenarios();
     let scenario = all.iter().find(|s| s.key == name).ok_or_else(|| {
-        format!(
+        anyhow::anyhow!(
             "unknown scenario `{name}`; one of: {}",
             all.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")
         )
@@ -63,11 +63,11 @@ pub fn demo(args: &[String]) -> Result<()> {
     if run.exit_code == Some(scenario.exit_code) {
         Ok(())
     } else {
-        Err(format!(
+        Err(anyhow::anyhow!(
             "scenario {} expected exit code {}",
-            scenario.key, scenario.exit_code
-        )
-        .into())
+            scenario.key,
+            scenario.exit_code
+        ))
     }
 }
 
@@ -105,7 +105,10 @@ pub fn test() -> Result<()> {
         eprintln!("twin: all {} scenarios passed", all.len());
         Ok(())
     } else {
-        Err(format!("twin scenarios failed: {}", failed.join(", ")).into())
+        Err(anyhow::anyhow!(
+            "twin scenarios failed: {}",
+            failed.join(", ")
+        ))
     }
 }
 

@@ -68,7 +68,7 @@ pub fn run_qemu(images: &Images, word: u32, echo: bool) -> Result<Run> {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| format!("qemu-system-riscv32: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("qemu-system-riscv32: {e}"))?;
     let stdout = child.stdout.take().expect("piped");
     let (tx, rx) = mpsc::channel();
     let reader = std::thread::spawn(move || {
