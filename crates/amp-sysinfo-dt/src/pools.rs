@@ -66,130 +66,183 @@ fn prop_err(node: &NodeName, property: &'static str, problem: impl Into<String>)
 pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
     let mut found: Vec<(usize, Pool, Option<SubCore>)> = Vec::new();
     for (idx, node) in tree.nodes.iter().enumerate() {
-        if !node.has_compatible(COMPATIBLE) || !node.is_enabled() {
-            continue;
+        if node.has_compatible(COMPATIBLE) && node.is_enabled() {
+            let (pool, sub_core) = pool_of(node)?;
+            found.push((idx, pool, sub_core));
         }
-        let name = node.name();
-        if let Some(unknown) = node
-            .props
-            .keys()
-            .find(|k| !POOL_PROPERTIES.contains(&k.as_str()))
-        {
-            return Err(Error::UnknownProperty {
-                node: name,
-                property: unknown.clone(),
-            });
-        }
-        let kind = match node.string("pool-kind") {
-            None => {
-                return Err(prop_err(
-                    &name,
-                    "pool-kind",
-                    "missing; must be \"hp\" or \"rtc\"",
-                ))
-            }
-            Some(Ok("hp")) => PoolKind::Hp,
-            Some(Ok("rtc")) => PoolKind::Rtc,
-            Some(Ok(other)) => {
-                return Err(prop_err(
-                    &name,
-                    "pool-kind",
-                    format!("\"{other}\" is not \"hp\" or \"rtc\""),
-                ))
-            }
-            Some(Err(())) => return Err(prop_err(&name, "pool-kind", "not a string")),
-        };
-        let sub_core = match (node.string("sub-core"), kind) {
-            (None, PoolKind::Hp) => {
-                return Err(prop_err(
-                    &name,
-                    "sub-core",
-                    "missing on the HP pool; must be \"lp\" or \"hp\"",
-                ))
-            }
-            (None, _) => None,
-            (Some(_), PoolKind::Rtc) => {
-                return Err(prop_err(&name, "sub-core", "belongs on the HP pool only"));
-            }
-            (Some(Ok("lp")), _) => Some(SubCore::Lp),
-            (Some(Ok("hp")), _) => Some(SubCore::Hp),
-            (Some(Ok(other)), _) => {
-                return Err(prop_err(
-                    &name,
-                    "sub-core",
-                    format!("\"{other}\" is not \"lp\" or \"hp\""),
-                ))
-            }
-            (Some(Err(())), _) => return Err(prop_err(&name, "sub-core", "not a string")),
-        };
-        let max_entries = match node.u32("max-entries") {
-            None => DEFAULT_MAX_ENTRIES,
-            Some(Ok(n)) if (1..=u32::from(u16::MAX)).contains(&n) => n as u16,
-            Some(Ok(n)) => {
-                return Err(prop_err(
-                    &name,
-                    "max-entries",
-                    format!("{n} is not in 1..=65535"),
-                ))
-            }
-            Some(Err(())) => {
-                return Err(prop_err(&name, "max-entries", "not a single 32-bit cell"))
-            }
-        };
-        if !node.props.contains_key("reg") {
-            return Err(prop_err(&name, "reg", "missing"));
-        }
-        let range = match node.regions.as_slice() {
-            [r] => *r,
-            [] => return Err(prop_err(&name, "reg", "does not map to a CPU address (is the pool under /reserved-memory with `ranges;`?)")),
-            _ => return Err(prop_err(&name, "reg", "must hold exactly one (address, size) pair")),
-        };
-        // Zephyr only warns about this; a renamed pool whose name still
-        // shows the old address would mislead every reader of the overlay.
-        if let Some(unit) = node
-            .path
-            .rsplit('/')
-            .next()
-            .and_then(|n| n.split_once('@'))
-            .map(|(_, u)| u)
-        {
-            if u64::from_str_radix(unit, 16).ok() != Some(range.start) {
-                return Err(prop_err(
-                    &name,
-                    "reg",
-                    format!("starts at {:#x} but the node name says @{unit}; rename the node to memory@{:x}", range.start, range.start),
-                ));
-            }
-        }
-        if range.end > 1 << 32 {
-            return Err(Error::AddressTooLarge { node: name, range });
-        }
-        let align = u64::from(POOL_ALIGN);
-        if range.start % align != 0 || range.size() % align != 0 {
-            return Err(Error::Misaligned {
-                node: name,
-                range,
-                align: POOL_ALIGN,
-            });
-        }
-        let needed = table_bytes(max_entries) as u64;
-        if range.size() < needed {
-            return Err(Error::TooSmall {
-                node: name,
-                size: range.size(),
-                needed,
-                max_entries,
-            });
-        }
-        let config = PoolConfig {
-            kind,
-            bus_base: range.start as u32,
-            size: range.size() as u32,
-            max_entries,
-        };
-        found.push((idx, Pool { node: name, config }, sub_core));
     }
+    check_set(&found)?;
+    for (idx, pool, _) in &found {
+        check_placement(tree, *idx, pool)?;
+        if pool.config.kind == PoolKind::Rtc {
+            check_in_lp_sram(tree, pool)?;
+        }
+    }
+    found.sort_by_key(|(_, p, _)| p.config.kind as u8);
+    Ok(found.into_iter().map(|(_, p, _)| p).collect())
+}
 
+/// One pool node's properties, each checked, as the pool both cores build
+/// their view from (and, on the HP pool, which core is the sub core).
+fn pool_of(node: &crate::tree::Node) -> Result<(Pool, Option<SubCore>), Error> {
+    let name = node.name();
+    if let Some(unknown) = node
+        .props
+        .keys()
+        .find(|k| !POOL_PROPERTIES.contains(&k.as_str()))
+    {
+        return Err(Error::UnknownProperty {
+            node: name,
+            property: unknown.clone(),
+        });
+    }
+    let kind = pool_kind(node, &name)?;
+    let sub_core = sub_core(node, &name, kind)?;
+    let max_entries = max_entries(node, &name)?;
+    let range = pool_range(node, &name, max_entries)?;
+    let config = PoolConfig {
+        kind,
+        bus_base: range.start as u32,
+        size: range.size() as u32,
+        max_entries,
+    };
+    Ok((Pool { node: name, config }, sub_core))
+}
+
+fn pool_kind(node: &crate::tree::Node, name: &NodeName) -> Result<PoolKind, Error> {
+    Ok(match node.string("pool-kind") {
+        None => {
+            return Err(prop_err(
+                name,
+                "pool-kind",
+                "missing; must be \"hp\" or \"rtc\"",
+            ))
+        }
+        Some(Ok("hp")) => PoolKind::Hp,
+        Some(Ok("rtc")) => PoolKind::Rtc,
+        Some(Ok(other)) => {
+            return Err(prop_err(
+                name,
+                "pool-kind",
+                format!("\"{other}\" is not \"hp\" or \"rtc\""),
+            ))
+        }
+        Some(Err(())) => return Err(prop_err(name, "pool-kind", "not a string")),
+    })
+}
+
+fn sub_core(
+    node: &crate::tree::Node,
+    name: &NodeName,
+    kind: PoolKind,
+) -> Result<Option<SubCore>, Error> {
+    Ok(match (node.string("sub-core"), kind) {
+        (None, PoolKind::Hp) => {
+            return Err(prop_err(
+                name,
+                "sub-core",
+                "missing on the HP pool; must be \"lp\" or \"hp\"",
+            ))
+        }
+        (None, _) => None,
+        (Some(_), PoolKind::Rtc) => {
+            return Err(prop_err(name, "sub-core", "belongs on the HP pool only"));
+        }
+        (Some(Ok("lp")), _) => Some(SubCore::Lp),
+        (Some(Ok("hp")), _) => Some(SubCore::Hp),
+        (Some(Ok(other)), _) => {
+            return Err(prop_err(
+                name,
+                "sub-core",
+                format!("\"{other}\" is not \"lp\" or \"hp\""),
+            ))
+        }
+        (Some(Err(())), _) => return Err(prop_err(name, "sub-core", "not a string")),
+    })
+}
+
+fn max_entries(node: &crate::tree::Node, name: &NodeName) -> Result<u16, Error> {
+    Ok(match node.u32("max-entries") {
+        None => DEFAULT_MAX_ENTRIES,
+        Some(Ok(n)) if (1..=u32::from(u16::MAX)).contains(&n) => n as u16,
+        Some(Ok(n)) => {
+            return Err(prop_err(
+                name,
+                "max-entries",
+                format!("{n} is not in 1..=65535"),
+            ))
+        }
+        Some(Err(())) => return Err(prop_err(name, "max-entries", "not a single 32-bit cell")),
+    })
+}
+
+/// The pool's one `reg` entry: named by its address, inside the 32-bit bus
+/// space, aligned, and large enough for its header and table.
+fn pool_range(node: &crate::tree::Node, name: &NodeName, max_entries: u16) -> Result<Range, Error> {
+    if !node.props.contains_key("reg") {
+        return Err(prop_err(name, "reg", "missing"));
+    }
+    let range = match node.regions.as_slice() {
+        [r] => *r,
+        [] => return Err(prop_err(
+            name,
+            "reg",
+            "does not map to a CPU address (is the pool under /reserved-memory with `ranges;`?)",
+        )),
+        _ => {
+            return Err(prop_err(
+                name,
+                "reg",
+                "must hold exactly one (address, size) pair",
+            ))
+        }
+    };
+    // Zephyr only warns about this; a renamed pool whose name still
+    // shows the old address would mislead every reader of the overlay.
+    if let Some(unit) = node
+        .path
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.split_once('@'))
+        .map(|(_, u)| u)
+    {
+        if u64::from_str_radix(unit, 16).ok() != Some(range.start) {
+            return Err(prop_err(
+                name,
+                "reg",
+                format!("starts at {:#x} but the node name says @{unit}; rename the node to memory@{:x}", range.start, range.start),
+            ));
+        }
+    }
+    if range.end > 1 << 32 {
+        return Err(Error::AddressTooLarge {
+            node: name.clone(),
+            range,
+        });
+    }
+    let align = u64::from(POOL_ALIGN);
+    if range.start % align != 0 || range.size() % align != 0 {
+        return Err(Error::Misaligned {
+            node: name.clone(),
+            range,
+            align: POOL_ALIGN,
+        });
+    }
+    let needed = table_bytes(max_entries) as u64;
+    if range.size() < needed {
+        return Err(Error::TooSmall {
+            node: name.clone(),
+            size: range.size(),
+            needed,
+            max_entries,
+        });
+    }
+    Ok(range)
+}
+
+/// The pools as a set: one of each kind, an HP pool, and no RTC pool when a
+/// second HP core is the sub core.
+fn check_set(found: &[(usize, Pool, Option<SubCore>)]) -> Result<(), Error> {
     for (i, (_, a, _)) in found.iter().enumerate() {
         if let Some((_, b, _)) = found[..i]
             .iter()
@@ -217,14 +270,7 @@ pub fn pools(tree: &Tree) -> Result<Vec<Pool>, Error> {
             });
         }
     }
-    for (idx, pool, _) in &found {
-        check_placement(tree, *idx, pool)?;
-        if pool.config.kind == PoolKind::Rtc {
-            check_in_lp_sram(tree, pool)?;
-        }
-    }
-    found.sort_by_key(|(_, p, _)| p.config.kind as u8);
-    Ok(found.into_iter().map(|(_, p, _)| p).collect())
+    Ok(())
 }
 
 /// A pool lies inside one memory node and overlaps no other node with a
