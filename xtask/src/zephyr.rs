@@ -164,17 +164,83 @@ fn sample_app(root: &Path) -> Result<()> {
 /// LP-core devicetree with the module's overlay, and checks it; then the
 /// negative layout fixture.
 fn lp_image(root: &Path) -> Result<()> {
-    let board = root.join("crates/amp-sysinfo-dt/tests/fixtures/esp32c6/lp_view_4_4.dts");
-    let overlay = root.join("boards/esp32c6_devkitc_esp32c6_lpcore.overlay");
-    // The module's dts_root include directories (as Zephyr adds them).
-    let includes: Vec<PathBuf> = ["dts", "dts/common", "dts/riscv"]
-        .iter()
-        .map(|d| root.join(d))
-        .filter(|d| d.is_dir())
-        .collect();
-    let manifest = root.join("samples/sysinfo/lpcore/Cargo.toml");
-    let target_dir = root.join("target/lpcore");
-    let build = |subcommand: &str, overlays: &[&Path]| {
+    let view = LpView::new(root)?;
+    run(&mut view.cargo("build", &[&view.overlay])?)?;
+    // zephyr-lang-rust's CI lints with these flags; the LP image follows suit.
+    run(view.cargo("clippy", &[&view.overlay])?.args([
+        "--",
+        "-D",
+        "warnings",
+        "-D",
+        "clippy::undocumented_unsafe_blocks",
+    ]))?;
+    let elf = view
+        .target_dir
+        .join(LP_TARGET)
+        .join("release/sysinfo-lpcore");
+    // The generator's check: no allocated section in a pool.
+    view.dt.check_elf(&elf)?;
+    let (image_end, stack_top) = check_lp_startup(&elf, &view.lp_pools()?)?;
+    let len = flat_binary_len(&elf, &view.target_dir.join("sysinfo-lpcore.bin"))?;
+    expect_eq(
+        "flat binary length (incl. .bss)",
+        len,
+        image_end - LP_SRAM_BASE,
+    )?;
+    eprintln!(
+        "zephyr-check: LP image {len} bytes at {LP_SRAM_BASE:#x}..{image_end:#x}, stack top {stack_top:#x}, reset vector {:#x}",
+        LP_SRAM_BASE + 0x80
+    );
+
+    // Negative: too little RAM for the image must fail the link.
+    let small = root.join("tools/zephyr/fixtures/lpcore-ram-too-small.overlay");
+    expect_failure(
+        &view.cargo("build", &[&view.overlay, &small])?.output()?,
+        "RAM",
+        "LP image with 4 KiB of RAM: expected a link error about region RAM",
+    )?;
+    eprintln!("zephyr-check: LP image with 4 KiB of RAM rejected by the linker, as expected");
+    Ok(())
+}
+
+/// The LP-core view the image is built against: the repository's model of
+/// the Zephyr 4.4 LP-core devicetree with the module's LP overlay.
+struct LpView {
+    board: PathBuf,
+    overlay: PathBuf,
+    /// The module's dts_root include directories (as Zephyr adds them).
+    includes: Vec<PathBuf>,
+    dt: amp_sysinfo_dt::Devicetree,
+    manifest: PathBuf,
+    target_dir: PathBuf,
+}
+
+impl LpView {
+    fn new(root: &Path) -> Result<LpView> {
+        let board = root.join("crates/amp-sysinfo-dt/tests/fixtures/esp32c6/lp_view_4_4.dts");
+        let overlay = root.join("boards/esp32c6_devkitc_esp32c6_lpcore.overlay");
+        let includes: Vec<PathBuf> = ["dts", "dts/common", "dts/riscv"]
+            .iter()
+            .map(|d| root.join(d))
+            .filter(|d| d.is_dir())
+            .collect();
+        let dt = amp_sysinfo_dt::Devicetree::from_board(
+            &board,
+            std::slice::from_ref(&overlay),
+            &includes,
+        )?;
+        Ok(LpView {
+            board,
+            overlay,
+            includes,
+            dt,
+            manifest: root.join("samples/sysinfo/lpcore/Cargo.toml"),
+            target_dir: root.join("target/lpcore"),
+        })
+    }
+
+    /// cargo `subcommand` on the LP crate with this view and `overlays`.
+    fn cargo(&self, subcommand: &str, overlays: &[&Path]) -> Result<Command> {
         let mut c = cargo();
         c.args([
             subcommand,
@@ -183,56 +249,42 @@ fn lp_image(root: &Path) -> Result<()> {
             LP_TARGET,
             "--manifest-path",
         ])
-        .arg(&manifest)
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .env("SYSINFO_BOARD", &board)
+        .arg(&self.manifest)
+        .env("CARGO_TARGET_DIR", &self.target_dir)
+        .env("SYSINFO_BOARD", &self.board)
         .env("SYSINFO_OVERLAYS", std::env::join_paths(overlays)?)
-        .env("SYSINFO_DTS_INCLUDES", std::env::join_paths(&includes)?)
+        .env(
+            "SYSINFO_DTS_INCLUDES",
+            std::env::join_paths(&self.includes)?,
+        )
         .env_remove("SYSINFO_DTS");
-        Ok::<_, anyhow::Error>(c)
-    };
-    run(&mut build("build", &[&overlay])?)?;
-    // zephyr-lang-rust's CI lints with these flags; the LP image follows suit.
-    run(build("clippy", &[&overlay])?.args([
-        "--",
-        "-D",
-        "warnings",
-        "-D",
-        "clippy::undocumented_unsafe_blocks",
-    ]))?;
-    let elf = target_dir.join(LP_TARGET).join("release/sysinfo-lpcore");
-
-    // The generator's check: no allocated section in a pool.
-    run(generator("check-elf", &board, &[&overlay], &includes)
-        .arg("--elf")
-        .arg(&elf))?;
-
-    // The stack (no section, so not seen by check-elf) ends below every pool
-    // in LP SRAM.
-    let listing = generator("pools", &board, &[&overlay], &includes).output()?;
-    if !listing.status.success() {
-        return Err(anyhow::anyhow!(
-            "amp-sysinfo-dt pools: {}",
-            String::from_utf8_lossy(&listing.stderr)
-        ));
-    }
-    let lp_pools: Vec<u64> = String::from_utf8_lossy(&listing.stdout)
-        .lines()
-        .filter_map(|l| {
-            l.split_whitespace()
-                .nth(1)
-                .and_then(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).ok())
-        })
-        .filter(|a| (LP_SRAM_BASE..LP_SRAM_BASE + 0x4000).contains(a))
-        .collect();
-    if lp_pools.is_empty() {
-        return Err(anyhow::anyhow!(
-            "the lpcore devicetree has no pool in LP SRAM (expected sysinfo_rtc)"
-        ));
+        Ok(c)
     }
 
-    // Start-up addresses, and the flat binary the main image embeds.
-    let symbols = nm(&elf)?;
+    /// Bus addresses of the pools in LP SRAM (the RTC pool).
+    fn lp_pools(&self) -> Result<Vec<u64>> {
+        let lp_sram = LP_SRAM_BASE..LP_SRAM_BASE + 0x4000;
+        let pools: Vec<u64> = self
+            .dt
+            .pools()?
+            .iter()
+            .map(|p| p.range().start)
+            .filter(|a| lp_sram.contains(a))
+            .collect();
+        if pools.is_empty() {
+            return Err(anyhow::anyhow!(
+                "the lpcore devicetree has no pool in LP SRAM (expected sysinfo_rtc)"
+            ));
+        }
+        Ok(pools)
+    }
+}
+
+/// The LP image's start-up addresses, and its stack (no section, so not seen
+/// by check-elf) below every pool in LP SRAM. Returns `(__image_end,
+/// __stack_top)`.
+fn check_lp_startup(elf: &Path, lp_pools: &[u64]) -> Result<(u64, u64)> {
+    let symbols = nm(elf)?;
     let sym = |n: &str| {
         symbols
             .iter()
@@ -249,7 +301,7 @@ fn lp_image(root: &Path) -> Result<()> {
     }
     let image_end = sym("__image_end")?;
     let stack_top = sym("__stack_top")?;
-    for &pool in &lp_pools {
+    for &pool in lp_pools {
         // The stack runs from __image_end up to __stack_top: a pool above
         // the image must start at or after the stack top.
         if image_end <= pool && stack_top > pool {
@@ -258,7 +310,12 @@ fn lp_image(root: &Path) -> Result<()> {
             ));
         }
     }
-    let bin = target_dir.join("sysinfo-lpcore.bin");
+    Ok((image_end, stack_top))
+}
+
+/// The flat binary the main image embeds (`.bss` included as zeros), as
+/// lpcore.cmake makes it; returns its length.
+fn flat_binary_len(elf: &Path, bin: &Path) -> Result<u64> {
     run(Command::new("riscv64-unknown-elf-objcopy")
         .args([
             "-O",
@@ -266,51 +323,9 @@ fn lp_image(root: &Path) -> Result<()> {
             "--set-section-flags",
             ".bss=alloc,load,contents",
         ])
-        .arg(&elf)
-        .arg(&bin))?;
-    let len = std::fs::metadata(&bin)?.len();
-    expect_eq(
-        "flat binary length (incl. .bss)",
-        len,
-        image_end - LP_SRAM_BASE,
-    )?;
-    eprintln!(
-        "zephyr-check: LP image {len} bytes at {LP_SRAM_BASE:#x}..{image_end:#x}, stack top {stack_top:#x}, reset vector {:#x}",
-        LP_SRAM_BASE + 0x80
-    );
-
-    // Negative: too little RAM for the image must fail the link.
-    let small = root.join("tools/zephyr/fixtures/lpcore-ram-too-small.overlay");
-    expect_failure(
-        &build("build", &[&overlay, &small])?.output()?,
-        "RAM",
-        "LP image with 4 KiB of RAM: expected a link error about region RAM",
-    )?;
-    eprintln!("zephyr-check: LP image with 4 KiB of RAM rejected by the linker, as expected");
-    // Leave the tree built for the real overlay (the next cargo run relinks anyway).
-    Ok(())
-}
-
-fn generator(subcommand: &str, board: &Path, overlays: &[&Path], includes: &[PathBuf]) -> Command {
-    let mut c = cargo();
-    c.args([
-        "run",
-        "--quiet",
-        "--release",
-        "-p",
-        "amp-sysinfo-dt",
-        "--",
-        subcommand,
-        "--board",
-    ])
-    .arg(board);
-    for o in overlays {
-        c.arg("--overlay").arg(o);
-    }
-    for i in includes {
-        c.arg("-I").arg(i);
-    }
-    c
+        .arg(elf)
+        .arg(bin))?;
+    Ok(std::fs::metadata(bin)?.len())
 }
 
 /// `(name, value)` of every symbol of an ELF file.

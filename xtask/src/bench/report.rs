@@ -9,7 +9,8 @@ pub(super) fn fig(figures: &Figures, name: &str) -> String {
         .map_or_else(|| "?".to_string(), u64::to_string)
 }
 
-/// The comparison table, with this project's column measured.
+/// The comparison table (ESP-AMP, before, now, target), with this project's
+/// column measured. Long because it is the page's text, row by row.
 pub(super) fn headline(f: &Figures) -> String {
     let g = |n: &str| fig(f, n);
     let rows: Vec<[String; 6]> = vec![
@@ -219,6 +220,8 @@ pub(super) fn limits_table(figures: &Figures) -> String {
     s
 }
 
+/// docs/performance.md in full. Long because it is the page's text, section
+/// by section, around the generated tables.
 pub(super) fn render(
     figures: &Figures,
     counts: &BTreeMap<&str, Counts>,

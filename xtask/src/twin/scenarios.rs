@@ -77,6 +77,9 @@ fn first_round() -> Vec<&'static str> {
     v
 }
 
+/// Every scenario with its expected console. One long function on purpose:
+/// it is a table (one literal per scenario), read top to bottom beside the
+/// twin's scenario code, not logic to split.
 pub fn scenarios() -> Vec<Scenario> {
     vec![
         Scenario {
