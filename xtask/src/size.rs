@@ -25,7 +25,7 @@ const MARGIN: u64 = 8;
 const SIZES: &[(&str, u64, u64, u64)] = &[
     ("probe_get", 80, 86, 124),
     ("probe_attach", 160, 202, 248),
-    ("probe_alloc", 0, 282, 360),
+    ("probe_alloc", 0, 246, 336),
 ];
 
 /// Targets measured: the LP core and twin (`imac`), zephyr-lang-rust's C6 HP

@@ -253,9 +253,12 @@ impl<C: CacheSync> Reader<C> {
         Ok(Block::new(ptr, bus, size as u16, id, kind))
     }
 
-    /// The lookup behind [`Reader::get`], out of line where several places
-    /// call it: the block's local address and size, or NULL and the
-    /// [`Error`] as a number (a pair of scalars, returned in two registers).
+    /// The lookup behind [`Reader::get`]: the block's local address and
+    /// size, or NULL and the [`Error`] as a number (a pair of scalars).
+    /// Inlined (the hint makes LLVM do so even where several places call
+    /// it): no call frame, and no error codes where the caller drops the
+    /// error (the C API, a NULL-on-error wrapper); a copy per call site.
+    #[inline]
     fn lookup(&self, id: u16, kind: PoolKind) -> (*mut u8, u32) {
         match self.find(id, kind) {
             Ok((ptr, size)) => (ptr.as_ptr(), size as u32),

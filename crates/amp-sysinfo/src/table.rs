@@ -42,13 +42,23 @@ pub(crate) trait Words {
     /// The first `n` entries lie inside `self`.
     #[inline]
     unsafe fn find_id(&self, n: u32, id: u16) -> Option<Entry> {
-        let at = (0..n as usize).map(|i| word::ENTRIES + 2 * i).find(|&at| {
-            // SAFETY: entry `i < n` lies inside `self` (the caller's promise).
-            unsafe { self.load_half(2 * at) == id }
-        })?;
+        // SAFETY: forwarded to the caller.
+        let at = unsafe { self.find_word(n, id) }?;
         // SAFETY: as above.
         let (size, addr) = unsafe { (self.load_half(2 * at + 1), self.load(at + 1, Relaxed)) };
         Some(Entry { id, size, addr })
+    }
+    /// The first word of the first of the first `n` entries whose id is
+    /// `id` (the entry itself is not read: a presence test loads no more).
+    ///
+    /// # Safety
+    /// The first `n` entries lie inside `self`.
+    #[inline]
+    unsafe fn find_word(&self, n: u32, id: u16) -> Option<usize> {
+        (0..n as usize).map(|i| word::ENTRIES + 2 * i).find(|&at| {
+            // SAFETY: entry `i < n` lies inside `self` (the caller's promise).
+            unsafe { self.load_half(2 * at) == id }
+        })
     }
     /// An Acquire fence (the loom model substitutes its own).
     #[inline(always)]
@@ -270,6 +280,14 @@ pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Ent
 pub(crate) fn scan<W: Words>(words: &W, n: u32, id: u16) -> Option<Entry> {
     // SAFETY: `n <= max_entries`, whose entries the header check bounded.
     unsafe { words.find_id(n, id) }
+}
+
+/// Whether one of the first `n` entries has `id`. The caller has
+/// `n <= max_entries`.
+#[inline]
+pub(crate) fn contains<W: Words>(words: &W, n: u32, id: u16) -> bool {
+    // SAFETY: `n <= max_entries`, whose entries the header check bounded.
+    unsafe { words.find_word(n, id) }.is_some()
 }
 
 /// The publication protocol under loom: every interleaving of a main core that

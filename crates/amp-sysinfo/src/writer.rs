@@ -146,7 +146,7 @@ impl<C: CacheSync> Writer<C> {
                 .data
                 .check(entry.addr, entry.size)
                 .ok_or(Error::Corrupt)?;
-            let duplicate = table::scan(&region, i as u32, entry.id).is_some();
+            let duplicate = table::contains(&region, i as u32, entry.id);
             if rel < next || duplicate {
                 return Err(Error::Corrupt);
             }
@@ -238,7 +238,7 @@ impl<C: CacheSync> Writer<C> {
             let align = align.max(BLOCK_ALIGN as u32);
             let pool = pools[kind.index()].as_mut().ok_or(Error::PoolAbsent)?;
             let region = pool.table.region;
-            if table::scan(&region, pool.count as u32, id.raw()).is_some() {
+            if table::contains(&region, pool.count as u32, id.raw()) {
                 return Err(Error::DuplicateId);
             }
             if pool.count >= pool.table.max_entries {
