@@ -2,6 +2,7 @@
 //! (`cargo xtask help` lists them). Each command lives in its own module.
 
 mod bench;
+mod capi_image;
 mod dt;
 mod elf;
 mod fuzz;

@@ -23,7 +23,6 @@
 //! it is dead code.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::outcome::{Outcome, StepResult};
 use crate::{cargo, project_root, run, Result};
@@ -89,49 +88,11 @@ fn twin_sub() -> Result<PathBuf> {
 }
 
 fn capi_sub_probe() -> Result<PathBuf> {
-    let root = project_root();
     let dir = target_base().join("capi-sub");
-    run(cargo()
-        .args([
-            "rustc",
-            "--quiet",
-            "--lib",
-            "--release",
-            "-p",
-            "amp-sysinfo-capi",
-            "--crate-type",
-            "staticlib",
-        ])
-        .args([
-            "--target",
-            TARGET,
-            "--features",
-            "sub-core,port-critical-section",
-        ])
-        .env("CARGO_TARGET_DIR", &dir))?;
-    let lib = dir.join(TARGET).join("release/libamp_sysinfo_capi.a");
+    let lib = crate::capi_image::staticlib(TARGET, "sub-core,port-critical-section", "s", &dir)?;
     let elf = dir.join("probe_sub_core.elf");
-    run(Command::new(GCC)
-        .args([
-            "-march=rv32imac_zicsr",
-            "-mabi=ilp32",
-            "-Os",
-            "-ffreestanding",
-            "-nostdlib",
-            "-nostartfiles",
-        ])
-        .args([
-            "-ffunction-sections",
-            "-Wl,--gc-sections",
-            "-Wl,--no-undefined",
-            "-Wl,-Ttext=0x50000000",
-        ])
-        .arg("-I")
-        .arg(root.join("include"))
-        .arg(root.join("crates/amp-sysinfo-capi/tests/c/probe_sub_core.c"))
-        .arg(&lib)
-        .arg("-o")
-        .arg(&elf))?;
+    let source = project_root().join("crates/amp-sysinfo-capi/tests/c/probe_sub_core.c");
+    crate::capi_image::link("rv32imac_zicsr", &source, Some(&lib), &[], &elf)?;
     Ok(elf)
 }
 

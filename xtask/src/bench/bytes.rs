@@ -159,30 +159,8 @@ pub(super) fn measure_rust_shapes(build: &Build, dir: &Path, figures: &mut Figur
 }
 
 pub(super) fn link_c(build: &Build, source: &str, lib: Option<&Path>, out: &Path) -> Result<()> {
-    let root = project_root();
-    let mut cmd = Command::new("riscv64-unknown-elf-gcc");
-    cmd.arg(format!("-march={}", build.march))
-        .args([
-            "-mabi=ilp32",
-            "-Os",
-            "-ffreestanding",
-            "-nostdlib",
-            "-nostartfiles",
-        ])
-        .args([
-            "-ffunction-sections",
-            "-fdata-sections",
-            "-Wl,--gc-sections",
-            "-Wl,--no-undefined",
-            "-Wl,-Ttext=0x50000000",
-        ])
-        .arg("-I")
-        .arg(root.join("include"))
-        .arg(root.join("bench/c").join(format!("{source}.c")));
-    if let Some(lib) = lib {
-        cmd.arg(lib);
-    }
-    run(cmd.arg("-o").arg(out))
+    let source = project_root().join("bench/c").join(format!("{source}.c"));
+    crate::capi_image::link(build.march, &source, lib, &["-fdata-sections"], out)
 }
 
 pub(super) fn measure_c_shapes(build: &Build, figures: &mut Figures) -> Result<()> {

@@ -248,8 +248,7 @@ fn build_bench(build: &Build) -> Result<PathBuf> {
     Ok(dir.join(build.target).join("release"))
 }
 
-/// The C API's LTO'd staticlib (`cargo rustc --crate-type staticlib`: plain
-/// `cargo build` gives a lib that is also an rlib no LTO).
+/// The C API's staticlib for this build, main- or sub-core side.
 fn build_capi(build: &Build, sub_core: bool) -> Result<PathBuf> {
     let side = if sub_core { "sub" } else { "main" };
     let dir = target_base().join(format!("capi-{side}-{}", build.opt));
@@ -258,21 +257,7 @@ fn build_capi(build: &Build, sub_core: bool) -> Result<PathBuf> {
     } else {
         "port-critical-section"
     };
-    run(cargo_in(&project_root())
-        .args([
-            "rustc",
-            "--quiet",
-            "--lib",
-            "--release",
-            "-p",
-            "amp-sysinfo-capi",
-            "--crate-type",
-            "staticlib",
-        ])
-        .args(["--target", build.target, "--features", features])
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", build.opt)
-        .env("CARGO_TARGET_DIR", &dir))?;
-    Ok(dir.join(build.target).join("release/libamp_sysinfo_capi.a"))
+    crate::capi_image::staticlib(build.target, features, build.opt, &dir)
 }
 
 /// Figures past their limit, as messages; an error if a limited figure was
