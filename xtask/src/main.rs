@@ -94,6 +94,26 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// Waits for `child` until `timeout` after `start`; then kills it (our own
+/// child, by its handle) and returns `None`.
+pub fn wait_or_kill(
+    child: &mut std::process::Child,
+    start: std::time::Instant,
+    timeout: std::time::Duration,
+) -> Result<Option<std::process::ExitStatus>> {
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 pub fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(project_root());

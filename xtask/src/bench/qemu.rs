@@ -29,18 +29,7 @@ pub(super) fn run_qemu(elf: &Path) -> Result<Vec<String>> {
         s
     });
     let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if start.elapsed() > QEMU_TIMEOUT {
-            // Our own child, by its handle.
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = crate::wait_or_kill(&mut child, start, QEMU_TIMEOUT)?;
     let text = reader
         .join()
         .map_err(|_| anyhow::anyhow!("qemu output reader panicked"))?;

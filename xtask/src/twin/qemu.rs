@@ -84,18 +84,7 @@ pub fn run_qemu(images: &Images, word: u32, echo: bool) -> Result<Run> {
             }
         }
     });
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if start.elapsed() > RUN_TIMEOUT {
-            // Our own child, by its handle.
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = crate::wait_or_kill(&mut child, start, RUN_TIMEOUT)?;
     let elapsed = start.elapsed();
     let _ = reader.join();
     // Console lines without the UART's carriage returns.
