@@ -70,7 +70,7 @@ pub use error::DemoError;
 pub use main_core::{main_publish_more, main_report, main_setup, main_wait_reply, Setup};
 pub use pools::{Pool, Pools};
 pub use stress::{main_stress, main_stress_report, sub_stress};
-pub use sub_core::{sub_check, sub_wait_attach};
+pub use sub_core::{sub_check, sub_round, sub_wait_attach};
 
 use amp_sysinfo::{Block, Error};
 use zerocopy::{FromBytes, IntoBytes};

@@ -71,6 +71,22 @@ pub fn sub_wait_attach<C: CacheSync>(
     Ok(most)
 }
 
+/// One whole round of the sub core on a fresh view of the pools: attach
+/// ([`sub_wait_attach`], waiting for the main core), then check and reply
+/// ([`sub_check`]). What every sub-core image (LP core, QEMU sub hart, twin)
+/// runs.
+pub fn sub_round(
+    pools: &Pools,
+    round: u32,
+    out: &mut impl Write,
+    patience: Patience,
+    pause: &mut impl FnMut(),
+) -> Result<Reply, DemoError> {
+    let mut reader: Reader = Reader::new();
+    sub_wait_attach(&mut reader, pools, out, patience, pause)?;
+    sub_check(&reader, pools, round, out, patience, pause)
+}
+
 /// The sub core's check, round `round`: finds the reply block (waiting for
 /// it) and marks it
 /// [`ReplyState::Attached`] (the main core may now publish more), checks the

@@ -86,10 +86,7 @@ fn twin_pools(out: &mut Console) -> Pools {
 }
 
 fn check(pools: &Pools, out: &mut Console, round: u32) -> Result<(), DemoError> {
-    let mut reader = Reader::new();
-    demo::sub_wait_attach(&mut reader, pools, out, PATIENCE, &mut pause)?;
-    demo::sub_check(&reader, pools, round, out, PATIENCE, &mut pause)?;
-    Ok(())
+    demo::sub_round(pools, round, out, PATIENCE, &mut pause).map(|_| ())
 }
 
 fn stress(pools: &Pools, out: &mut Console) -> Result<(), DemoError> {

@@ -12,8 +12,7 @@
 #![no_std]
 #![no_main]
 
-use amp_sysinfo::Reader;
-use amp_sysinfo_demo::{sub_check, sub_wait_attach, Patience, Pools};
+use amp_sysinfo_demo::{sub_round, Patience, Pools};
 use esp_lp_hal::delay::Delay;
 use esp_lp_hal::prelude::*;
 
@@ -55,11 +54,9 @@ fn run() -> Result<(), ()> {
     // around them (lpcore.x) and only SysInfo touches them.
     let pools = unsafe { Pools::identity(pools::HP_POOL, pools::RTC_POOL) }.map_err(|_| ())?;
     let mut pause = || Delay.delay_micros(POLL_US);
-    let mut reader: Reader = Reader::new();
-    let mut log = Discard;
-    sub_wait_attach(&mut reader, &pools, &mut log, PATIENCE, &mut pause).map_err(|_| ())?;
-    sub_check(&reader, &pools, 1, &mut log, PATIENCE, &mut pause).map_err(|_| ())?;
-    Ok(())
+    sub_round(&pools, 1, &mut Discard, PATIENCE, &mut pause)
+        .map(|_| ())
+        .map_err(|_| ())
 }
 
 #[panic_handler]
