@@ -251,18 +251,7 @@ pub(crate) fn find_reply<C: CacheSync>(
         }
     };
     let block = reply.block();
-    let words = block
-        .atomic_words()
-        .map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
-    // `first()`, not `[0]`: no panic path in the sub image (docs/reliability.md).
-    words
-        .first()
-        .ok_or(DemoError::Sysinfo {
-            step: "reply state word",
-            id: Some(REPLY.raw()),
-            error: Error::SizeMismatch,
-        })?
-        .store(ReplyState::Attached as u32, Ordering::Release);
+    set_reply_state(&block, ReplyState::Attached)?;
     let _ = writeln!(
         out,
         "found reply {:#06x} at {:#010x}; told the main core",
@@ -279,9 +268,16 @@ pub(crate) fn finish(reply: &Shared<Reply>, findings: &Reply) -> Result<(), Demo
     block
         .write(4, findings.as_bytes().get(4..).unwrap_or(&[]))
         .map_err(DemoError::sysinfo("write the reply", Some(REPLY)))?;
+    set_reply_state(&block, ReplyState::Done)
+}
+
+/// Stores `state` in the reply block's first word with Release ordering, so
+/// the main core's Acquire load sees everything written before it.
+fn set_reply_state(block: &Block, state: ReplyState) -> Result<(), DemoError> {
     let words = block
         .atomic_words()
         .map_err(DemoError::sysinfo("reply state word", Some(REPLY)))?;
+    // `first()`, not `[0]`: no panic path in the sub image (docs/reliability.md).
     words
         .first()
         .ok_or(DemoError::Sysinfo {
@@ -289,7 +285,7 @@ pub(crate) fn finish(reply: &Shared<Reply>, findings: &Reply) -> Result<(), Demo
             id: Some(REPLY.raw()),
             error: Error::SizeMismatch,
         })?
-        .store(ReplyState::Done as u32, Ordering::Release);
+        .store(state as u32, Ordering::Release);
     Ok(())
 }
 
