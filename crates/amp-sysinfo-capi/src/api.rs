@@ -8,37 +8,31 @@ use amp_sysinfo::{Block, Id, PoolKind};
 
 use crate::abi::{esp_amp_sys_info_cap_t, esp_amp_sys_info_log_fn_t};
 use crate::pools;
-use crate::report::{self, Failure, Op};
+use crate::report::{self, Code, Op};
 
-fn kind_of(cap: esp_amp_sys_info_cap_t) -> Result<PoolKind, Failure> {
-    cap.kind().ok_or(Failure::InvalidCap)
+fn kind_of(cap: esp_amp_sys_info_cap_t) -> Result<PoolKind, Code> {
+    cap.kind().ok_or(report::INVALID_CAP)
 }
 
-/// The pointer of a block, or NULL with the reason recorded.
-fn block_or_null(op: Op, result: Result<Block, Failure>) -> *mut c_void {
-    match result {
-        Ok(block) => {
-            report::succeeded();
-            block.as_ptr().cast()
-        }
-        Err(failure) => {
-            report::failed(op, failure);
-            core::ptr::null_mut()
-        }
-    }
+/// The pointer of a block, or NULL, with the outcome recorded.
+#[inline]
+fn block_or_null(op: Op, result: Result<Block, Code>) -> *mut c_void {
+    let (ptr, code) = match result {
+        Ok(block) => (block.as_ptr().cast(), 0),
+        Err(code) => (core::ptr::null_mut(), code),
+    };
+    report::record(op, code);
+    ptr
 }
 
-/// 0, or -1 with the reason recorded.
-fn status(op: Op, result: Result<(), Failure>) -> c_int {
-    match result {
-        Ok(()) => {
-            report::succeeded();
-            0
-        }
-        Err(failure) => {
-            report::failed(op, failure);
-            -1
-        }
+/// 0, or -1 on a failure, with the outcome recorded.
+#[inline]
+fn status(op: Op, code: Code) -> c_int {
+    report::record(op, code);
+    if code == 0 {
+        0
+    } else {
+        -1
     }
 }
 
@@ -79,7 +73,10 @@ pub extern "C" fn esp_amp_sys_info_alloc(
     size: u16,
     cap: esp_amp_sys_info_cap_t,
 ) -> *mut c_void {
-    let result = kind_of(cap).and_then(|kind| Ok(pools::alloc(alloc_id(info_id)?, size, kind)?));
+    let result = kind_of(cap).and_then(|kind| {
+        let id = alloc_id(info_id).map_err(report::code)?;
+        pools::alloc(id, size, kind).map_err(report::code)
+    });
     block_or_null(Op::alloc(info_id, cap), result)
 }
 
@@ -97,7 +94,10 @@ pub unsafe extern "C" fn esp_amp_sys_info_get(
     size: *mut u16,
     cap: esp_amp_sys_info_cap_t,
 ) -> *mut c_void {
-    let result = kind_of(cap).and_then(|kind| Ok(pools::get(alloc_id(info_id)?, kind)?));
+    let result = kind_of(cap).and_then(|kind| {
+        let id = alloc_id(info_id).map_err(report::code)?;
+        pools::get(id, kind).map_err(report::code)
+    });
     if let (Ok(block), false) = (&result, size.is_null()) {
         // SAFETY: non-null, and valid for a write by the caller's contract.
         unsafe { size.write(block.size()) };
@@ -163,11 +163,12 @@ pub unsafe extern "C" fn esp_amp_sys_info_set_pool(
     size: u32,
     max_entries: u16,
 ) -> c_int {
-    let result = kind_of(cap).and_then(|kind| {
+    let code = match kind_of(cap) {
         // SAFETY: forwarded to our caller.
-        unsafe { pools::configure(kind, local.cast(), bus_addr, size, max_entries) }
-    });
-    status(Op::set_pool(cap), result)
+        Ok(kind) => unsafe { pools::configure(kind, local.cast(), bus_addr, size, max_entries) },
+        Err(code) => code,
+    };
+    status(Op::set_pool(cap), code)
 }
 
 /// Not in ESP-AMP. Why the most recent call of this API on this core failed:

@@ -7,7 +7,7 @@ use amp_sysinfo::format::{BLOCK_ALIGN, DEFAULT_MAX_ENTRIES};
 use amp_sysinfo::{table_bytes, Block, Error, Id, PoolKind, Region};
 use critical_section::Mutex;
 
-use crate::report::Failure;
+use crate::report::{self, Code};
 
 /// A pool as `esp_amp_sys_info_set_pool` described it.
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +26,7 @@ pub struct PoolSetting {
 static SETTINGS: [Mutex<Cell<Option<PoolSetting>>>; 2] =
     [Mutex::new(Cell::new(None)), Mutex::new(Cell::new(None))];
 
-/// Records where pool `kind` is.
+/// Records where pool `kind` is; returns the outcome.
 ///
 /// # Safety
 /// `local..local + size` must be valid for reads and writes for the rest of
@@ -38,17 +38,21 @@ pub unsafe fn configure(
     bus_base: u32,
     size: u32,
     max_entries: u16,
-) -> Result<(), Failure> {
+) -> Code {
     // Whatever the outcome, the pool's old description and the table this
     // core opened with it are gone: a failed call leaves no pool (never the
     // old one), a successful one a pool that `init` must open.
     // SAFETY: forwarded to our caller (see above).
-    let setting = unsafe { describe(local, bus_base, size, max_entries) };
-    side::replace(kind, setting.ok())?;
-    setting.map(|_| ())
+    let (setting, code) = unsafe { describe(local, bus_base, size, max_entries) };
+    match side::replace(kind, setting) {
+        0 => code,
+        busy => busy,
+    }
 }
 
-/// The checked description of a pool.
+/// The checked description of a pool and 0, or `None` and the failure's
+/// code. A pair, not a `Result`: `Result<PoolSetting, Code>` puts the code
+/// where the bus address is, and LLVM then stores that word byte by byte.
 ///
 /// # Safety
 /// As for [`configure`].
@@ -57,12 +61,15 @@ unsafe fn describe(
     bus_base: u32,
     size: u32,
     max_entries: u16,
-) -> Result<PoolSetting, Failure> {
+) -> (Option<PoolSetting>, Code) {
     if local.is_null() {
-        return Err(Failure::NullPointer);
+        return (None, report::NULL_POINTER);
     }
     // SAFETY: forwarded to our caller (see above).
-    let region = unsafe { Region::new(local, bus_base, size) }?;
+    let region = match unsafe { Region::new(local, bus_base, size) } {
+        Ok(region) => region,
+        Err(e) => return (None, report::code(e)),
+    };
     let max_entries = if max_entries == 0 {
         DEFAULT_MAX_ENTRIES
     } else {
@@ -72,95 +79,76 @@ unsafe fn describe(
     // fit with a block now, not at `init` (a sub core reads the capacity
     // from the table instead).
     if !cfg!(feature = "sub-core") && table_bytes(max_entries) + BLOCK_ALIGN > size as usize {
-        return Err(Failure::Core(Error::PoolTooSmall));
+        return (None, report::code(Error::PoolTooSmall));
     }
-    Ok(PoolSetting {
+    let setting = PoolSetting {
         region,
         max_entries,
-    })
+    };
+    (Some(setting), 0)
 }
 
-/// The configured pool `kind`.
-#[cfg(not(feature = "sub-core"))]
-pub fn setting(kind: PoolKind) -> Option<PoolSetting> {
-    critical_section::with(|cs| SETTINGS[kind as usize].borrow(cs).get())
-}
-
-/// Runs `f` on every configured pool; the HP pool is required (every chip
-/// has it and ESP-AMP's own services live there), the RTC pool optional.
-/// Checks that the HP pool is there before calling `f` at all.
-fn each_pool(
-    setting: impl Fn(PoolKind) -> Option<PoolSetting>,
-    mut f: impl FnMut(PoolKind, PoolSetting) -> Result<(), Error>,
-) -> Result<(), Failure> {
-    if setting(PoolKind::Hp).is_none() {
-        return Err(Failure::Core(Error::PoolAbsent));
-    }
-    for kind in PoolKind::ALL {
-        if let Some(setting) = setting(kind) {
-            f(kind, setting)?;
-        }
-    }
-    Ok(())
-}
-
-/// Opens every configured pool (`side::open`); on any failure no pool stays
-/// open, so lookups give "pool absent" instead of using an older table.
-#[cfg(feature = "sub-core")]
-pub fn init() -> Result<(), Failure> {
+/// Opens every configured pool (`side::open`): the HP pool is required
+/// (every chip has it and ESP-AMP's own services live there), the RTC pool
+/// optional. On any failure no pool stays open, so lookups give "pool
+/// absent" instead of using an older table.
+pub fn init() -> Code {
     side::open()
-}
-
-/// Opens every configured pool (`side::open`); on any failure no pool stays
-/// open, so lookups give "pool absent" instead of using an older table.
-#[cfg(not(feature = "sub-core"))]
-pub fn init() -> Result<(), Failure> {
-    let result = side::open();
-    if result.is_err() {
-        for kind in PoolKind::ALL {
-            // The failure being reported is `result`'s; `Busy` cannot happen
-            // here (nothing holds the state between calls).
-            let _ = side::detach(kind);
-        }
-    }
-    result
 }
 
 #[cfg(not(feature = "sub-core"))]
 mod side {
     use amp_sysinfo::{Block, Error, Id, PoolConfig, PoolKind, Writer};
 
-    use super::each_pool;
-    use crate::report::{DumpLines, Failure};
+    use super::SETTINGS;
+    use crate::report::{self, Code, DumpLines};
 
     /// The main core's allocator.
     static WRITER: Writer = Writer::new();
 
-    /// Formats every configured pool. `configure` checked that each table
-    /// fits and `each_pool` that the HP pool is there, so formatting does
+    /// The configured pool `kind`.
+    fn setting(kind: PoolKind) -> Option<super::PoolSetting> {
+        critical_section::with(|cs| SETTINGS[kind as usize].borrow(cs).get())
+    }
+
+    /// Formats every configured pool, the HP pool first (checked to be
+    /// there before anything is formatted); on a failure, forgets every
+    /// pool. `configure` checked that each table fits, so formatting does
     /// not stop half-way.
-    pub fn open() -> Result<(), Failure> {
-        each_pool(super::setting, |kind, setting| {
+    pub fn open() -> Code {
+        if setting(PoolKind::Hp).is_none() {
+            return report::code(Error::PoolAbsent);
+        }
+        for kind in PoolKind::ALL {
+            let Some(setting) = setting(kind) else {
+                continue;
+            };
             let cfg = PoolConfig {
                 kind,
                 bus_base: setting.region.bus_base(),
                 size: setting.region.size(),
                 max_entries: setting.max_entries,
             };
-            WRITER.init(setting.region, &cfg)
-        })
-    }
-
-    /// Forgets the `kind` pool.
-    pub fn detach(kind: PoolKind) -> Result<(), Failure> {
-        WRITER.detach(kind).map(|_| ()).map_err(Failure::Core)
+            if let Err(e) = WRITER.init(setting.region, &cfg) {
+                for kind in PoolKind::ALL {
+                    // The failure being reported is `e`; `Busy` cannot
+                    // happen here (nothing holds the state between calls).
+                    let _ = WRITER.detach(kind);
+                }
+                return report::code(e);
+            }
+        }
+        0
     }
 
     /// Sets pool `kind`'s description and forgets the table opened with
     /// the old one.
-    pub fn replace(kind: PoolKind, setting: Option<super::PoolSetting>) -> Result<(), Failure> {
-        critical_section::with(|cs| super::SETTINGS[kind as usize].borrow(cs).set(setting));
-        detach(kind)
+    pub fn replace(kind: PoolKind, setting: Option<super::PoolSetting>) -> Code {
+        critical_section::with(|cs| SETTINGS[kind as usize].borrow(cs).set(setting));
+        match WRITER.detach(kind) {
+            Ok(_) => 0,
+            Err(e) => report::code(e),
+        }
     }
 
     /// Allocates and publishes a zero-filled block.
@@ -169,6 +157,7 @@ mod side {
     }
 
     /// Finds a published block.
+    #[inline]
     pub fn get(id: Id, kind: PoolKind) -> Result<Block, Error> {
         WRITER.get(id, kind)
     }
@@ -190,8 +179,8 @@ mod side {
     use amp_sysinfo::{Block, Error, Id, PoolKind, Reader};
     use critical_section::CriticalSection;
 
-    use super::each_pool;
-    use crate::report::{DumpLines, Failure};
+    use super::SETTINGS;
+    use crate::report::{self, Code, DumpLines};
 
     /// The sub core's view, changed only by [`write`] and read by [`read`].
     struct ReaderCell(UnsafeCell<Reader>);
@@ -241,15 +230,15 @@ mod side {
         })
     }
 
-    /// Runs `f` on the reader, exclusive: inside the critical section, and
-    /// `Busy` if a lookup is in progress on this core (an interrupt handler
-    /// calling `init` or `set_pool` in the middle of a `get`).
-    fn write<R>(
-        f: impl FnOnce(&mut Reader, CriticalSection<'_>) -> Result<R, Failure>,
-    ) -> Result<R, Failure> {
-        critical_section::with(|cs| {
+    /// Runs `f` on the reader, exclusive: inside the critical section
+    /// ([`crate::port::section`]), and `Busy` if a lookup is in progress on
+    /// this core (an interrupt handler calling `init` or `set_pool` in the
+    /// middle of a `get`).
+    #[inline]
+    fn write(f: impl FnOnce(&mut Reader, CriticalSection<'_>) -> Code) -> Code {
+        crate::port::section(|cs| {
             if READING.load(Relaxed) != 0 {
-                return Err(Failure::Core(Error::Busy));
+                return report::code(Error::Busy);
             }
             // SAFETY: no `read` is in progress (above) or can start (the
             // critical section), and `write` does not nest (`f` never calls
@@ -258,33 +247,53 @@ mod side {
         })
     }
 
-    /// Forgets the `kind` pool.
     /// Sets pool `kind`'s description and forgets the table opened with
     /// the old one, in one critical section (`Busy`, changing nothing, under
     /// a lookup in progress).
-    pub fn replace(kind: PoolKind, setting: Option<super::PoolSetting>) -> Result<(), Failure> {
+    pub fn replace(kind: PoolKind, setting: Option<super::PoolSetting>) -> Code {
         write(|reader, cs| {
-            super::SETTINGS[kind as usize].borrow(cs).set(setting);
+            SETTINGS[kind as usize].borrow(cs).set(setting);
             reader.detach(kind);
-            Ok(())
+            0
         })
     }
 
-    /// Attaches to every configured pool (`NotReady` until the main core
-    /// has formatted it).
-    /// On any failure no pool stays attached. One critical section for
-    /// the settings, the attaches and the clean-up.
-    pub fn open() -> Result<(), Failure> {
+    /// Attaches to the configured pool `kind` (`NotReady` until the main
+    /// core has formatted it); a pool that is not configured is "pool
+    /// absent" for the HP pool, which is required, and skipped (0) for the
+    /// RTC pool. Out of line: one copy of `Reader::attach` for both pools,
+    /// in a leaf function (no registers to save; a loop over the pools in
+    /// one function keeps its constants in saved registers instead). The
+    /// code is returned as a `u32`: no zero-extension at the call.
+    #[inline(never)]
+    fn attach(reader: &mut Reader, kind: PoolKind, cs: CriticalSection<'_>) -> u32 {
+        // SAFETY: read in place, not copied out of the cell (copying the
+        // `Option` makes LLVM store the region byte by byte): nothing writes
+        // the cell during this read, which is inside the critical section.
+        match unsafe { &*SETTINGS[kind as usize].borrow(cs).as_ptr() } {
+            Some(setting) => match reader.attach(setting.region, kind) {
+                Ok(_) => 0,
+                Err(e) => report::code(e) as u32,
+            },
+            None if kind == PoolKind::Hp => report::code(Error::PoolAbsent) as u32,
+            None => 0,
+        }
+    }
+
+    /// Attaches to every configured pool, the HP pool first. On any failure
+    /// no pool stays attached. One critical section for the settings, the
+    /// attaches and the clean-up.
+    pub fn open() -> Code {
         write(|reader, cs| {
-            let setting = |kind: PoolKind| super::SETTINGS[kind as usize].borrow(cs).get();
-            let result = each_pool(setting, |kind, setting| {
-                reader.attach(setting.region, kind).map(|_| ())
-            });
-            if result.is_err() {
+            let mut code = attach(reader, PoolKind::Hp, cs);
+            if code == 0 {
+                code = attach(reader, PoolKind::Rtc, cs);
+            }
+            if code != 0 {
                 reader.detach(PoolKind::Hp);
                 reader.detach(PoolKind::Rtc);
             }
-            result
+            code as Code
         })
     }
 

@@ -3,7 +3,7 @@
 
 /// `critical-section` through the platform glue's C hooks.
 #[cfg(all(target_os = "none", feature = "port-critical-section"))]
-mod critical {
+pub(crate) mod critical {
     use core::cell::UnsafeCell;
 
     extern "C" {
@@ -70,6 +70,32 @@ mod critical {
             }
         }
     }
+}
+
+/// Runs `f` inside the platform's critical section: the sub core's
+/// `set_pool` and `init`, the only critical sections of its library (a
+/// lookup takes none), which never nest. Bare metal with
+/// `port-critical-section`: one direct call of each hook around `f`, without
+/// `critical-section`'s nesting count (nothing in the sub core's library
+/// holds a section when these run, so the call is the outermost). Otherwise
+/// `critical_section::with`.
+#[cfg(feature = "sub-core")]
+#[inline]
+pub(crate) fn section<R>(f: impl FnOnce(critical_section::CriticalSection<'_>) -> R) -> R {
+    #[cfg(all(target_os = "none", feature = "port-critical-section"))]
+    {
+        // SAFETY: the hooks' contract: `exit` gets what `enter` returned,
+        // once; between the two this core runs nothing that uses the API.
+        let state = unsafe { critical::esp_amp_sys_info_port_critical_enter() };
+        // SAFETY: inside the platform's critical section (above), until
+        // `exit` below, after `f` has returned.
+        let result = f(unsafe { critical_section::CriticalSection::new() });
+        // SAFETY: as for `enter`.
+        unsafe { critical::esp_amp_sys_info_port_critical_exit(state) };
+        result
+    }
+    #[cfg(not(all(target_os = "none", feature = "port-critical-section")))]
+    critical_section::with(f)
 }
 
 /// A staticlib for a bare-metal target must define the panic handler. The

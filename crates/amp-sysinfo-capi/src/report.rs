@@ -84,6 +84,29 @@ pub fn last() -> &'static CStr {
     Failure::from_code(LAST.load(Ordering::Relaxed)).map_or(OK, Failure::reason)
 }
 
+/// A call's outcome as stored: 0 for "ok", else [`Failure::code`]. The
+/// library's functions pass outcomes around as this byte, so that recording
+/// one is a single store (no conversion from an enum at the boundary).
+pub type Code = u8;
+
+/// The [`Code`] of a core error ([`Failure::code`] of `Failure::Core(e)`):
+/// one add, `Error` being `repr(u8)`.
+#[inline(always)]
+pub const fn code(e: Error) -> Code {
+    e.code() + 1
+}
+
+/// The [`Code`] of an invalid cap.
+pub const INVALID_CAP: Code = Failure::InvalidCap.code();
+
+/// The [`Code`] of a NULL pointer.
+pub const NULL_POINTER: Code = Failure::NullPointer.code();
+
+/// Whether failing calls send a line to the C sink: the main core's build
+/// with the `log-failures` feature (default). The sub core's build never
+/// does: a lookup-only image pays for storing the code and nothing else.
+pub const LOGS_FAILURES: bool = cfg!(all(feature = "log-failures", not(feature = "sub-core")));
+
 /// Records a successful call.
 #[inline]
 pub fn succeeded() {
@@ -114,8 +137,14 @@ fn sink() -> esp_amp_sys_info_log_fn_t {
 /// Which API call failed, for the log line: the function's name and the
 /// id and cap it was given, if it takes them.
 #[derive(Debug, Clone, Copy)]
-// The sub core's build without `log` names no call (it stores codes only).
-#[cfg_attr(all(feature = "sub-core", not(feature = "log")), allow(dead_code))]
+// Builds that log no failure line name no call (they store codes only).
+#[cfg_attr(
+    not(any(
+        feature = "log",
+        all(feature = "log-failures", not(feature = "sub-core"))
+    )),
+    allow(dead_code)
+)]
 pub struct Op {
     name: &'static str,
     id: Option<u16>,
@@ -155,37 +184,67 @@ impl Op {
     }
 }
 
-/// Records a failure: its code (what `esp_amp_sys_info_last_error` reads);
-/// in the main core's build also one line to the C sink (if set); one
-/// `log::warn!` with the `log` feature. The sub core's build stores the code
-/// only: that is all a lookup-only image pays for error reporting (the text
-/// is in `esp_amp_sys_info_last_error`, linked only where it is called).
+/// Records the outcome `code` of `op` (0: success): stores it (what
+/// `esp_amp_sys_info_last_error` reads); on a failure, with
+/// [`LOGS_FAILURES`], also one line to the C sink (if set), and one
+/// `log::warn!` with the `log` feature. Without those, recording a failure
+/// is the one store of its code (the text is looked up only by
+/// `esp_amp_sys_info_last_error`, linked only where it is called).
 #[inline]
-pub fn failed(op: Op, failure: Failure) {
-    LAST.store(failure.code(), Ordering::Relaxed);
-    #[cfg(feature = "log")]
-    log_failure(op, failure.reason());
-    #[cfg(not(feature = "sub-core"))]
-    if let Some(sink) = sink() {
-        let mut line = Line::new();
-        describe(&mut line, op);
-        line.push(b": ");
-        line.push(failure.reason().to_bytes());
-        line.emit(sink);
+pub fn record(op: Op, code: Code) {
+    LAST.store(code, Ordering::Relaxed);
+    if (LOGS_FAILURES || cfg!(feature = "log")) && code != 0 {
+        log_failure(op, code);
     }
     let _ = op;
 }
 
-#[cfg(feature = "log")]
-fn log_failure(op: Op, reason: &CStr) {
-    let mut line = Line::new();
-    describe(&mut line, op);
-    let call = core::str::from_utf8(line.as_bytes()).unwrap_or(op.name);
-    log::warn!("{call}: {}", reason.to_str().unwrap_or("?"));
+/// Records a failure: [`record`] with its code.
+#[inline]
+pub fn failed(op: Op, failure: Failure) {
+    record(op, failure.code());
+}
+
+/// The failure's line to the sink and to `log` (out of line: the error
+/// path only).
+#[cold]
+#[inline(never)]
+#[cfg_attr(
+    not(any(
+        feature = "log",
+        all(feature = "log-failures", not(feature = "sub-core"))
+    )),
+    allow(dead_code)
+)]
+fn log_failure(op: Op, code: Code) {
+    let reason = Failure::from_code(code).map_or(OK, Failure::reason);
+    #[cfg(feature = "log")]
+    {
+        let mut line = Line::new();
+        describe(&mut line, op);
+        let call = core::str::from_utf8(line.as_bytes()).unwrap_or(op.name);
+        log::warn!("{call}: {}", reason.to_str().unwrap_or("?"));
+    }
+    if !LOGS_FAILURES {
+        return;
+    }
+    if let Some(sink) = sink() {
+        let mut line = Line::new();
+        describe(&mut line, op);
+        line.push(b": ");
+        line.push(reason.to_bytes());
+        line.emit(sink);
+    }
 }
 
 /// `esp_amp_sys_info_get(id 0x0001, cap 0)` and the like, without `core::fmt`.
-#[cfg_attr(all(feature = "sub-core", not(feature = "log")), allow(dead_code))]
+#[cfg_attr(
+    not(any(
+        feature = "log",
+        all(feature = "log-failures", not(feature = "sub-core"))
+    )),
+    allow(dead_code)
+)]
 fn describe(line: &mut Line, op: Op) {
     line.push(op.name.as_bytes());
     line.push(b"(");
