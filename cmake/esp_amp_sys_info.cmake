@@ -32,6 +32,16 @@ function(esp_amp_sys_info_capi_library)
   esp_amp_sys_info_rust_target(rust_target)
   set(target_dir "${CMAKE_BINARY_DIR}/esp_amp_sys_info/target")
   set(staticlib "${target_dir}/${rust_target}/release/libamp_sysinfo_capi.a")
+  # Critical sections through the glue's irq_lock()/irq_unlock()
+  # (zephyr/esp_amp_sys_info_zephyr.c); the default features keep the
+  # library's panic handler, which a Rust staticlib alone in a C image needs,
+  # and the failure lines (`log-failures`), which
+  # CONFIG_ESP_AMP_SYS_INFO_C_API_LOG_FAILURES=n leaves out.
+  if(CONFIG_ESP_AMP_SYS_INFO_C_API_LOG_FAILURES)
+    set(features --features port-critical-section)
+  else()
+    set(features --no-default-features --features panic-handler,port-critical-section)
+  endif()
   # A file that is never created: makes the custom command run every time.
   set(always_run "${CMAKE_BINARY_DIR}/esp_amp_sys_info/always-run-cargo.stamp")
 
@@ -42,10 +52,7 @@ function(esp_amp_sys_info_capi_library)
       --release
       --manifest-path ${ESP_AMP_SYS_INFO_DIR}/Cargo.toml
       --package amp-sysinfo-capi
-      # Critical sections through the glue's irq_lock()/irq_unlock()
-      # (zephyr/esp_amp_sys_info_zephyr.c); the default features keep the
-      # library's panic handler, which a Rust staticlib alone in a C image needs.
-      --features port-critical-section
+      ${features}
       --target ${rust_target}
       --target-dir ${target_dir}
     WORKING_DIRECTORY ${ESP_AMP_SYS_INFO_DIR}

@@ -8,9 +8,11 @@ use std::process::Command;
 
 use crate::{cargo, project_root, run, Result};
 
-/// The C API's LTO'd staticlib for `target` with `features` at `opt_level`,
-/// built in `dir` (`cargo rustc --crate-type staticlib`: plain `cargo build`
-/// gives a lib that is also an rlib, without LTO). Returns the `.a`.
+/// The C API's LTO'd staticlib for `target` with exactly `features` (no
+/// default features: name `panic-handler`, `log-failures` where wanted) at
+/// `opt_level`, built in `dir` (`cargo rustc --crate-type staticlib`: plain
+/// `cargo build` gives a lib that is also an rlib, without LTO). Returns the
+/// `.a`.
 pub fn staticlib(target: &str, features: &str, opt_level: &str, dir: &Path) -> Result<PathBuf> {
     run(cargo()
         .args([
@@ -23,7 +25,8 @@ pub fn staticlib(target: &str, features: &str, opt_level: &str, dir: &Path) -> R
             "--crate-type",
             "staticlib",
         ])
-        .args(["--target", target, "--features", features])
+        .args(["--target", target, "--no-default-features"])
+        .args(["--features", features])
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", opt_level)
         .env("CARGO_TARGET_DIR", dir))?;
     Ok(dir.join(target).join("release/libamp_sysinfo_capi.a"))

@@ -89,7 +89,12 @@ fn twin_sub() -> Result<PathBuf> {
 
 fn capi_sub_probe() -> Result<PathBuf> {
     let dir = target_base().join("capi-sub");
-    let lib = crate::capi_image::staticlib(TARGET, "sub-core,port-critical-section", "s", &dir)?;
+    let lib = crate::capi_image::staticlib(
+        TARGET,
+        "panic-handler,sub-core,port-critical-section",
+        "s",
+        &dir,
+    )?;
     let elf = dir.join("probe_sub_core.elf");
     let source = project_root().join("crates/amp-sysinfo-capi/tests/c/probe_sub_core.c");
     crate::capi_image::link("rv32imac_zicsr", &source, Some(&lib), &[], &elf)?;

@@ -180,10 +180,11 @@ pub extern "C" fn esp_amp_sys_info_last_error() -> *const c_char {
 
 /// Not in ESP-AMP. Send error reasons and esp_amp_sys_info_dump()'s lines to
 /// `sink` (e.g. a function calling printk("%s\n", line)); NULL turns it off
-/// (the default). The sub-core build sends dump lines only: a failing call
-/// there stores its error code and nothing else (read it with
-/// esp_amp_sys_info_last_error()), so a lookup-only image does not pay for
-/// building log lines.
+/// (the default). The sub-core build, and a main-core build without the
+/// `log-failures` feature (Zephyr: CONFIG_ESP_AMP_SYS_INFO_C_API_LOG_FAILURES=n),
+/// send dump lines only: a failing call there stores its error code and
+/// nothing else (read it with esp_amp_sys_info_last_error()), so the image
+/// does not pay for building log lines.
 ///
 /// # Safety
 /// `sink` is NULL or a function that may be called with a NUL-terminated line

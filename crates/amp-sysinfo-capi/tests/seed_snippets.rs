@@ -195,6 +195,23 @@ fn c_api_error_paths_from_c() {
     assert!(checks >= 100, "only {checks} checks ran");
 }
 
+/// The main-core library without `log-failures`: failures keep their
+/// reasons (`esp_amp_sys_info_last_error`) and leave the pool unchanged, but
+/// send no line to the sink; the dump still prints.
+#[test]
+fn c_api_without_failure_lines_keeps_the_reasons() {
+    let dir = scratch("c-quiet");
+    let exe = build_program("c_quiet.c", Side::MainQuiet, &dir);
+    let out = run(&exe, &[]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let checks: u32 = stdout(&out)
+        .strip_prefix("c_quiet: ")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("c_quiet prints its check count");
+    assert!(checks >= 30, "only {checks} checks ran");
+}
+
 /// The sub-core library after failed `set_pool`/`init` calls: no pool,
 /// never the old one.
 #[test]

@@ -248,14 +248,16 @@ fn build_bench(build: &Build) -> Result<PathBuf> {
     Ok(dir.join(build.target).join("release"))
 }
 
-/// The C API's staticlib for this build, main- or sub-core side.
+/// The C API's staticlib for this build, main- or sub-core side. The main
+/// core's is built without `log-failures` (a failure stores its code, no
+/// line to the sink), as ESP-AMP's figure is "logging compiled out".
 fn build_capi(build: &Build, sub_core: bool) -> Result<PathBuf> {
     let side = if sub_core { "sub" } else { "main" };
     let dir = target_base().join(format!("capi-{side}-{}", build.opt));
     let features = if sub_core {
-        "sub-core,port-critical-section"
+        "panic-handler,sub-core,port-critical-section"
     } else {
-        "port-critical-section"
+        "panic-handler,port-critical-section"
     };
     crate::capi_image::staticlib(build.target, features, build.opt, &dir)
 }

@@ -48,7 +48,7 @@ pub(super) fn headline(f: &Figures) -> String {
             "≤ 160 / ≤ 200".into(),
         ],
         [
-            "`alloc` / C API alloc".into(),
+            "`alloc` / C API alloc (measured column: built without `log-failures`, as ESP-AMP's is without logging)".into(),
             "126".into(),
             "250 / 478".into(),
             "268 / 1372".into(),
@@ -294,11 +294,16 @@ pub(super) fn render(
          `bench/src/bin/shape_*.rs` (Rust: riscv-rt, LTO, one codegen unit,\n\
          `panic = \"abort\"`) and `bench/c/*.c` (C: GNU ld, `-Os\n\
          -ffunction-sections --gc-sections`, against the C API's LTO'd\n\
-         staticlib, sub-core build with the platform's critical-section hooks).\n\
+         staticlib with the platform's critical-section hooks: the sub-core\n\
+         build for *get1*/*get3*, the main core's for *alloc*).\n\
          *get1* attaches and has one lookup site (ESP-AMP's work: pool chosen at\n\
          run time, size returned), *get3* adds two more sites (a typed HP block,\n\
          a reserved id in the RTC pool), *alloc* is the main core's format and\n\
-         one allocation. A function's bytes are its symbol plus every function it\n\
+         one allocation, with the library built without its `log-failures`\n\
+         feature (on by default, and on Zephyr unless\n\
+         `CONFIG_ESP_AMP_SYS_INFO_C_API_LOG_FAILURES=n`): a failure stores its\n\
+         error code and sends no line to the log sink, as ESP-AMP's figure is\n\
+         with logging compiled out. A function's bytes are its symbol plus every function it\n\
          calls (call graph from `objdump -d`), so an out-of-line `Reader::get` is\n\
          counted with each caller that uses it; *footprint* is what the shape's\n\
          image (text + data) grows by over its *base* shape, everything\n\

@@ -45,9 +45,11 @@ pub fn cc() -> String {
 pub enum Side {
     Main,
     Sub,
+    /// The main core's library without its default `log-failures` feature.
+    MainQuiet,
 }
 
-static BUILD: Mutex<[Option<PathBuf>; 2]> = Mutex::new([None, None]);
+static BUILD: Mutex<[Option<PathBuf>; 3]> = Mutex::new([None, None, None]);
 
 /// Builds `libamp_sysinfo_capi.a` for the host (main- or sub-core build)
 /// with cargo, in a target directory of its own, once per test process, and
@@ -70,8 +72,14 @@ pub fn staticlib(side: Side) -> PathBuf {
     ])
     .arg(repo_root().join("Cargo.toml"))
     .env("CARGO_TARGET_DIR", &target_dir);
-    if side == Side::Sub {
-        cmd.args(["--features", "sub-core"]);
+    match side {
+        Side::Main => {}
+        Side::Sub => {
+            cmd.args(["--features", "sub-core"]);
+        }
+        Side::MainQuiet => {
+            cmd.args(["--no-default-features", "--features", "panic-handler"]);
+        }
     }
     let out = cmd.output().expect("run cargo");
     assert!(
@@ -83,6 +91,7 @@ pub fn staticlib(side: Side) -> PathBuf {
     let copy = target_dir.join(match side {
         Side::Main => "libamp_sysinfo_capi-main.a",
         Side::Sub => "libamp_sysinfo_capi-sub.a",
+        Side::MainQuiet => "libamp_sysinfo_capi-main-quiet.a",
     });
     std::fs::copy(&lib, &copy).expect("copy the staticlib");
     *slot = Some(copy.clone());
