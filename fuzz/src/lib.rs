@@ -9,7 +9,10 @@
 //!   up to 8 `(offset, xor)` byte pairs to its header and table, else `rest`
 //!   is the raw memory; bit 3 (raw memory only): write a consistent header
 //!   over it (magic, version, this pool's kind/size/base, check word), so
-//!   that the entries, not the header, are what the fuzzer varies.
+//!   that the entries, not the header, are what the fuzzer varies; bit 4
+//!   (with bit 3): that header is version 1 (generation 0), which readers
+//!   refuse and the main core's attach upgrades, else the current version
+//!   with a non-zero generation.
 //! - `size`: the pool is `64 + 16 * (size % 64)` bytes (64..=1072).
 //! - `max`: `max_entries` of the formatted or consistent header.
 
@@ -104,7 +107,7 @@ impl Pool {
             self.bus
         );
         let off = (addr - self.bus) as u64;
-        let data = 32 + 8 * max_entries as u64;
+        let data = amp_sysinfo::table_bytes(max_entries) as u64;
         assert!(
             off >= data,
             "block at offset {off:#x} inside the table (data at {data:#x})"
@@ -142,7 +145,8 @@ pub fn build(data: &[u8]) -> Option<(Pool, &[u8])> {
         PoolKind::Rtc
     };
     let mut pool = Pool::new(size, bus, kind);
-    let fits = ((size - 36) / 8) as u16;
+    // Capacities whose slots (rounded up to even) fit with a block.
+    let fits = ((size - 36) / 8) as u16 & !1;
     let max = 1 + (max as u16 % fits.max(1));
     if flags & 4 != 0 {
         // A valid table with a few blocks, then byte overwrites.
@@ -155,7 +159,7 @@ pub fn build(data: &[u8]) -> Option<(Pool, &[u8])> {
         }
         let (edits, tail) = tail.split_at(tail.len().min(16));
         for pair in edits.chunks_exact(2) {
-            let at = pair[0] as usize % (32 + 8 * max as usize + 8).min(size as usize);
+            let at = pair[0] as usize % (amp_sysinfo::table_bytes(max) + 8).min(size as usize);
             pool.bytes_mut()[at] ^= pair[1];
         }
         return Some((pool, tail));
@@ -164,9 +168,17 @@ pub fn build(data: &[u8]) -> Option<(Pool, &[u8])> {
     pool.bytes_mut()[..n].copy_from_slice(&rest[..n]);
     if flags & 8 != 0 {
         let kind_word = kind as u32 | (kind.flags().bits() as u32) << 8;
+        // The current version (random slots: readers compare them all), or
+        // version 1, which only the main core's attach takes (upgrading it).
+        let legacy = flags & 16 != 0;
+        let version = if legacy {
+            1
+        } else {
+            amp_sysinfo::format::VERSION as u32
+        };
         let words = [
             u32::from_le_bytes(*b"SYSI"),
-            1 | (max as u32) << 16,
+            version | (max as u32) << 16,
             kind_word,
             size,
             bus,
@@ -175,7 +187,8 @@ pub fn build(data: &[u8]) -> Option<(Pool, &[u8])> {
             pool.set_word(i, *w);
         }
         pool.set_word(5, words.iter().fold(0x5a5a_c3c3, |a, w| a ^ w));
-        pool.set_word(7, 0);
+        let generation = if legacy { 0 } else { pool.word(7) | 1 };
+        pool.set_word(7, generation);
     }
     Some((pool, &rest[n..]))
 }

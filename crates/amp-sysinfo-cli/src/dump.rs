@@ -485,6 +485,11 @@ pub fn decode(file: &DumpFile, t: &Target) -> Result<PoolReport> {
             error: e.fault.map(|f| format!("{:?}", f.error())),
         });
     }
+    if let Some(slot) = listing.stray_slot() {
+        report.detail.push(format!(
+            "slot {slot}: not published but not empty (lookups compare every slot) [Corrupt]"
+        ));
+    }
     let used = listing.used_bytes();
     report.usage = Some(UsageJson {
         table_bytes: listing.data_offset(),

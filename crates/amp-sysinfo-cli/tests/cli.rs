@@ -204,6 +204,13 @@ fn corrupt_images_are_flagged_with_the_readers_errors() {
         &["entry 3 (id 0x0001): duplicate id of entry 1 [DuplicateId]"],
     );
     let mut b = good.clone();
+    set_word(&mut b, 8 + 2 * 9, 7 | 4 << 16); // an unpublished slot that is not empty
+    corrupt(
+        "stray-slot.bin",
+        &b,
+        &["slot 9: not published but not empty (lookups compare every slot) [Corrupt]"],
+    );
+    let mut b = good.clone();
     set_word(&mut b, 4, RTC); // consistent garbage: the table says another base
     let words: Vec<u32> = (0..5)
         .map(|i| u32::from_le_bytes(b[i * 4..i * 4 + 4].try_into().unwrap()))

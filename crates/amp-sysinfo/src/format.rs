@@ -1,10 +1,11 @@
-//! Wire format v2 (see `docs/format.md`): what lies at the base of a pool.
-//! Version 1 tables (the same layout with word 7 zero) are still read.
+//! Wire format v3 (see `docs/format.md`): what lies at the base of a pool.
+//! Version 1 and 2 tables are upgraded in place by the main core's
+//! `Writer::attach` (even capacities); readers take version 3 only.
 //!
 //! ```text
 //! offset  size  field
 //! 0x00    4     magic            b"SYSI" (0x4953_5953 little-endian); written last when formatting
-//! 0x04    2     version          2 (1: no generation)
+//! 0x04    2     version          3 (2: unpublished slots 0, 1: no generation either)
 //! 0x06    2     max_entries      table capacity
 //! 0x08    1     kind             0 = HP, 1 = RTC
 //! 0x09    1     flags            PoolFlags bits
@@ -14,7 +15,8 @@
 //! 0x14    4     check            CHECK_SEED ^ words 0..5: catches garbage that has the magic
 //! 0x18    4     count            published entries; the Release store that publishes an entry
 //! 0x1c    4     generation       non-zero, new on every format (v1: 0); cleared first when formatting
-//! 0x20    8*N   entries          u16 id, u16 size, u32 bus address; little-endian
+//! 0x20    8*S   slots            u16 id, u16 size, u32 bus address; little-endian. S = N rounded
+//!                                up to even; a slot not (yet) published holds EMPTY_SLOT (id 0xffff)
 //! ...           data area        blocks, 4-byte aligned at least, zero-filled
 //! ```
 //! Every field is read and written as an aligned 32-bit word, with atomic
@@ -25,11 +27,14 @@ use bitflags::bitflags;
 
 /// `b"SYSI"` read as a little-endian word.
 pub const MAGIC: u32 = u32::from_le_bytes(*b"SYSI");
-/// The format version this crate writes (it reads [`MIN_VERSION`] and up).
-pub const VERSION: u16 = 2;
-/// The oldest format version this crate reads: version 1 tables, whose
-/// generation word is 0 (they give no [`Handle`](crate::Handle)).
+/// The format version this crate writes and the only one a reader attaches to.
+pub const VERSION: u16 = 3;
+/// The oldest format version the main core's `Writer::attach` re-opens (and
+/// upgrades to [`VERSION`] in place, when the capacity is even).
 pub const MIN_VERSION: u16 = 1;
+/// Both words of a slot that holds no entry: id 0xffff is never an entry's
+/// ([`Id`](crate::Id)), so a lookup may compare every slot of the table.
+pub const EMPTY_SLOT: u32 = u32::MAX;
 /// Bytes of the pool header.
 pub const HEADER_SIZE: usize = 32;
 /// Bytes of one table entry: `u16 id`, `u16 size`, `u32 address`.
@@ -58,13 +63,27 @@ pub(crate) mod word {
     pub const ENTRIES: usize = 8;
 }
 
-/// Bytes taken by the header and a table of `max_entries` entries: where the
-/// data area starts.
+/// Table slots for a capacity of `max_entries`: rounded up to even, so a
+/// lookup compares slots two at a time (the odd capacity's extra slot stays
+/// empty).
+pub const fn table_slots(max_entries: u16) -> usize {
+    max_entries as usize + (max_entries as usize & 1)
+}
+
+/// Bytes taken by the header and the table of a capacity of `max_entries`
+/// entries ([`table_slots`]): where the data area starts.
 ///
 /// ```
 /// assert_eq!(amp_sysinfo::table_bytes(16), 32 + 16 * 8);
+/// assert_eq!(amp_sysinfo::table_bytes(3), 32 + 4 * 8);
 /// ```
 pub const fn table_bytes(max_entries: u16) -> usize {
+    HEADER_SIZE + ENTRY_SIZE * table_slots(max_entries)
+}
+
+/// Bytes a version 1 or 2 table took (no rounding): where such a table's
+/// data area starts.
+pub(crate) const fn legacy_table_bytes(max_entries: u16) -> usize {
     HEADER_SIZE + ENTRY_SIZE * max_entries as usize
 }
 

@@ -207,14 +207,21 @@ pub struct Listing {
     table: Attached,
     kind: PoolKind,
     count: u16,
+    version: u16,
 }
 
 impl Listing {
     /// Validates the header in `region` as the `kind` pool with the reader's
     /// own check ([`Reader::attach`](crate::Reader::attach): same errors).
     pub fn open(region: Region, kind: PoolKind) -> Result<Listing, Error> {
-        let (table, count) = Attached::open(region, kind, &NoCache)?;
-        Ok(Listing { table, kind, count })
+        let opened = Attached::open(region, kind, &NoCache, crate::format::MIN_VERSION)?;
+        let table = Attached::of(region, &opened);
+        Ok(Listing {
+            table,
+            kind,
+            count: opened.count,
+            version: opened.version,
+        })
     }
 
     /// The pool's kind.
@@ -224,12 +231,35 @@ impl Listing {
 
     /// The region the table was read from.
     pub fn region(&self) -> Region {
-        self.table.region
+        self.table.region()
     }
 
     /// Published entries.
     pub fn count(&self) -> u16 {
         self.count
+    }
+
+    /// The header's format version.
+    pub fn version(&self) -> u16 {
+        self.version
+    }
+
+    /// The first unpublished slot of a version 3 table that is not empty
+    /// (all ones), which `Writer::attach` refuses as corrupt: a lookup
+    /// compares every slot. Tables of earlier versions have none (their
+    /// unpublished slots are not read).
+    pub fn stray_slot(&self) -> Option<u16> {
+        if self.version != crate::format::VERSION {
+            return None;
+        }
+        let region = self.table.region();
+        let slots = crate::format::table_slots(self.table.max_entries) as u16;
+        (self.count..slots).find(|&i| {
+            // SAFETY: `i` is below the table's slot count, which the header
+            // check found to fit in the region.
+            let e = unsafe { table::entry(&region, i) };
+            e.word0() != crate::format::EMPTY_SLOT || e.addr != crate::format::EMPTY_SLOT
+        })
     }
 
     /// Table capacity.
@@ -267,7 +297,7 @@ impl Listing {
             return None;
         }
         // SAFETY: `index < count <= max_entries` of an attached table.
-        let e = unsafe { table::entry(&self.table.region, index) };
+        let e = unsafe { table::entry(&self.table.region(), index) };
         Some(ListedEntry {
             index,
             id: e.id,
@@ -275,9 +305,9 @@ impl Listing {
             addr: e.addr,
             offset: self
                 .table
-                .region
+                .region()
                 .translate(e.addr, 0)
-                .map(|_| e.addr - self.table.region.bus_base()),
+                .map(|_| e.addr - self.table.region().bus_base()),
             fault: self.fault(index, e),
         })
     }
@@ -291,6 +321,7 @@ impl Listing {
     /// first faulty entry's [`EntryFault::error`].
     pub fn check(&self) -> Result<(), Error> {
         match self.entries().find_map(|e| e.fault) {
+            None if self.stray_slot().is_some() => Err(Error::Corrupt),
             None => Ok(()),
             Some(f) => Err(f.error()),
         }
@@ -306,7 +337,7 @@ impl Listing {
     }
 
     fn fault(&self, index: u16, e: Entry) -> Option<EntryFault> {
-        let region = &self.table.region;
+        let region = &self.table.region();
         if Id::from_raw(e.id).is_err() {
             return Some(EntryFault::InvalidId);
         }

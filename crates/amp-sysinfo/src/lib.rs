@@ -5,7 +5,7 @@
 //! The main core formats *pools* (HP RAM, and RTC/LP RAM when the LP core is
 //! the sub core) and allocates named blocks in them with a [`Writer`]; the sub
 //! core finds them by [`Id`] with a [`Reader`]. Each pool starts with a header
-//! and a table of `(u16 id, u16 size, u32 address)` entries (wire format v2,
+//! and a table of `(u16 id, u16 size, u32 address)` entries (wire format v3,
 //! [`format`]), followed by the blocks.
 //!
 //! What this crate adds over ESP-AMP's C:
@@ -15,7 +15,8 @@
 //!   memory gives an [`Error`], never a panic and never an access outside the
 //!   region.
 //! - **safe publication**: an entry becomes visible only complete (block and
-//!   entry words first, then a Release store of the count; readers Acquire), so
+//!   address first, then a Release store of the entry's id into its empty
+//!   slot; readers fence with Acquire on a match), so
 //!   the main core may keep allocating after the sub core has booted. Only
 //!   aligned 32-bit atomic loads and stores touch the table: no
 //!   read-modify-write, which RTC RAM and `riscv32i` do not have.

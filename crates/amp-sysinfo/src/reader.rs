@@ -2,31 +2,49 @@
 //! blocks up by id. Never writes to a table.
 
 use core::fmt;
+use core::mem::MaybeUninit;
 use core::ptr::NonNull;
+use core::sync::atomic::{AtomicU16, AtomicU32, Ordering::Relaxed};
 
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use crate::cache::{CacheSync, NoCache};
-use crate::format::{table_bytes, Entry, BLOCK_ALIGN};
+use crate::format::{legacy_table_bytes, table_bytes, Entry, BLOCK_ALIGN, VERSION};
 use crate::table;
 use crate::{Block, Error, Handle, Id, PoolKind, Region, Shared};
 
-/// An attached pool: the region, its data area, and the capacity and
-/// generation its header declared.
+/// An attached pool, laid out for a lookup: where its slots start and end
+/// (the data area's start), the data area, and what its header declared.
+/// 32 bytes (8 of them padding, never written), so a lookup picks the pool
+/// with one shift and an attach stores six words. The region is not kept:
+/// its base is 32 bytes before `first`, the rest follows from the data area
+/// ([`Attached::region`]).
 #[derive(Debug, Clone, Copy)]
+#[repr(C)]
 pub(crate) struct Attached {
-    pub region: Region,
-    /// Where blocks may lie: everything after the table.
+    /// Local address of slot 0.
+    first: NonNull<u32>,
+    /// Where blocks may lie: everything after the table. Its local start is
+    /// also the end of the slots.
     pub data: DataArea,
-    pub max_entries: u16,
-    /// The table's generation (0: a version 1 table).
+    /// The table's generation (0: a version 1 table, inspector only).
     pub generation: u32,
+    /// Table capacity.
+    pub max_entries: u16,
+    _pad: MaybeUninit<[u16; 5]>,
 }
+
+// SAFETY: like `Region`, a description of shared memory, not an owner;
+// blocks made from it are only accessed through the checked `Block` API.
+unsafe impl Send for Attached {}
+// SAFETY: as above.
+unsafe impl Sync for Attached {}
 
 /// The data area of a pool: `len` bytes from byte `start` of the region on.
 /// Kept as offsets, never as an end address: a pool may end exactly at 2^32,
 /// whose bus address a `u32` cannot hold.
 #[derive(Debug, Clone, Copy)]
+#[repr(C)]
 pub(crate) struct DataArea {
     /// Local address of the first data byte.
     local: NonNull<u8>,
@@ -37,12 +55,6 @@ pub(crate) struct DataArea {
     /// Bytes in the data area (`region.size() - start`).
     pub len: u32,
 }
-
-// SAFETY: like `Region`, a description of shared memory, not an owner;
-// blocks made from it are only accessed through the checked `Block` API.
-unsafe impl Send for DataArea {}
-// SAFETY: as above.
-unsafe impl Sync for DataArea {}
 
 impl DataArea {
     /// The block at bus address `addr` of `size` bytes as an offset into the
@@ -67,40 +79,86 @@ impl DataArea {
 
 impl Attached {
     /// Validates the header in `region` for a pool of `kind` (invalidating
-    /// cached copies of the header, then of the table); returns the pool and
-    /// its published entry count.
+    /// cached copies of the header, then of the table) and returns what it
+    /// holds; [`Attached::of`] then makes the pool. Versions
+    /// `oldest..=VERSION` are accepted (a reader: [`VERSION`] only).
+    ///
+    /// (Two steps: a result as large as the pool would make the compiler
+    /// store the pool's words byte by byte.)
     #[inline]
     pub(crate) fn open(
         region: Region,
         kind: PoolKind,
         cache: &impl CacheSync,
-    ) -> Result<(Attached, u16), Error> {
+        oldest: u16,
+    ) -> Result<table::Opened, Error> {
         cache.invalidate(region.local_base(), crate::format::HEADER_SIZE);
-        let opened = table::read_header(&region, kind, region.bus_base(), region.size())?;
-        let pool = Attached::new(region, opened.max_entries, opened.generation);
-        cache.invalidate(region.local_base(), pool.table_len());
-        Ok((pool, opened.count))
+        let opened = table::read_header(&region, kind, region.bus_base(), region.size(), oldest)?;
+        cache.invalidate(region.local_base(), Attached::start(&opened));
+        Ok(opened)
     }
 
-    /// The header check (or `Writer::init`) established that the table fits.
-    /// `table_bytes(max_entries) <= region.size()`.
+    /// Where the data area of the table `opened` starts.
+    fn start(opened: &table::Opened) -> usize {
+        if opened.version == VERSION {
+            table_bytes(opened.max_entries)
+        } else {
+            legacy_table_bytes(opened.max_entries)
+        }
+    }
+
+    /// The pool whose header [`Attached::open`] accepted as `opened`.
+    #[inline]
+    pub(crate) fn of(region: Region, opened: &table::Opened) -> Attached {
+        let start = Attached::start(opened);
+        Attached::with_start(region, opened.max_entries, opened.generation, start)
+    }
+
+    /// A version 3 table of `max_entries` in `region`: the header check (or
+    /// `Writer::init`) established that `table_bytes(max_entries) <=
+    /// region.size()`.
     pub(crate) fn new(region: Region, max_entries: u16, generation: u32) -> Attached {
-        let start = table_bytes(max_entries) as u32;
+        Attached::with_start(region, max_entries, generation, table_bytes(max_entries))
+    }
+
+    /// The pool whose data area starts at byte `start <= region.size()`.
+    fn with_start(region: Region, max_entries: u16, generation: u32, start: usize) -> Attached {
+        let start = start as u32;
         // Wrapping only to keep a panic path out of the image: `start <= size`.
         let len = region.size().wrapping_sub(start);
-        // SAFETY: `start <= size` (this function's precondition).
-        let local = unsafe { region.at(start) };
-        let data = DataArea {
-            local,
-            bus: region.bus_base().wrapping_add(start),
-            len,
+        // SAFETY: `32 <= start <= size` (this function's precondition).
+        let (first, local) = unsafe {
+            (
+                region.at(crate::format::HEADER_SIZE as u32).cast(),
+                region.at(start),
+            )
         };
         Attached {
-            region,
-            data,
-            max_entries,
+            first,
+            data: DataArea {
+                local,
+                bus: region.bus_base().wrapping_add(start),
+                len,
+            },
             generation,
+            max_entries,
+            _pad: MaybeUninit::uninit(),
         }
+    }
+
+    /// The region the table lies at the base of: `data_start` bytes before
+    /// the data area, which runs to its end.
+    pub(crate) fn region(&self) -> Region {
+        let start = self.data_start();
+        // SAFETY: `first` is 32 bytes into the region (`with_start`).
+        let local = unsafe { self.first.cast::<u8>().sub(crate::format::HEADER_SIZE) };
+        // Wrapping: the inverse of `with_start`'s (the data area's bus
+        // address is 0 when the table fills a pool that ends at 2^32).
+        Region::from_parts(
+            local,
+            self.data.bus.wrapping_sub(start),
+            self.data.len.wrapping_add(start),
+        )
     }
 
     /// The block of the published entry `entry`, found by `id`:
@@ -117,21 +175,55 @@ impl Attached {
         Ok(Block::new(ptr, entry.addr, entry.size, id, kind))
     }
 
-    /// Byte offset of the data area in the region (kept out of the struct:
-    /// 32 bytes, so a lookup picks the pool with one shift).
+    /// Byte offset of the data area in the region: the header and the slots.
     pub(crate) fn data_start(&self) -> u32 {
-        table_bytes(self.max_entries) as u32
+        let slots = self.data.local.as_ptr() as usize - self.first.as_ptr() as usize;
+        (crate::format::HEADER_SIZE + slots) as u32
     }
 
     /// Bytes of header and table, for cache maintenance.
     pub(crate) fn table_len(&self) -> usize {
-        table_bytes(self.max_entries)
+        self.data_start() as usize
+    }
+
+    /// The slot holding `id`, comparing the slots two at a time (three
+    /// instructions a slot: `lhu`, `beq`, and half of `addi`, `bne`), then
+    /// an Acquire fence that pairs with the slot's Release store.
+    ///
+    /// # Safety
+    /// `self` is a table whose header check passed: its slots, an even
+    /// number of at least two, lie in the region.
+    #[inline(always)]
+    unsafe fn find_slot(&self, id: u16) -> Option<NonNull<u32>> {
+        let end = self.data.local.as_ptr().cast::<u32>();
+        let mut p = self.first.as_ptr();
+        let at = loop {
+            // SAFETY: `p` and `p + 2` are the first words of two slots below
+            // the end (their number is even and at least two). An aligned
+            // half-word load of a word the other core stores whole is
+            // single-copy atomic (RVWMO's mixed-size rules).
+            unsafe {
+                if slot_id(p) == id {
+                    break p;
+                }
+                if slot_id(p.add(2)) == id {
+                    break p.add(2);
+                }
+                p = p.add(4);
+            }
+            if p == end {
+                return None;
+            }
+        };
+        core::sync::atomic::fence(core::sync::atomic::Ordering::Acquire);
+        // SAFETY: a slot's address is never null.
+        Some(unsafe { NonNull::new_unchecked(at) })
     }
 
     /// Prints the pool's header line and every published entry, with the
     /// addresses the table really holds.
     pub(crate) fn dump(&self, kind: PoolKind, out: &mut impl fmt::Write) -> fmt::Result {
-        let region = self.region;
+        let region = self.region();
         // A count beyond the capacity (corrupt) is shown as the capacity:
         // only table slots are read.
         let count = table::count(&region, self.max_entries).unwrap_or(self.max_entries);
@@ -157,11 +249,14 @@ impl Attached {
     }
 }
 
-/// `lookup`'s error result, out of the hot path (inlined: where the lookup
-/// is inlined too, a call here would cost its caller a stack frame).
-#[cold]
-fn failed(e: Error) -> (*mut u8, u32) {
-    (core::ptr::null_mut(), e as u32)
+/// The id (first half-word) of the slot at `p`, Relaxed.
+///
+/// # Safety
+/// `p` is a slot's first word.
+#[inline(always)]
+unsafe fn slot_id(p: *const u32) -> u16 {
+    // SAFETY: the caller's promise; slots are 8-aligned.
+    unsafe { AtomicU16::from_ptr(p.cast_mut().cast()) }.load(Relaxed)
 }
 
 /// The sub core's view of the pools.
@@ -186,10 +281,7 @@ pub struct Reader<C: CacheSync = NoCache> {
 impl Reader<NoCache> {
     /// A reader with no pool attached, for chips whose shared RAM is not cached.
     pub const fn new() -> Self {
-        Reader {
-            pools: [None, None],
-            cache: NoCache,
-        }
+        Reader::with_cache(NoCache)
     }
 }
 
@@ -208,18 +300,27 @@ impl<C: CacheSync> Reader<C> {
         }
     }
 
+    /// The `kind` pool, if attached.
+    #[inline(always)]
+    fn pool(&self, kind: PoolKind) -> Result<&Attached, Error> {
+        self.pools[kind.index()].as_ref().ok_or(Error::PoolAbsent)
+    }
+
     /// Validates the table in `region` as the `kind` pool (magic, check word,
     /// version, capacity, and the pool's base, size and kind as this core
     /// sees them) and returns the published entry count.
     ///
     /// [`Error::NotReady`] while the main core has not formatted the pool;
-    /// retry later. On any error the previous attachment, if any, stays.
+    /// retry later. [`Error::UnsupportedVersion`] for a table of another
+    /// format version (a version 1 or 2 table: the main core's
+    /// `Writer::attach` upgrades it). On any error the previous attachment,
+    /// if any, stays.
     #[inline]
     pub fn attach(&mut self, region: Region, kind: PoolKind) -> Result<u16, Error> {
-        let (pool, count) = Attached::open(region, kind, &self.cache)
+        let opened = Attached::open(region, kind, &self.cache, VERSION)
             .inspect_err(|e| diag!(debug, "sysinfo: attach {} pool: {}", kind.name(), e))?;
-        self.pools[kind.index()] = Some(pool);
-        Ok(count)
+        self.pools[kind.index()] = Some(Attached::of(region, &opened));
+        Ok(opened.count)
     }
 
     /// Forgets the `kind` pool: later lookups in it give
@@ -235,51 +336,40 @@ impl<C: CacheSync> Reader<C> {
     /// [`Error::Corrupt`] if the entry's block does not lie inside the pool.
     #[inline]
     pub fn get(&self, id: Id, kind: PoolKind) -> Result<Block, Error> {
-        let (ptr, size) = self.lookup(id.raw(), kind);
-        let Some(ptr) = NonNull::new(ptr) else {
-            // SAFETY: a null pointer comes with `Error as u32` (`lookup`),
-            // and `Error` is `repr(u8)`.
-            return Err(unsafe { core::mem::transmute::<u8, Error>(size as u8) });
-        };
+        let (ptr, size, pool) = self.lookup(id.raw(), kind)?;
         // The bus address is only computed where it is used.
-        let bus = match &self.pools[kind.index()] {
-            // SAFETY: `ptr` lies in this pool's data area (lookup).
-            Some(pool) => pool
-                .data
-                .bus
-                .wrapping_add(unsafe { ptr.offset_from(pool.data.local) } as u32),
-            None => 0,
-        };
-        Ok(Block::new(ptr, bus, size as u16, id, kind))
+        // SAFETY: `ptr` lies in this pool's data area (lookup).
+        let bus = pool
+            .data
+            .bus
+            .wrapping_add(unsafe { ptr.offset_from(pool.data.local) } as u32);
+        Ok(Block::new(ptr, bus, size, id, kind))
     }
 
     /// The lookup behind [`Reader::get`]: the block's local address and
-    /// size, or NULL and the [`Error`] as a number (a pair of scalars).
-    /// Inlined (the hint makes LLVM do so even where several places call
-    /// it): no call frame, and no error codes where the caller drops the
-    /// error (the C API, a NULL-on-error wrapper); a copy per call site.
-    #[inline]
-    fn lookup(&self, id: u16, kind: PoolKind) -> (*mut u8, u32) {
-        match self.find(id, kind) {
-            Ok((ptr, size)) => (ptr.as_ptr(), size as u32),
-            Err(e) => failed(e),
-        }
-    }
-
+    /// size, and its pool. Inlined into every caller (no call frame, and
+    /// no error codes where the caller drops the error: the C API, a
+    /// NULL-on-error wrapper); a copy per call site.
     #[inline(always)]
-    fn find(&self, id: u16, kind: PoolKind) -> Result<(NonNull<u8>, u16), Error> {
-        let pool = self.pools[kind.index()].as_ref().ok_or(Error::PoolAbsent)?;
+    fn lookup(&self, id: u16, kind: PoolKind) -> Result<(NonNull<u8>, u16, &Attached), Error> {
+        let pool = self.pool(kind)?;
         self.cache
-            .invalidate(pool.region.local_base(), pool.table_len());
-        let entry = table::find(&pool.region, pool.max_entries, id)?;
-        let rel = pool
-            .data
-            .check(entry.addr, entry.size)
-            .ok_or(Error::Corrupt)?;
+            .invalidate(pool.region().local_base(), pool.table_len());
+        // SAFETY: `pool` is attached (`Attached::find_slot`).
+        let slot = unsafe { pool.find_slot(id) }.ok_or(Error::NotFound)?;
+        // SAFETY: the slot's second half-word and second word, read after
+        // the fence (`find_slot`); 4-aligned, inside the table.
+        let (size, addr) = unsafe {
+            (
+                (AtomicU32::from_ptr(slot.as_ptr()).load(Relaxed) >> 16) as u16,
+                AtomicU32::from_ptr(slot.as_ptr().add(1)).load(Relaxed),
+            )
+        };
+        let rel = pool.data.check(addr, size).ok_or(Error::Corrupt)?;
         // SAFETY: `rel + size <= len`: inside the data area, so the region.
         let ptr = unsafe { pool.data.local.add(rel as usize) };
-        self.cache.invalidate(ptr.as_ptr(), entry.size as usize);
-        Ok((ptr, entry.size))
+        self.cache.invalidate(ptr.as_ptr(), size as usize);
+        Ok((ptr, size, pool))
     }
 
     /// The block with `id`, found once for repeated access: later
@@ -287,19 +377,15 @@ impl<C: CacheSync> Reader<C> {
     /// give [`Error::Stale`] once the main core has formatted the pool again.
     ///
     /// Errors as [`Reader::get`]; [`Error::Stale`] if the pool was formatted
-    /// again since this reader attached to it; [`Error::UnsupportedVersion`]
-    /// for a version 1 table (it has no generation to check).
+    /// again since this reader attached to it.
     pub fn handle(&self, id: Id, kind: PoolKind) -> Result<Handle<C>, Error>
     where
         C: Clone,
     {
-        let pool = self.pools[kind.index()].as_ref().ok_or(Error::PoolAbsent)?;
-        if pool.generation == 0 {
-            return Err(Error::UnsupportedVersion);
-        }
-        // SAFETY: the header lies inside the region (checked at attach).
-        let word =
-            unsafe { pool.region.at(4 * crate::format::word::GENERATION as u32) }.cast::<u32>();
+        let pool = self.pool(kind)?;
+        // SAFETY: the generation word is the word before the slots (header
+        // word 7), inside the region.
+        let word = unsafe { pool.first.sub(1) };
         let handle = Handle::new(
             word,
             pool.generation,
@@ -329,7 +415,7 @@ impl<C: CacheSync> Reader<C> {
         for kind in PoolKind::ALL {
             if let Some(pool) = &self.pools[kind.index()] {
                 self.cache
-                    .invalidate(pool.region.local_base(), pool.table_len());
+                    .invalidate(pool.region().local_base(), pool.table_len());
                 pool.dump(kind, out)?;
             }
         }
@@ -338,7 +424,7 @@ impl<C: CacheSync> Reader<C> {
 
     /// Published entries of the `kind` pool.
     pub fn count(&self, kind: PoolKind) -> Result<u16, Error> {
-        let pool = self.pools[kind.index()].as_ref().ok_or(Error::PoolAbsent)?;
-        table::count(&pool.region, pool.max_entries)
+        let pool = self.pool(kind)?;
+        table::count(&pool.region(), pool.max_entries)
     }
 }

@@ -106,6 +106,15 @@ impl Region {
         Some(unsafe { self.local.add(offset as usize) })
     }
 
+    /// A region already checked by [`Region::new`], from its parts.
+    pub(crate) const fn from_parts(local: NonNull<u8>, bus_base: u32, size: u32) -> Region {
+        Region {
+            local,
+            bus_base,
+            size,
+        }
+    }
+
     /// The local pointer at `offset`.
     ///
     /// # Safety
@@ -121,7 +130,7 @@ impl Region {
 
 /// `x`, unknown to the optimiser (no instruction).
 #[inline(always)]
-fn opaque<T>(x: *mut T) -> *mut T {
+pub(crate) fn opaque<T>(x: *mut T) -> *mut T {
     #[cfg(any(target_arch = "riscv32", target_arch = "riscv64"))]
     {
         let mut x = x;

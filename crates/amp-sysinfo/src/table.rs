@@ -1,17 +1,24 @@
 //! The publication protocol over the pool's words, written once for the
 //! shared memory ([`Region`](crate::Region)) and for the loom model.
 //!
-//! Writer: fill the block, write the entry's two words, then *Release*-store
-//! the count. Reader: *Acquire*-load the count, then read only entries below
-//! it. Formatting clears the generation first (a fence after it), writes
-//! every header word and the new generation, then Release-stores the magic;
-//! attaching loads the magic and the count, then issues one Acquire fence
-//! before reading the other header words. No read-modify-write anywhere.
+//! Writer: fill the block, write the entry's address word, then *Release*-
+//! store its first word (id and size) into the empty slot, then the count
+//! (Release too: attach and the inspector read it). Reader: compare the ids
+//! of the slots (Relaxed: an empty slot's id 0xffff never matches), then an
+//! *Acquire* fence on a match before reading the rest of the entry and the
+//! block. Formatting clears the generation first (a fence after it), empties
+//! every slot, writes every header word and the new generation, then
+//! Release-stores the magic; attaching loads the magic and the count, then
+//! issues one Acquire fence before reading the other header words. No
+//! read-modify-write anywhere.
 
 use core::sync::atomic::Ordering;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
-use crate::format::{word, Entry, Header, ENTRY_SIZE, HEADER_SIZE, MAGIC, MIN_VERSION, VERSION};
+use crate::format::{
+    table_slots, word, Entry, Header, EMPTY_SLOT, ENTRY_SIZE, HEADER_SIZE, MAGIC, MIN_VERSION,
+    VERSION,
+};
 use crate::{Error, PoolKind};
 
 /// Aligned 32-bit words that two cores share.
@@ -90,7 +97,7 @@ pub(crate) fn next_generation<W: Words>(words: &W) -> u32 {
 /// checked that the header and `max_entries` entries fit in `words`.
 pub(crate) fn format<W: Words>(words: &W, header: &Header, generation: u32) {
     let fields = header.words();
-    let entry_words = 2 * header.max_entries as usize;
+    let entry_words = 2 * table_slots(header.max_entries);
     debug_assert!(word::ENTRIES + entry_words <= words.len_words() && generation != 0);
     // SAFETY: (all indices) header words are < 8, entry words < 8 + 2 * max,
     // and the caller checked that `table_bytes(max)` fits the region.
@@ -103,7 +110,7 @@ pub(crate) fn format<W: Words>(words: &W, header: &Header, generation: u32) {
         words.store(word::MAGIC, 0, Relaxed);
         words.store(word::COUNT, 0, Release);
         for i in 0..entry_words {
-            words.store(word::ENTRIES + i, 0, Relaxed);
+            words.store(word::ENTRIES + i, EMPTY_SLOT, Relaxed);
         }
         words.store(word::VERSION_MAX, fields[1], Relaxed);
         words.store(word::KIND_FLAGS, fields[2], Relaxed);
@@ -115,21 +122,21 @@ pub(crate) fn format<W: Words>(words: &W, header: &Header, generation: u32) {
     }
 }
 
-// `read_header` knows two versions: 1 (no generation) and this one.
-const _: () = assert!(VERSION == MIN_VERSION + 1);
-
 /// What a valid header holds beyond this core's view of the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Opened {
+    pub version: u16,
     pub max_entries: u16,
     pub count: u16,
-    /// Non-zero in a version 2 table, 0 in a version 1 table.
+    /// Non-zero from version 2 on, 0 in a version 1 table.
     pub generation: u32,
 }
 
 /// Validates the header against this core's view of the pool (kind, bus
-/// base, size) and returns the table capacity, the published count and the
-/// generation.
+/// base, size) and returns its version, the table capacity, the published
+/// count and the generation. Versions `oldest..=VERSION` are valid
+/// (a reader passes [`VERSION`], the main core's re-attach [`MIN_VERSION`]);
+/// older or newer ones give [`Error::UnsupportedVersion`].
 ///
 /// Every word is loaded first and the faults are folded without early exits:
 /// fewer branches, so a small attach on the LP core.
@@ -139,7 +146,9 @@ pub(crate) fn read_header<W: Words>(
     kind: PoolKind,
     bus_base: u32,
     size: u32,
+    oldest: u16,
 ) -> Result<Opened, Error> {
+    debug_assert!((MIN_VERSION..=VERSION).contains(&oldest));
     if words.len_words() < word::ENTRIES {
         return Err(Error::PoolTooSmall);
     }
@@ -177,50 +186,83 @@ pub(crate) fn read_header<W: Words>(
     if (fields[0] != MAGIC) | (check != Header::check(&fields)) {
         return Err(Error::NotReady);
     }
-    // Version 1: the generation word is reserved (0); version 2: never 0.
-    // One compare on the valid path; which error, only on the other.
-    if version != MIN_VERSION + (generation != 0) as u16 {
-        let known = version.wrapping_sub(MIN_VERSION) <= VERSION - MIN_VERSION;
-        return Err(if known {
-            Error::Corrupt
-        } else {
-            Error::UnsupportedVersion
-        });
+    if version.wrapping_sub(oldest) > VERSION - oldest {
+        return Err(Error::UnsupportedVersion);
     }
+    // Slots the table takes: version 3 rounds the capacity up to even.
+    let slots = if version == VERSION {
+        table_slots(max_entries) as u32
+    } else {
+        max_entries as u32
+    };
     if (fields[2] != expect_kind)
         | (fields[3] != size)
         | (fields[4] != bus_base)
-        // 1 <= max_entries and the table fits: one compare when `size` is a
+        // Version 1: the generation word is reserved (0); later: never 0.
+        | ((generation == 0) != (version == 1))
+        // 1 <= slots and the table fits: one compare when `size` is a
         // constant (a sub core's devicetree pool).
-        | ((max_entries as u32).wrapping_sub(1) >= (size.saturating_sub(HEADER_SIZE as u32) / ENTRY_SIZE as u32))
+        | (slots.wrapping_sub(1) >= (size.saturating_sub(HEADER_SIZE as u32) / ENTRY_SIZE as u32))
         | (count > max_entries as u32)
     {
         return Err(Error::Corrupt);
     }
     Ok(Opened {
+        version,
         max_entries,
         count: count as u16,
         generation,
     })
 }
 
-/// Makes entry `index` visible: its words first, then the count (Release).
-/// (The writer runs the two halves itself, with cache write-back between.)
+/// Turns the valid version 1 or 2 table of `opened` (an even capacity, so
+/// the slots already take what version 3's do) into a version 3 table in
+/// place, keeping its entries: the unpublished slots are emptied, then the
+/// header is rewritten as `format` writes it (magic cleared first, stored
+/// last), with a new generation for a version 1 table.
+pub(crate) fn upgrade<W: Words>(words: &W, header: &Header, opened: &Opened) -> u32 {
+    debug_assert!(opened.version < VERSION && opened.max_entries % 2 == 0);
+    let fields = header.words();
+    let generation = match opened.generation {
+        0 => next_generation(words),
+        g => g,
+    };
+    // SAFETY: header words < 8 and slot words < 8 + 2 * max_entries, which
+    // the header check found to fit in `words`.
+    unsafe {
+        words.store(word::MAGIC, 0, Relaxed);
+        words.fence_release();
+        for i in 2 * opened.count as usize..2 * opened.max_entries as usize {
+            words.store(word::ENTRIES + i, EMPTY_SLOT, Relaxed);
+        }
+        words.store(word::VERSION_MAX, fields[1], Relaxed);
+        words.store(word::CHECK, Header::check(&fields), Relaxed);
+        words.store(word::GENERATION, generation, Relaxed);
+        words.store(word::MAGIC, MAGIC, Release);
+    }
+    generation
+}
+
+/// Makes entry `index` visible: its words (the first one Release), then
+/// the count (Release). (The writer runs the two halves itself, with cache
+/// write-back between.)
 #[cfg(all(test, loom))]
 pub(crate) fn publish<W: Words>(words: &W, index: u16, entry: Entry) {
     write_entry(words, index, entry);
     publish_count(words, index + 1);
 }
 
-/// Writes entry `index`'s two words (not yet visible: `count` is below it).
-/// Returns the entry's byte offset in the pool, for cache write-back.
+/// Publishes entry `index` to lookups: the address word, then the first word
+/// (id and size) with Release into the empty slot; a lookup that sees the id
+/// sees the rest after its Acquire fence. Returns the entry's byte offset in
+/// the pool, for cache write-back.
 pub(crate) fn write_entry<W: Words>(words: &W, index: u16, entry: Entry) -> usize {
     let at = word::ENTRIES + 2 * index as usize;
     // SAFETY: the writer only writes `index < max_entries`, whose words lie
     // inside the table that `format`/`read_header` checked.
     unsafe {
-        words.store(at, entry.word0(), Relaxed);
         words.store(at + 1, entry.addr, Relaxed);
+        words.store(at, entry.word0(), Release);
     }
     at * 4
 }
@@ -247,8 +289,9 @@ pub(crate) fn count<W: Words>(words: &W, max_entries: u16) -> Result<u16, Error>
 /// Entry `index`.
 ///
 /// # Safety
-/// `index < max_entries` of a table whose header check (or format) found
-/// `max_entries` entries to fit in `words`.
+/// `index < table_slots(max_entries)` (or `< max_entries` of a version 1 or
+/// 2 table) of a table whose header check (or format) found its slots to
+/// fit in `words`.
 #[inline]
 pub(crate) unsafe fn entry<W: Words>(words: &W, index: u16) -> Entry {
     let at = word::ENTRIES + 2 * index as usize;
@@ -261,7 +304,8 @@ pub(crate) unsafe fn entry<W: Words>(words: &W, index: u16) -> Entry {
     }
 }
 
-/// The first published entry with `id`, or `NotFound`.
+/// The first published entry with `id`, or `NotFound`: what the main core
+/// itself and the inspector look up (bounded by the count).
 #[inline]
 pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Entry, Error> {
     // SAFETY: COUNT < 8 <= len_words (checked at attach).
@@ -272,6 +316,22 @@ pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Ent
         return Err(Error::Corrupt);
     }
     scan(words, n, id).ok_or(Error::NotFound)
+}
+
+/// A sub core's lookup (version 3): the entry with `id` among all `slots`
+/// slots, not bounded by the count. Empty slots never match; a match is
+/// followed by an Acquire fence, which pairs with the Release store of the
+/// slot's first word (`write_entry`). The real reader runs the same steps
+/// over pointers, two slots per loop (`Reader::get`); this is the form the
+/// loom model checks.
+#[cfg(all(test, loom))]
+pub(crate) fn find_slot<W: Words>(words: &W, slots: u32, id: u16) -> Option<Entry> {
+    // SAFETY: the slots lie inside `words` (checked at attach).
+    let at = unsafe { words.find_word(slots, id) }?;
+    words.fence_acquire();
+    // SAFETY: as above.
+    let (size, addr) = unsafe { (words.load_half(2 * at + 1), words.load(at + 1, Relaxed)) };
+    Some(Entry { id, size, addr })
 }
 
 /// The first of the first `n` entries with `id`. The caller has
@@ -371,7 +431,7 @@ mod loom_model {
                 })
             };
             // Sub core: attach, then look every id up.
-            match read_header(&*words, PoolKind::Hp, BUS, size) {
+            match read_header(&*words, PoolKind::Hp, BUS, size, VERSION) {
                 Err(Error::NotReady) => {}
                 Err(e) => panic!("attach saw a half-written header: {e:?}"),
                 Ok(Opened {
@@ -379,10 +439,9 @@ mod loom_model {
                 }) => {
                     assert_eq!(max, MAX);
                     for i in 0..MAX {
-                        match find(&*words, max, i + 1) {
-                            Err(Error::NotFound) => {}
-                            Err(e) => panic!("lookup failed: {e:?}"),
-                            Ok(entry) => {
+                        match find_slot(&*words, table_slots(max) as u32, i + 1) {
+                            None => {}
+                            Some(entry) => {
                                 let offset = entry.addr.wrapping_sub(BUS) as usize;
                                 assert!(
                                     entry.size == 4 && (DATA * 4..WORDS * 4).contains(&offset),

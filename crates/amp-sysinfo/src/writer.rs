@@ -3,12 +3,16 @@
 
 use core::cell::RefCell;
 use core::fmt;
+use core::sync::atomic::Ordering::Relaxed;
 
 use critical_section::Mutex;
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use crate::cache::{CacheSync, NoCache};
-use crate::format::{table_bytes, Entry, Header, BLOCK_ALIGN, ENTRY_SIZE, MAX_BLOCK_ALIGN};
+use crate::format::{
+    table_bytes, table_slots, Entry, Header, BLOCK_ALIGN, EMPTY_SLOT, ENTRY_SIZE, MAX_BLOCK_ALIGN,
+    MIN_VERSION, VERSION,
+};
 use crate::reader::Attached;
 use crate::table;
 use crate::{Block, Error, Id, PoolConfig, PoolKind, Region, Shared};
@@ -128,11 +132,31 @@ impl<C: CacheSync> Writer<C> {
     /// RTC pool after deep sleep) without losing entries; returns their count.
     ///
     /// Every published entry is validated: inside the data area, ids unique,
-    /// blocks in allocation order without overlap. Any fault gives
-    /// [`Error::Corrupt`] (or the header's error) and changes nothing; the
-    /// caller then formats with [`Writer::init`].
+    /// blocks in allocation order without overlap; every other slot must be
+    /// empty. Any fault gives [`Error::Corrupt`] (or the header's error) and
+    /// changes nothing; the caller then formats with [`Writer::init`].
+    ///
+    /// A valid version 1 or 2 table (an older firmware's retained pool) is
+    /// upgraded to version 3 in place, entries kept, when its capacity is
+    /// even (the slots then take what version 3's do); an odd capacity gives
+    /// [`Error::UnsupportedVersion`], changing nothing.
     pub fn attach(&self, region: Region, kind: PoolKind) -> Result<u16, Error> {
-        let (table, count) = Attached::open(region, kind, &self.cache)?;
+        let opened = Attached::open(region, kind, &self.cache, MIN_VERSION)?;
+        let table = Attached::of(region, &opened);
+        let count = opened.count;
+        let legacy = opened.version < VERSION;
+        if legacy && opened.max_entries % 2 != 0 {
+            return Err(Error::UnsupportedVersion);
+        }
+        // Unpublished slots empty (version 3; a legacy table's are rewritten).
+        let slots = 2 * table_slots(opened.max_entries);
+        // SAFETY: slot words below `2 * slots` lie in the table `open` checked.
+        let stray = (2 * count as usize..slots).any(|i| unsafe {
+            table::Words::load(&region, crate::format::word::ENTRIES + i, Relaxed) != EMPTY_SLOT
+        });
+        if stray && !legacy {
+            return Err(Error::Corrupt);
+        }
         // Blocks in allocation order: each starts at or after the previous
         // end. Offsets into the data area, not bus addresses: a pool may end
         // exactly at 2^32, and `check` bounds `rel + size` by the area's length.
@@ -154,6 +178,17 @@ impl<C: CacheSync> Writer<C> {
         }
         let cursor = table.data_start() + next;
         self.with(|pools| {
+            let mut table = table;
+            if legacy {
+                let header = Header {
+                    kind,
+                    max_entries: opened.max_entries,
+                    size: region.size(),
+                    bus_base: region.bus_base(),
+                };
+                table.generation = table::upgrade(&region, &header, &opened);
+                self.cache.clean(region.local_base(), table.table_len());
+            }
             pools[kind.index()] = Some(Owned {
                 table,
                 count,
@@ -237,7 +272,7 @@ impl<C: CacheSync> Writer<C> {
             }
             let align = align.max(BLOCK_ALIGN as u32);
             let pool = pools[kind.index()].as_mut().ok_or(Error::PoolAbsent)?;
-            let region = pool.table.region;
+            let region = pool.table.region();
             if table::contains(&region, pool.count as u32, id.raw()) {
                 return Err(Error::DuplicateId);
             }
@@ -320,7 +355,7 @@ impl<C: CacheSync> Writer<C> {
     /// The published block with `id` in the `kind` pool.
     pub fn get(&self, id: Id, kind: PoolKind) -> Result<Block, Error> {
         let table = self.table(kind)?;
-        let entry = table::find(&table.region, table.max_entries, id.raw())?;
+        let entry = table::find(&table.region(), table.max_entries, id.raw())?;
         table.block(id, entry, kind)
     }
 

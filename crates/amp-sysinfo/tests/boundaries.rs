@@ -86,9 +86,10 @@ fn block_ending_at_the_region_end_reattaches_at_every_base() {
         let region = mem.region(bus);
         let w = Writer::new();
         w.init(region, &cfg(bus, 256, 1)).unwrap();
-        let b = w.alloc(id(1), 216, PoolKind::Hp).unwrap();
-        assert_eq!(b.bus_addr(), bus.wrapping_add(40), "bus {bus:#x}");
-        inside(&mem, bus, 256, 40, &b);
+        // Capacity 1 takes two slots (version 3 rounds up to even).
+        let b = w.alloc(id(1), 208, PoolKind::Hp).unwrap();
+        assert_eq!(b.bus_addr(), bus.wrapping_add(48), "bus {bus:#x}");
+        inside(&mem, bus, 256, 48, &b);
         let w2 = Writer::new();
         assert_eq!(w2.attach(region, PoolKind::Hp), Ok(1), "bus {bus:#x}");
         assert_eq!(w2.alloc(id(2), 4, PoolKind::Hp), Err(Error::TableFull));
@@ -96,7 +97,7 @@ fn block_ending_at_the_region_end_reattaches_at_every_base() {
         assert_eq!(r.attach(region, PoolKind::Hp), Ok(1));
         let got = r.get(id(1), PoolKind::Hp).unwrap();
         assert_eq!(got, b);
-        inside(&mem, bus, 256, 40, &got);
+        inside(&mem, bus, 256, 48, &got);
     }
 }
 
@@ -121,14 +122,15 @@ fn reattached_pool_allocates_up_to_the_last_byte() {
         // One byte over the end, with the table not full.
         let w4 = Writer::new();
         w4.init(region, &cfg(bus, 512, 3)).unwrap();
-        w4.alloc(id(1), (512 - 56) as u16, PoolKind::Hp).unwrap();
+        // Capacity 3: four slots.
+        w4.alloc(id(1), (512 - 64) as u16, PoolKind::Hp).unwrap();
         assert_eq!(w4.alloc(id(2), 1, PoolKind::Hp), Err(Error::PoolFull));
     }
 }
 
 #[test]
 fn max_entries_zero_one_and_the_largest_that_fits() {
-    for size in [48u32, 64, 256, 4096] {
+    for size in [64u32, 80, 256, 4096] {
         for bus in bases(size) {
             let mut mem = Mem::new(size as usize);
             let region = mem.region(bus);
@@ -136,8 +138,10 @@ fn max_entries_zero_one_and_the_largest_that_fits() {
             // 0: refused, memory untouched.
             assert_eq!(w.init(region, &cfg(bus, size, 0)), Err(Error::PoolTooSmall));
             assert!(mem.bytes().iter().all(|&b| b == 0));
-            // The largest the writer formats: header + table + one 4-byte block.
-            let largest = ((size - 32 - 4) / 8) as u16;
+            // The largest the writer formats: header + table + one 4-byte
+            // block, the table's slots an even number (one more, odd,
+            // would take as many slots as two more).
+            let largest = ((size - 32 - 4) / 8) as u16 & !1;
             assert_eq!(
                 w.init(region, &cfg(bus, size, largest + 1)),
                 Err(Error::PoolTooSmall)
@@ -145,7 +149,7 @@ fn max_entries_zero_one_and_the_largest_that_fits() {
             assert!(mem.bytes().iter().all(|&b| b == 0));
             for max in [1, largest] {
                 w.init(region, &cfg(bus, size, max)).unwrap();
-                let data_start = 32 + 8 * max as u32;
+                let data_start = amp_sysinfo::table_bytes(max) as u32;
                 let room = size - data_start;
                 // As many blocks as fit (4 bytes each); the last one takes
                 // the rest of the pool, ending exactly at the region's end.
@@ -194,12 +198,16 @@ fn max_entries_zero_one_and_the_largest_that_fits() {
 /// more than fits are corrupt.
 #[test]
 fn table_exactly_filling_the_region() {
-    for size in [48u32, 256] {
+    for size in [64u32, 256] {
         for bus in bases(size) {
             let mut mem = Mem::new(size as usize);
             let region = mem.region(bus);
             Writer::new().init(region, &cfg(bus, size, 1)).unwrap();
             let fill = ((size - 32) / 8) as u16;
+            // Every slot of the largest table empty, as a writer leaves them.
+            for w in 8..size as usize / 4 {
+                mem.set_word(w, amp_sysinfo::format::EMPTY_SLOT);
+            }
             for (max, want) in [
                 (0u16, Err(Error::Corrupt)),
                 (fill + 1, Err(Error::Corrupt)),
@@ -241,6 +249,13 @@ fn table_exactly_filling_the_region() {
                 assert!(mem.bytes() == &before[..]);
             }
             mem.set_word(6, 0);
+            // An unpublished slot that is not empty is corrupt too.
+            assert_eq!(
+                Writer::new().attach(region, PoolKind::Hp),
+                Err(Error::Corrupt)
+            );
+            mem.set_word(8, amp_sysinfo::format::EMPTY_SLOT);
+            mem.set_word(9, amp_sysinfo::format::EMPTY_SLOT);
             let w = Writer::new();
             assert_eq!(w.attach(region, PoolKind::Hp), Ok(0));
             assert_eq!(w.alloc(id(1), 4, PoolKind::Hp), Err(Error::PoolFull));

@@ -3,7 +3,8 @@
 
 mod common;
 
-use amp_sysinfo::format::{MIN_VERSION, VERSION};
+use amp_sysinfo::format::{EMPTY_SLOT, MIN_VERSION, VERSION};
+use amp_sysinfo::inspect::Listing;
 use amp_sysinfo::{Error, Id, PoolConfig, PoolKind, Reader, Region, Writer};
 use common::{fix_check, Mem};
 
@@ -123,14 +124,14 @@ fn init_rejects_mismatched_region_and_small_pool_without_writing() {
     w.init(
         region,
         &PoolConfig {
-            max_entries: 27,
+            max_entries: 26,
             ..cfg
         },
     )
     .unwrap();
     assert_eq!(
         w.alloc(id(1), 4, PoolKind::Hp).unwrap().bus_addr(),
-        BUS + 32 + 27 * 8
+        BUS + 32 + 26 * 8
     );
 }
 
@@ -229,10 +230,10 @@ fn forged(edit: impl FnOnce(&mut Mem), kind: PoolKind, err: Error) {
 fn attach_validates_the_header() {
     forged(|_| (), PoolKind::Rtc, Error::Corrupt); // an HP table is not the RTC pool
     forged(
-        |m| m.set_word(1, 3 | 4 << 16),
+        |m| m.set_word(1, 4 | 4 << 16),
         PoolKind::Hp,
         Error::UnsupportedVersion,
-    );
+    ); // version 4
     forged(
         |m| m.set_word(1, 4 << 16),
         PoolKind::Hp,
@@ -255,26 +256,107 @@ fn attach_validates_the_header() {
         Error::Corrupt,
     ); // other base
     forged(|m| m.set_word(2, 2 << 8), PoolKind::Hp, Error::Corrupt); // wrong flags for HP
-                                                                     // The generation word: never 0 in a version 2 table, 0 in a version 1
-                                                                     // table (where it was the reserved word), which is still read.
+
+    // The generation word is never 0 in a version 3 table.
     forged(|m| m.set_word(7, 0), PoolKind::Hp, Error::Corrupt);
-    forged(
-        |m| m.set_word(1, MIN_VERSION as u32 | 4 << 16),
-        PoolKind::Hp,
-        Error::Corrupt,
-    );
-    let (mut mem, _w) = pool(256, 4, PoolKind::Hp);
-    mem.set_word(1, MIN_VERSION as u32 | 4 << 16);
-    mem.set_word(7, 0);
+}
+
+/// A formatted table of capacity `max`, relabelled as version `version`
+/// (generation 0 for version 1) with its unpublished slots zeroed, as the
+/// writers of versions 1 and 2 left them, and `published` entries.
+fn legacy(version: u16, max: u16, published: u16) -> (Mem, Region) {
+    let (mut mem, w) = pool(256, max, PoolKind::Hp);
+    for i in 0..published {
+        w.alloc_with(id(i + 1), PoolKind::Hp, &(0xbeef_0000u32 | i as u32))
+            .unwrap();
+    }
+    for slot in published as usize..max as usize {
+        mem.set_word(8 + 2 * slot, 0);
+        mem.set_word(9 + 2 * slot, 0);
+    }
+    mem.set_word(1, version as u32 | (max as u32) << 16);
+    if version == 1 {
+        mem.set_word(7, 0);
+    }
     fix_check(&mut mem);
     let region = mem.region(BUS);
-    let mut r = Reader::new();
-    assert_eq!(
-        r.attach(region, PoolKind::Hp),
-        Ok(0),
-        "a version 1 table is read"
-    );
-    assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(0));
+    (mem, region)
+}
+
+#[test]
+fn readers_refuse_version_1_and_2_tables_the_writer_upgrades_them() {
+    for version in [MIN_VERSION, VERSION - 1] {
+        let (mem, region) = legacy(version, 4, 2);
+        // A reader takes the current version only: a typed error, nothing written.
+        let mut r = Reader::new();
+        unchanged(&mem, Error::UnsupportedVersion, || {
+            r.attach(region, PoolKind::Hp)
+        });
+        // The main core re-opens it (a retained pool of an older firmware),
+        // keeping its entries, and upgrades it in place.
+        let w = Writer::new();
+        assert_eq!(w.attach(region, PoolKind::Hp), Ok(2), "version {version}");
+        assert_eq!(mem.word(1), VERSION as u32 | 4 << 16);
+        assert_ne!(mem.word(7), 0, "a generation");
+        for slot in 2..4 {
+            assert_eq!(mem.word(8 + 2 * slot), EMPTY_SLOT);
+            assert_eq!(mem.word(9 + 2 * slot), EMPTY_SLOT);
+        }
+        assert_eq!(r.attach(region, PoolKind::Hp), Ok(2));
+        for i in 0..2u16 {
+            let v = r.get_as::<u32>(id(i + 1), PoolKind::Hp).unwrap();
+            assert_eq!(v.read(), 0xbeef_0000 | i as u32);
+        }
+        assert_eq!(r.get(id(3), PoolKind::Hp), Err(Error::NotFound));
+        // and allocates on after the kept blocks.
+        let b = w.alloc(id(3), 4, PoolKind::Hp).unwrap();
+        assert_eq!(r.get(id(3), PoolKind::Hp), Ok(b));
+    }
+}
+
+#[test]
+fn legacy_tables_the_writer_cannot_upgrade_are_left_alone() {
+    // Odd capacity: version 3 would put the data area one slot later.
+    let (mem, region) = legacy(VERSION - 1, 3, 1);
+    unchanged(&mem, Error::UnsupportedVersion, || {
+        Writer::new().attach(region, PoolKind::Hp)
+    });
+    // Version 1 with a generation, version 2 without one: corrupt.
+    let (mut mem, region) = legacy(MIN_VERSION, 4, 1);
+    mem.set_word(7, 5);
+    fix_check(&mut mem);
+    unchanged(&mem, Error::Corrupt, || {
+        Writer::new().attach(region, PoolKind::Hp)
+    });
+    let (mut mem, region) = legacy(VERSION - 1, 4, 1);
+    mem.set_word(7, 0);
+    fix_check(&mut mem);
+    unchanged(&mem, Error::Corrupt, || {
+        Writer::new().attach(region, PoolKind::Hp)
+    });
+}
+
+#[test]
+fn an_unpublished_slot_that_is_not_empty_is_corrupt() {
+    let (mut mem, w) = pool(256, 4, PoolKind::Hp);
+    w.alloc(id(1), 8, PoolKind::Hp).unwrap();
+    let region = mem.region(BUS);
+    assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(1));
+    for (word, slot) in [(10, 1), (11, 1), (15, 3)] {
+        let before = mem.word(word);
+        mem.set_word(word, 0);
+        unchanged(&mem, Error::Corrupt, || {
+            Writer::new().attach(region, PoolKind::Hp)
+        });
+        // The inspector says so too, naming the slot.
+        let listing = Listing::open(region, PoolKind::Hp).unwrap();
+        assert_eq!(listing.stray_slot(), Some(slot));
+        assert_eq!(listing.check(), Err(Error::Corrupt));
+        mem.set_word(word, before);
+    }
+    let listing = Listing::open(region, PoolKind::Hp).unwrap();
+    assert_eq!((listing.stray_slot(), listing.check()), (None, Ok(())));
+    assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(1));
 }
 
 /// A table with one published entry whose words are then replaced.

@@ -283,7 +283,8 @@ proptest! {
         let mut mem = Guarded::new(size, flush_right);
         let bus = if top { 0u32.wrapping_sub(size as u32) } else { 0x1000 };
         let kind = if rtc { PoolKind::Rtc } else { PoolKind::Hp };
-        let max = max.min(((size - 36) / 8) as u16);
+        // The writer keeps room for a block after an even number of slots.
+        let max = max.min(((size - 36) / 8) as u16 & !1);
         let region = mem.region(bus);
         let w = Writer::new();
         w.init(region, &PoolConfig { kind, bus_base: bus, size: size as u32, max_entries: max }).unwrap();
@@ -316,13 +317,15 @@ proptest! {
         let n = bytes.len().min(size);
         mem.bytes_mut()[..n].copy_from_slice(&bytes[..n]);
         if header {
-            let max = max.min(((size - 32) / 8) as u16) as u32;
-            let words = [u32::from_le_bytes(*b"SYSI"), 1 | max << 16, 1 << 8, size as u32, bus];
+            // Version 3: the slots (capacity rounded up to even) must fit.
+            let max = max.min(((size - 32) / 8) as u16 & !1) as u32;
+            let version = amp_sysinfo::format::VERSION as u32;
+            let words = [u32::from_le_bytes(*b"SYSI"), version | max << 16, 1 << 8, size as u32, bus];
             for (i, v) in words.iter().enumerate() {
                 mem.set_word(i, *v);
             }
             mem.set_word(5, words.iter().fold(0x5a5a_c3c3, |a, w| a ^ w));
-            mem.set_word(7, 0);
+            mem.set_word(7, mem.word(7) | 1);
             mem.set_word(6, mem.word(6) % (max + 2));
         }
         exercise(&mem, bus, PoolKind::Hp);

@@ -80,17 +80,24 @@ fn a_format_under_way_is_stale_already() {
 }
 
 #[test]
-fn version_1_tables_are_read_but_give_no_handle() {
+fn a_version_1_table_upgraded_by_the_main_core_gives_handles() {
     let mut mem = Mem::new(512);
     setup(&mut mem);
     mem.set_word(1, MIN_VERSION as u32 | (mem.word(1) & 0xffff_0000));
     mem.set_word(7, 0);
     fix_check(&mut mem);
     let mut r = Reader::new();
-    assert_eq!(r.attach(mem.region(BUS), PoolKind::Hp), Ok(3));
-    assert!(r.get(id(3), PoolKind::Hp).is_ok());
+    // No generation to check: readers refuse it until the main core
+    // re-attaches, which upgrades it with a new generation.
     assert_eq!(
-        r.handle(id(3), PoolKind::Hp).err(),
-        Some(Error::UnsupportedVersion)
+        r.attach(mem.region(BUS), PoolKind::Hp),
+        Err(Error::UnsupportedVersion)
     );
+    assert_eq!(Writer::new().attach(mem.region(BUS), PoolKind::Hp), Ok(3));
+    assert_ne!(mem.word(7), 0);
+    assert_eq!(r.attach(mem.region(BUS), PoolKind::Hp), Ok(3));
+    let h = r.handle(id(3), PoolKind::Hp).unwrap();
+    assert!(h.get().is_ok());
+    mem.set_word(7, mem.word(7) ^ 1);
+    assert_eq!(h.get(), Err(Error::Stale));
 }

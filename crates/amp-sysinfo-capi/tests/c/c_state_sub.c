@@ -36,11 +36,14 @@ static void put_word(uint8_t *pool, unsigned index, uint32_t value)
     memcpy(pool + 4 * index, &value, 4);
 }
 
-/* An HP table of 2 entries with one published block (id 1, 8 bytes). */
+/* An HP table (format version 3) of 2 entries with one published block
+ * (id 1, 8 bytes); the other slot empty (all ones), generation 1. */
 static void format_hp(uint8_t *pool, uint32_t bus, uint32_t size)
 {
-    uint32_t w[5] = {0x49535953u, 1u | 2u << 16, 0u | 1u << 8, size, bus};
+    uint32_t w[5] = {0x49535953u, 3u | 2u << 16, 0u | 1u << 8, size, bus};
     memset(pool, 0, size);
+    memset(pool + 32, 0xff, 16);
+    put_word(pool, 7, 1);
     for (unsigned i = 0; i < 5; i++) {
         put_word(pool, i, w[i]);
     }
