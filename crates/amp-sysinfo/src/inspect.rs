@@ -59,7 +59,7 @@ pub struct StoredHeader {
     pub check: u32,
     /// Published entry count.
     pub count: u32,
-    /// The generation word (word 7): non-zero in a version 2 table, 0 in a
+    /// The generation word (word 7): non-zero from version 2 on, 0 in a
     /// version 1 table (where it was reserved).
     pub generation: u32,
     /// Whether magic and check word are what a formatted table holds (the

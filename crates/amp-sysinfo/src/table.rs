@@ -189,20 +189,19 @@ pub(crate) fn read_header<W: Words>(
     if version.wrapping_sub(oldest) > VERSION - oldest {
         return Err(Error::UnsupportedVersion);
     }
-    // Slots the table takes: version 3 rounds the capacity up to even.
-    let slots = if version == VERSION {
-        table_slots(max_entries) as u32
-    } else {
-        max_entries as u32
-    };
+    // The most entries whose slots fit: version 3 rounds the capacity up
+    // to an even number of slots, so it fits exactly when it is at most the
+    // slot room rounded down to even.
+    let room = size.saturating_sub(HEADER_SIZE as u32) / ENTRY_SIZE as u32;
+    let most = if version == VERSION { room & !1 } else { room };
     if (fields[2] != expect_kind)
         | (fields[3] != size)
         | (fields[4] != bus_base)
         // Version 1: the generation word is reserved (0); later: never 0.
         | ((generation == 0) != (version == 1))
-        // 1 <= slots and the table fits: one compare when `size` is a
-        // constant (a sub core's devicetree pool).
-        | (slots.wrapping_sub(1) >= (size.saturating_sub(HEADER_SIZE as u32) / ENTRY_SIZE as u32))
+        // 1 <= max_entries and the table fits: one compare when `size` is
+        // a constant (a sub core's devicetree pool).
+        | ((max_entries as u32).wrapping_sub(1) >= most)
         | (count > max_entries as u32)
     {
         return Err(Error::Corrupt);

@@ -21,6 +21,8 @@ use crate::{Block, Error, Id, PoolConfig, PoolKind, Region, Shared};
 /// only the main core keeps (the shared count is its published copy).
 #[derive(Debug, Clone, Copy)]
 struct Owned {
+    /// Kept whole (the attached table only keeps what a lookup needs).
+    region: Region,
     table: Attached,
     count: u16,
     /// Offset of the first free byte of the data area.
@@ -112,6 +114,7 @@ impl<C: CacheSync> Writer<C> {
             table::format(&region, &header, generation);
             self.cache.clean(region.local_base(), data_start);
             pools[cfg.kind.index()] = Some(Owned {
+                region,
                 table: Attached::new(region, cfg.max_entries, generation),
                 count: 0,
                 cursor: data_start as u32,
@@ -190,6 +193,7 @@ impl<C: CacheSync> Writer<C> {
                 self.cache.clean(region.local_base(), table.table_len());
             }
             pools[kind.index()] = Some(Owned {
+                region,
                 table,
                 count,
                 cursor,
@@ -272,7 +276,7 @@ impl<C: CacheSync> Writer<C> {
             }
             let align = align.max(BLOCK_ALIGN as u32);
             let pool = pools[kind.index()].as_mut().ok_or(Error::PoolAbsent)?;
-            let region = pool.table.region();
+            let region = pool.region;
             if table::contains(&region, pool.count as u32, id.raw()) {
                 return Err(Error::DuplicateId);
             }
