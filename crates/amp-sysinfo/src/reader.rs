@@ -177,8 +177,10 @@ impl Attached {
 
     /// Byte offset of the data area in the region: the header and the slots.
     pub(crate) fn data_start(&self) -> u32 {
-        let slots = self.data.local.as_ptr() as usize - self.first.as_ptr() as usize;
-        (crate::format::HEADER_SIZE + slots) as u32
+        // Wrapping only to keep a panic path out of the image: the data area
+        // starts after the slots, which start 32 bytes into the region.
+        let slots = (self.data.local.as_ptr() as usize).wrapping_sub(self.first.as_ptr() as usize);
+        (crate::format::HEADER_SIZE as u32).wrapping_add(slots as u32)
     }
 
     /// Bytes of header and table, for cache maintenance.
