@@ -253,13 +253,17 @@ impl Listing {
             return None;
         }
         let region = self.table.region();
-        let slots = crate::format::table_slots(self.table.max_entries) as u16;
-        (self.count..slots).find(|&i| {
-            // SAFETY: `i` is below the table's slot count, which the header
-            // check found to fit in the region.
-            let e = unsafe { table::entry(&region, i) };
-            e.word0() != crate::format::EMPTY_SLOT || e.addr != crate::format::EMPTY_SLOT
-        })
+        // Counted in u32: a capacity of 0xffff has 0x10000 slots.
+        let slots = crate::format::table_slots(self.table.max_entries) as u32;
+        (self.count as u32..slots)
+            .find(|&i| {
+                // SAFETY: `i` is below the table's slot count, which the
+                // header check found to fit in the region; it is at most
+                // 0xffff, so the cast keeps it.
+                let e = unsafe { table::entry(&region, i as u16) };
+                e.word0() != crate::format::EMPTY_SLOT || e.addr != crate::format::EMPTY_SLOT
+            })
+            .map(|i| i as u16)
     }
 
     /// Table capacity.
@@ -320,6 +324,11 @@ impl Listing {
     /// `Ok` exactly when `Writer::attach` would accept the table; else the
     /// first faulty entry's [`EntryFault::error`].
     pub fn check(&self) -> Result<(), Error> {
+        // `Writer::attach` upgrades version 1 and 2 tables of even capacity
+        // only: an odd one would move the data area.
+        if self.version < crate::format::VERSION && self.table.max_entries % 2 != 0 {
+            return Err(Error::UnsupportedVersion);
+        }
         match self.entries().find_map(|e| e.fault) {
             None if self.stray_slot().is_some() => Err(Error::Corrupt),
             None => Ok(()),

@@ -555,3 +555,46 @@ fn dump_prints_real_addresses() {
     r.dump(&mut sub).unwrap();
     assert_eq!(sub, out);
 }
+
+/// The inspector agrees with `Writer::attach` on legacy tables: an odd
+/// capacity cannot be upgraded, an even one can (found in review).
+#[test]
+fn inspector_agrees_with_writer_attach_on_legacy_tables() {
+    for (max, want) in [(3u16, Err(Error::UnsupportedVersion)), (4, Ok(()))] {
+        let (_mem, region) = legacy(VERSION - 1, max, 1);
+        let inspector = Listing::open(region, PoolKind::Hp).unwrap().check();
+        assert_eq!(inspector, want, "capacity {max}");
+        let attach = Writer::new().attach(region, PoolKind::Hp).map(|_| ());
+        assert_eq!(attach, want, "capacity {max}");
+    }
+}
+
+/// A stray slot is found at the largest capacity too (0x10000 slots, which
+/// a `u16` count of slots would wrap to 0; found in review).
+#[test]
+fn stray_slot_found_at_capacity_0xffff() {
+    let size = 32 + 8 * 0x10000 + 64;
+    let mut mem = Mem::new(size);
+    let cfg = PoolConfig {
+        max_entries: 0xffff,
+        ..mem.config(PoolKind::Hp, BUS)
+    };
+    Writer::new().init(mem.region(BUS), &cfg).unwrap();
+    let region = mem.region(BUS);
+    assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(0));
+    assert_eq!(
+        Listing::open(region, PoolKind::Hp).unwrap().stray_slot(),
+        None
+    );
+    for slot in [0usize, 0xffff] {
+        mem.set_word(8 + 2 * slot, 0x0004_0001);
+        assert_eq!(
+            Writer::new().attach(region, PoolKind::Hp),
+            Err(Error::Corrupt)
+        );
+        let listing = Listing::open(region, PoolKind::Hp).unwrap();
+        assert_eq!(listing.stray_slot(), Some(slot as u16));
+        assert_eq!(listing.check(), Err(Error::Corrupt));
+        mem.set_word(8 + 2 * slot, EMPTY_SLOT);
+    }
+}
