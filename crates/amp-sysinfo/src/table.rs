@@ -183,7 +183,10 @@ pub(crate) fn read_header<W: Words>(
     }
     .words()[2];
     // Non-short-circuit `|`: one branch per error kind.
-    if (fields[0] != MAGIC) | (check != Header::check(&fields)) {
+    // The check word with the magic as the constant it must be: one XOR
+    // fewer than `Header::check` (the same value when the magic matches).
+    let expect_check = Header::check(&[MAGIC, fields[1], fields[2], fields[3], fields[4]]);
+    if (fields[0] != MAGIC) | (check != expect_check) {
         return Err(Error::NotReady);
     }
     if version.wrapping_sub(oldest) > VERSION - oldest {
