@@ -206,8 +206,8 @@ pub struct ListedEntry {
 pub struct Listing {
     table: Attached,
     kind: PoolKind,
-    count: u16,
-    version: u16,
+    /// What the header holds (version, capacity, count, generation).
+    opened: table::Opened,
 }
 
 impl Listing {
@@ -219,8 +219,7 @@ impl Listing {
         Ok(Listing {
             table,
             kind,
-            count: opened.count,
-            version: opened.version,
+            opened,
         })
     }
 
@@ -236,12 +235,12 @@ impl Listing {
 
     /// Published entries.
     pub fn count(&self) -> u16 {
-        self.count
+        self.opened.count
     }
 
     /// The header's format version.
     pub fn version(&self) -> u16 {
-        self.version
+        self.opened.version
     }
 
     /// The first unpublished slot of a version 3 table that is not empty
@@ -249,21 +248,7 @@ impl Listing {
     /// compares every slot. Tables of earlier versions have none (their
     /// unpublished slots are not read).
     pub fn stray_slot(&self) -> Option<u16> {
-        if self.version != crate::format::VERSION {
-            return None;
-        }
-        let region = self.table.region();
-        // Counted in u32: a capacity of 0xffff has 0x10000 slots.
-        let slots = crate::format::table_slots(self.table.max_entries) as u32;
-        (self.count as u32..slots)
-            .find(|&i| {
-                // SAFETY: `i` is below the table's slot count, which the
-                // header check found to fit in the region; it is at most
-                // 0xffff, so the cast keeps it.
-                let e = unsafe { table::entry(&region, i as u16) };
-                e.word0() != crate::format::EMPTY_SLOT || e.addr != crate::format::EMPTY_SLOT
-            })
-            .map(|i| i as u16)
+        table::stray_slot(&self.table.region(), &self.opened)
     }
 
     /// Table capacity.
@@ -297,7 +282,7 @@ impl Listing {
 
     /// Entry `index` (below [`Listing::count`]) with its verdict.
     pub fn entry(&self, index: u16) -> Option<ListedEntry> {
-        if index >= self.count {
+        if index >= self.opened.count {
             return None;
         }
         // SAFETY: `index < count <= max_entries` of an attached table.
@@ -318,17 +303,13 @@ impl Listing {
 
     /// Every published entry, in table order.
     pub fn entries(&self) -> impl Iterator<Item = ListedEntry> + '_ {
-        (0..self.count).filter_map(|i| self.entry(i))
+        (0..self.opened.count).filter_map(|i| self.entry(i))
     }
 
     /// `Ok` exactly when `Writer::attach` would accept the table; else the
     /// first faulty entry's [`EntryFault::error`].
     pub fn check(&self) -> Result<(), Error> {
-        // `Writer::attach` upgrades version 1 and 2 tables of even capacity
-        // only: an odd one would move the data area.
-        if self.version < crate::format::VERSION && self.table.max_entries % 2 != 0 {
-            return Err(Error::UnsupportedVersion);
-        }
+        self.opened.upgradable()?;
         match self.entries().find_map(|e| e.fault) {
             None if self.stray_slot().is_some() => Err(Error::Corrupt),
             None => Ok(()),

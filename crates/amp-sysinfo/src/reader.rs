@@ -150,15 +150,26 @@ impl Attached {
     /// the data area, which runs to its end.
     pub(crate) fn region(&self) -> Region {
         let start = self.data_start();
-        // SAFETY: `first` is 32 bytes into the region (`with_start`).
-        let local = unsafe { self.first.cast::<u8>().sub(crate::format::HEADER_SIZE) };
         // Wrapping: the inverse of `with_start`'s (the data area's bus
         // address is 0 when the table fills a pool that ends at 2^32).
         Region::from_parts(
-            local,
+            self.base(),
             self.data.bus.wrapping_sub(start),
             self.data.len.wrapping_add(start),
         )
+    }
+
+    /// Local address of the region's first byte (the header).
+    fn base(&self) -> NonNull<u8> {
+        // SAFETY: `first` is 32 bytes into the region (`with_start`).
+        unsafe { self.first.cast::<u8>().sub(crate::format::HEADER_SIZE) }
+    }
+
+    /// Drops cached copies of the header and the table (`cache`'s
+    /// `invalidate`), found from the pool's own fields.
+    #[inline(always)]
+    fn invalidate_table(&self, cache: &impl CacheSync) {
+        cache.invalidate(self.base().as_ptr(), self.data_start() as usize);
     }
 
     /// The block of the published entry `entry`, found by `id`:
@@ -181,11 +192,6 @@ impl Attached {
         // starts after the slots, which start 32 bytes into the region.
         let slots = (self.data.local.as_ptr() as usize).wrapping_sub(self.first.as_ptr() as usize);
         (crate::format::HEADER_SIZE as u32).wrapping_add(slots as u32)
-    }
-
-    /// Bytes of header and table, for cache maintenance.
-    pub(crate) fn table_len(&self) -> usize {
-        self.data_start() as usize
     }
 
     /// The slot holding `id`, comparing the slots two at a time (three
@@ -355,8 +361,7 @@ impl<C: CacheSync> Reader<C> {
     #[inline(always)]
     fn lookup(&self, id: u16, kind: PoolKind) -> Result<(NonNull<u8>, u16, &Attached), Error> {
         let pool = self.pool(kind)?;
-        self.cache
-            .invalidate(pool.region().local_base(), pool.table_len());
+        pool.invalidate_table(&self.cache);
         // SAFETY: `pool` is attached (`Attached::find_slot`).
         let slot = unsafe { pool.find_slot(id) }.ok_or(Error::NotFound)?;
         // SAFETY: the slot's second half-word and second word, read after
@@ -416,8 +421,7 @@ impl<C: CacheSync> Reader<C> {
     pub fn dump(&self, out: &mut impl fmt::Write) -> fmt::Result {
         for kind in PoolKind::ALL {
             if let Some(pool) = &self.pools[kind.index()] {
-                self.cache
-                    .invalidate(pool.region().local_base(), pool.table_len());
+                pool.invalidate_table(&self.cache);
                 pool.dump(kind, out)?;
             }
         }

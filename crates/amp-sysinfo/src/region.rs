@@ -130,7 +130,7 @@ impl Region {
 
 /// `x`, unknown to the optimiser (no instruction).
 #[inline(always)]
-pub(crate) fn opaque<T>(x: *mut T) -> *mut T {
+fn opaque<T>(x: *mut T) -> *mut T {
     #[cfg(any(target_arch = "riscv32", target_arch = "riscv64"))]
     {
         let mut x = x;

@@ -132,6 +132,45 @@ pub(crate) struct Opened {
     pub generation: u32,
 }
 
+impl Opened {
+    /// A version 1 or 2 table: the main core's re-attach upgrades it.
+    pub(crate) fn is_legacy(&self) -> bool {
+        self.version < VERSION
+    }
+
+    /// Whether the main core's re-attach takes this table:
+    /// [`Error::UnsupportedVersion`] for a version 1 or 2 table of odd
+    /// capacity, which version 3 cannot take in place (its data area would
+    /// start one slot later).
+    pub(crate) fn upgradable(&self) -> Result<(), Error> {
+        if self.is_legacy() && self.max_entries % 2 != 0 {
+            return Err(Error::UnsupportedVersion);
+        }
+        Ok(())
+    }
+}
+
+/// The first unpublished slot of the version 3 table `opened` that is not
+/// empty: a lookup compares every slot, so the main core's re-attach refuses
+/// such a table as corrupt. `None` for a version 1 or 2 table, whose
+/// unpublished slots are not compared (the upgrade empties them).
+pub(crate) fn stray_slot<W: Words>(words: &W, opened: &Opened) -> Option<u16> {
+    if opened.is_legacy() {
+        return None;
+    }
+    // Counted in u32: a capacity of 0xffff has 0x10000 slots.
+    let slots = table_slots(opened.max_entries) as u32;
+    (opened.count as u32..slots)
+        .find(|&i| {
+            // SAFETY: `i` is below the slot count, which the header check
+            // found to fit in `words`; it is at most 0xffff, so the cast
+            // keeps it.
+            let e = unsafe { entry(words, i as u16) };
+            e.word0() != EMPTY_SLOT || e.addr != EMPTY_SLOT
+        })
+        .map(|i| i as u16)
+}
+
 /// Validates the header against this core's view of the pool (kind, bus
 /// base, size) and returns its version, the table capacity, the published
 /// count and the generation. Versions `oldest..=VERSION` are valid

@@ -3,15 +3,13 @@
 
 use core::cell::RefCell;
 use core::fmt;
-use core::sync::atomic::Ordering::Relaxed;
 
 use critical_section::Mutex;
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use crate::cache::{CacheSync, NoCache};
 use crate::format::{
-    table_bytes, table_slots, Entry, Header, BLOCK_ALIGN, EMPTY_SLOT, ENTRY_SIZE, MAX_BLOCK_ALIGN,
-    MIN_VERSION, VERSION,
+    table_bytes, Entry, Header, BLOCK_ALIGN, ENTRY_SIZE, MAX_BLOCK_ALIGN, MIN_VERSION,
 };
 use crate::reader::Attached;
 use crate::table;
@@ -147,17 +145,8 @@ impl<C: CacheSync> Writer<C> {
         let opened = Attached::open(region, kind, &self.cache, MIN_VERSION)?;
         let table = Attached::of(region, &opened);
         let count = opened.count;
-        let legacy = opened.version < VERSION;
-        if legacy && opened.max_entries % 2 != 0 {
-            return Err(Error::UnsupportedVersion);
-        }
-        // Unpublished slots empty (version 3; a legacy table's are rewritten).
-        let slots = 2 * table_slots(opened.max_entries);
-        // SAFETY: slot words below `2 * slots` lie in the table `open` checked.
-        let stray = (2 * count as usize..slots).any(|i| unsafe {
-            table::Words::load(&region, crate::format::word::ENTRIES + i, Relaxed) != EMPTY_SLOT
-        });
-        if stray && !legacy {
+        opened.upgradable()?;
+        if table::stray_slot(&region, &opened).is_some() {
             return Err(Error::Corrupt);
         }
         // Blocks in allocation order: each starts at or after the previous
@@ -182,7 +171,7 @@ impl<C: CacheSync> Writer<C> {
         let cursor = table.data_start() + next;
         self.with(|pools| {
             let mut table = table;
-            if legacy {
+            if opened.is_legacy() {
                 let header = Header {
                     kind,
                     max_entries: opened.max_entries,
@@ -190,7 +179,8 @@ impl<C: CacheSync> Writer<C> {
                     bus_base: region.bus_base(),
                 };
                 table.generation = table::upgrade(&region, &header, &opened);
-                self.cache.clean(region.local_base(), table.table_len());
+                self.cache
+                    .clean(region.local_base(), table.data_start() as usize);
             }
             pools[kind.index()] = Some(Owned {
                 region,
