@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "esp_amp_sys_info.h"
+#include "checks.h"
 
 #define HP_BUS 0x4087c000u
 #define RTC_BUS 0x50003000u
@@ -19,7 +20,6 @@ static _Alignas(16) uint8_t s_hp2[512];
 static _Alignas(16) uint8_t s_rtc[256];
 static uint8_t s_snapshot[sizeof(s_hp)];
 
-static int s_checks, s_failures;
 static char s_log[4096];
 
 static void sink(const char *line)
@@ -27,18 +27,6 @@ static void sink(const char *line)
     strncat(s_log, line, sizeof(s_log) - strlen(s_log) - 2);
     strcat(s_log, "\n");
 }
-
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        s_checks++;                                                                   \
-        if (!(cond)) {                                                                \
-            s_failures++;                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n", __FILE__, \
-                    __LINE__, #cond, esp_amp_sys_info_last_error());                  \
-        }                                                                             \
-    } while (0)
-
-#define REASON(text) CHECK(strcmp(esp_amp_sys_info_last_error(), (text)) == 0)
 
 /* A failing call must not change a byte of the HP pool. */
 #define SNAPSHOT() memcpy(s_snapshot, s_hp, sizeof(s_hp))
@@ -201,11 +189,5 @@ int main(void)
     CHECK(esp_amp_sys_info_alloc(0x0007, 4, SYS_INFO_CAP_HP) == NULL);
     REASON("pool absent");
 
-    if (s_failures != 0) {
-        fprintf(stderr, "c_errors: %d of %d checks failed\n", s_failures, s_checks);
-        fputs(s_log, stderr);
-        return 1;
-    }
-    printf("c_errors: %d checks passed\n", s_checks);
-    return 0;
+    return checks_done("c_errors", s_log);
 }

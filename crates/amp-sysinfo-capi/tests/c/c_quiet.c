@@ -10,13 +10,13 @@
 #include <string.h>
 
 #include "esp_amp_sys_info.h"
+#include "checks.h"
 
 #define HP_BUS 0x4087c000u
 
 static _Alignas(16) uint8_t s_hp[512];
 static uint8_t s_snapshot[sizeof(s_hp)];
 
-static int s_checks, s_failures;
 static char s_log[2048];
 
 static void sink(const char *line)
@@ -24,18 +24,6 @@ static void sink(const char *line)
     strncat(s_log, line, sizeof(s_log) - strlen(s_log) - 2);
     strcat(s_log, "\n");
 }
-
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        s_checks++;                                                                   \
-        if (!(cond)) {                                                                \
-            s_failures++;                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n", __FILE__, \
-                    __LINE__, #cond, esp_amp_sys_info_last_error());                  \
-        }                                                                             \
-    } while (0)
-
-#define REASON(text) CHECK(strcmp(esp_amp_sys_info_last_error(), (text)) == 0)
 
 int main(void)
 {
@@ -87,11 +75,5 @@ int main(void)
     CHECK(strstr(s_log, "sysinfo HP pool @ 0x4087c000") != NULL);
     CHECK(strstr(s_log, "id 0x0001") != NULL);
 
-    if (s_failures != 0) {
-        fprintf(stderr, "c_quiet: %d of %d checks failed\n", s_failures, s_checks);
-        fputs(s_log, stderr);
-        return 1;
-    }
-    printf("c_quiet: %d checks passed\n", s_checks);
-    return 0;
+    return checks_done("c_quiet", s_log);
 }

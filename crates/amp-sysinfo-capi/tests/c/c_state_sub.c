@@ -10,26 +10,13 @@
 #include <string.h>
 
 #include "esp_amp_sys_info.h"
+#include "checks.h"
 
 #define BUS_A 0x4087c000u
 #define BUS_B 0x40880000u
 
 static _Alignas(16) uint8_t s_a[256];
 static _Alignas(16) uint8_t s_b[256];
-
-static int s_checks, s_failures;
-
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        s_checks++;                                                                   \
-        if (!(cond)) {                                                                \
-            s_failures++;                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n", __FILE__, \
-                    __LINE__, #cond, esp_amp_sys_info_last_error());                  \
-        }                                                                             \
-    } while (0)
-
-#define REASON(text) CHECK(strcmp(esp_amp_sys_info_last_error(), (text)) == 0)
 
 static void put_word(uint8_t *pool, unsigned index, uint32_t value)
 {
@@ -114,10 +101,5 @@ int main(void)
     CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
     REASON("table corrupt or for another pool");
 
-    if (s_failures != 0) {
-        fprintf(stderr, "c_state_sub: %d of %d checks failed\n", s_failures, s_checks);
-        return 1;
-    }
-    printf("c_state_sub: %d checks passed\n", s_checks);
-    return 0;
+    return checks_done("c_state_sub", NULL);
 }
