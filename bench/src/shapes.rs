@@ -104,3 +104,53 @@ pub extern "C" fn rust_handle_new(
     *out = reader.handle(id, kind).ok();
     out.is_some()
 }
+
+/// The scaffolding every shape image shares: an input the optimiser cannot
+/// see through, an output it must keep, and the idle loop.
+pub mod io {
+    use core::ptr::{addr_of, addr_of_mut, read_volatile, write_volatile};
+
+    use amp_sysinfo::{Id, PoolKind};
+
+    static mut INPUT: [u32; 4] = [0; 4];
+    static mut OUTPUT: usize = 0;
+
+    /// Input word `i` (below 4), read volatile.
+    #[inline(always)]
+    pub fn input(i: usize) -> u32 {
+        // SAFETY: single hart, and `INPUT` is only ever read; volatile
+        // keeps the value opaque.
+        unsafe { read_volatile(addr_of!(INPUT[i])) }
+    }
+
+    /// Input word `i` as an id (`Id::PM` for 0xffff).
+    #[inline(always)]
+    pub fn input_id(i: usize) -> Id {
+        Id::from_raw(input(i) as u16).unwrap_or(Id::PM)
+    }
+
+    /// Input word `i` as a pool: RTC if non-zero.
+    #[inline(always)]
+    pub fn input_kind(i: usize) -> PoolKind {
+        if input(i) != 0 {
+            PoolKind::Rtc
+        } else {
+            PoolKind::Hp
+        }
+    }
+
+    /// Keeps `v` live (volatile store).
+    #[inline(always)]
+    pub fn output(v: usize) {
+        // SAFETY: single hart; the only writer of `OUTPUT`.
+        unsafe { write_volatile(addr_of_mut!(OUTPUT), v) }
+    }
+
+    /// Idles for ever.
+    #[inline(always)]
+    pub fn park() -> ! {
+        loop {
+            riscv::asm::wfi();
+        }
+    }
+}

@@ -3,14 +3,10 @@
 #![no_std]
 #![no_main]
 
-use core::ptr::{addr_of, addr_of_mut, read_volatile, write_volatile};
-
-use amp_sysinfo::{PoolKind, Region, Writer};
-use amp_sysinfo_bench::shapes::rust_alloc;
+use amp_sysinfo::{Region, Writer};
+use amp_sysinfo_bench::shapes::{io, rust_alloc};
 use amp_sysinfo_bench::POOL;
 
-static mut INPUT: [u32; 4] = [0; 4];
-static mut OUTPUT: usize = 0;
 static WRITER: Writer = Writer::new();
 
 #[riscv_rt::entry]
@@ -19,19 +15,8 @@ fn main() -> ! {
     if let Ok(region) = unsafe { Region::identity(&POOL) } {
         let _ = WRITER.init(region, &POOL);
     }
-    // SAFETY: single hart; volatile keeps the input opaque and the output live.
-    unsafe {
-        let id = read_volatile(addr_of!(INPUT[0])) as u16;
-        let size = read_volatile(addr_of!(INPUT[1])) as u16;
-        let kind = if read_volatile(addr_of!(INPUT[2])) != 0 {
-            PoolKind::Rtc
-        } else {
-            PoolKind::Hp
-        };
-        let p = rust_alloc(&WRITER, id, size, kind);
-        write_volatile(addr_of_mut!(OUTPUT), p as usize);
-    }
-    loop {
-        riscv::asm::wfi();
-    }
+    let (id, size) = (io::input(0) as u16, io::input(1) as u16);
+    let p = rust_alloc(&WRITER, id, size, io::input_kind(2));
+    io::output(p as usize);
+    io::park()
 }

@@ -4,31 +4,15 @@
 #![no_std]
 #![no_main]
 
-use core::ptr::{addr_of, addr_of_mut, read_volatile, write_volatile};
-
-use amp_sysinfo::{Id, PoolKind, Reader};
-use amp_sysinfo_bench::shapes::{rust_attach, rust_get};
-
-static mut INPUT: [u32; 4] = [0; 4];
-static mut OUTPUT: usize = 0;
+use amp_sysinfo::Reader;
+use amp_sysinfo_bench::shapes::{io, rust_attach, rust_get};
 
 #[riscv_rt::entry]
 fn main() -> ! {
     let mut reader = Reader::new();
     while rust_attach(&mut reader) < 0 {}
-    // SAFETY: single hart; volatile keeps the input opaque and the output live.
-    unsafe {
-        let id = Id::from_raw(read_volatile(addr_of!(INPUT[0])) as u16).unwrap_or(Id::PM);
-        let kind = if read_volatile(addr_of!(INPUT[1])) != 0 {
-            PoolKind::Rtc
-        } else {
-            PoolKind::Hp
-        };
-        let mut size = 0;
-        let p = rust_get(&reader, id, kind, &mut size);
-        write_volatile(addr_of_mut!(OUTPUT), p as usize + size as usize);
-    }
-    loop {
-        riscv::asm::wfi();
-    }
+    let mut size = 0;
+    let p = rust_get(&reader, io::input_id(0), io::input_kind(1), &mut size);
+    io::output(p as usize + size as usize);
+    io::park()
 }
