@@ -2,7 +2,8 @@
 //! monitor, decoded by `amp-sysinfo dump --qemu`: builds the twin's images
 //! as `cargo xtask demo` does (own target directory), starts QEMU with the
 //! command line of `xtask/src/twin.rs` plus a monitor socket, and reads
-//! both pools once the main core has published its blocks.
+//! both pools once the main core has published its blocks, given its verdict
+//! and holds (QEMU keeps running until the test quits it).
 
 mod common;
 
@@ -40,9 +41,11 @@ fn dump_of_the_running_twin_through_the_qemu_monitor() {
     let (_, control) = dt.region("twin_control").unwrap();
     let sock = scratch("twin-monitor.sock");
     let _ = std::fs::remove_file(&sock);
-    // `stress` (scenario word 2) keeps both harts busy long enough to be
-    // read while running; `-action shutdown=pause` keeps the memory for the
-    // monitor if the run ends first.
+    // `stress` (scenario word 2) fills both pools; the hold word (control
+    // page + 0x18, `control::HOLD` in twin/board) keeps QEMU running after
+    // the verdict instead of ending it, so the monitor is there whenever the
+    // CLI connects (without it QEMU ended some 100 ms after the last
+    // publication, and a loaded machine missed that window).
     let mut qemu = Command::new("qemu-system-riscv32")
         .args([
             "-accel",
@@ -56,13 +59,7 @@ fn dump_of_the_running_twin_through_the_qemu_monitor() {
             "-bios",
             "none",
         ])
-        .args([
-            "-nographic",
-            "-serial",
-            "stdio",
-            "-action",
-            "shutdown=pause",
-        ])
+        .args(["-nographic", "-serial", "stdio"])
         .arg("-monitor")
         .arg(format!("unix:{},server,nowait", sock.display()))
         .arg("-kernel")
@@ -73,6 +70,11 @@ fn dump_of_the_running_twin_through_the_qemu_monitor() {
         .arg(format!(
             "loader,addr={:#x},data=2,data-len=4",
             control.start
+        ))
+        .arg("-device")
+        .arg(format!(
+            "loader,addr={:#x},data=1,data-len=4",
+            control.start + 0x18
         ))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -87,12 +89,12 @@ fn dump_of_the_running_twin_through_the_qemu_monitor() {
             }
         }
     });
-    // Wait until the main core says it published everything.
+    // Wait until the main core has given its verdict and holds.
     let mut console = Vec::new();
     let published = loop {
         match rx.recv_timeout(Duration::from_secs(60)) {
             Ok(l) => {
-                let done = l.contains("[main] entries used");
+                let done = l.contains("[main] holding");
                 console.push(l);
                 if done {
                     break true;
@@ -123,7 +125,7 @@ fn dump_of_the_running_twin_through_the_qemu_monitor() {
     let _ = qemu.kill();
     let _ = qemu.wait();
     let out =
-        out.unwrap_or_else(|| panic!("the twin never published; console:\n{}", console.join("\n")));
+        out.unwrap_or_else(|| panic!("the twin never held; console:\n{}", console.join("\n")));
     let (so, se) = (stdout(&out), stderr(&out));
     assert_eq!(
         out.status.code(),
@@ -132,6 +134,11 @@ fn dump_of_the_running_twin_through_the_qemu_monitor() {
         console.join("\n")
     );
     eprintln!("{se}");
+    assert!(
+        console.iter().any(|l| l == "[main] PASS: scenario stress"),
+        "console:\n{}",
+        console.join("\n")
+    );
     let v: serde_json::Value = serde_json::from_str(&so).unwrap();
     let pools = v.as_array().unwrap();
     assert_eq!(pools.len(), 2, "{so}");

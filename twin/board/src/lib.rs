@@ -54,11 +54,18 @@ pub mod control {
     pub const MAIN_STEP: usize = BASE + 0x10;
     /// Deep-sleep count of the main image (models a wake-up cause register).
     pub const MAIN_WAKE: usize = BASE + 0x14;
+    /// Hold word, put there by QEMU like the scenario word (0 if not given).
+    /// Nonzero: after its verdict the main image keeps QEMU running instead of
+    /// ending it, so the pools can be read through QEMU's monitor (the CLI's
+    /// `qemu_twin` test). The test finisher would end QEMU at once: QEMU 7.2's
+    /// SiFive finisher calls `exit()`, which `-action shutdown=pause` does not
+    /// stop.
+    pub const HOLD: usize = BASE + 0x18;
     /// The value of [`SUB_GO`] that releases hart 1.
     pub const GO_MAGIC: u32 = 0x5ab_c0de;
 
     // Every word above lies in the page the devicetree reserves.
-    const _: () = assert!(BASE % 4 == 0 && MAIN_WAKE + 4 <= BASE + SIZE);
+    const _: () = assert!(BASE % 4 == 0 && HOLD + 4 <= BASE + SIZE);
 }
 
 /// What one run shows, chosen by the scenario word QEMU puts in the control

@@ -76,15 +76,30 @@ fn main() -> ! {
         scenario::FAULT => fault(&pools, &mut out),
         _ => normal(&pools, &mut out, true),
     };
-    match result {
+    let code = match result {
         Ok(()) => {
             let _ = writeln!(out, "PASS: scenario {}", scenario::name(scenario));
-            twin_rt::exit(0)
+            0
         }
         Err(e) => {
             let _ = writeln!(out, "FAIL: {e}");
-            twin_rt::exit(EXIT_FAILED)
+            EXIT_FAILED
         }
+    };
+    if twin_rt::mmio::hold() {
+        hold(code, &mut out)
+    }
+    twin_rt::exit(code)
+}
+
+/// Keeps QEMU running with the pools as the run left them, for a reader on
+/// QEMU's monitor, which ends QEMU (`quit`).
+fn hold(code: u16, out: &mut Console) -> ! {
+    let _ = writeln!(out, "holding (exit code {code}) until QEMU is ended");
+    loop {
+        // SAFETY: `wfi` only waits for an interrupt (none are enabled; QEMU
+        // may also return at once, hence the loop).
+        unsafe { core::arch::asm!("wfi") };
     }
 }
 

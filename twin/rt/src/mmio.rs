@@ -28,3 +28,10 @@ pub fn scenario() -> u32 {
     // for these words by the board.
     unsafe { read32(twin_board::control::SCENARIO) }
 }
+
+/// Whether QEMU's loader asked the main image to keep QEMU running after its
+/// verdict ([`twin_board::control::HOLD`]).
+pub fn hold() -> bool {
+    // SAFETY: as for `scenario`.
+    unsafe { read32(twin_board::control::HOLD) != 0 }
+}
