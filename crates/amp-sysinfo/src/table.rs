@@ -6,10 +6,13 @@
 //! (Release too: attach and the inspector read it). Reader: compare the ids
 //! of the slots (Relaxed: an empty slot's id 0xffff never matches), then an
 //! *Acquire* fence on a match before reading the rest of the entry and the
-//! block. Formatting clears the generation first (a fence after it), empties
-//! every slot, writes every header word and the new generation, then
-//! Release-stores the magic; attaching loads the magic and the count, then
-//! issues one Acquire fence before reading the other header words. No
+//! block. Formatting (and upgrading) clears the generation first (a fence
+//! after it), empties every slot, writes every header word, Release-stores
+//! the new generation, then Release-stores the magic. Attaching reads the
+//! header like a sequence lock: the generation, the magic and the count, an
+//! Acquire fence, the other header words, another Acquire fence, and the
+//! generation again; a header read across a format sees the generation 0 or
+//! changed, and is "not ready" (retry), never a mix of two tables. No
 //! read-modify-write anywhere.
 
 use core::sync::atomic::Ordering;
@@ -117,7 +120,9 @@ pub(crate) fn format<W: Words>(words: &W, header: &Header, generation: u32) {
         words.store(word::SIZE, fields[3], Relaxed);
         words.store(word::BUS_BASE, fields[4], Relaxed);
         words.store(word::CHECK, Header::check(&fields), Relaxed);
-        words.store(word::GENERATION, generation, Relaxed);
+        // Release: an attach that reads this generation first sees the
+        // whole table (`read_header`).
+        words.store(word::GENERATION, generation, Release);
         words.store(word::MAGIC, MAGIC, Release);
     }
 }
@@ -177,8 +182,13 @@ pub(crate) fn stray_slot<W: Words>(words: &W, opened: &Opened) -> Option<u16> {
 /// (a reader passes [`VERSION`], the main core's re-attach [`MIN_VERSION`]);
 /// older or newer ones give [`Error::UnsupportedVersion`].
 ///
-/// Every word is loaded first and the faults are folded without early exits:
-/// fewer branches, so a small attach on the LP core.
+/// The generation is loaded before and after the other words (with an
+/// Acquire fence after each end), as a sequence lock's reader does: a format
+/// clears it before its first other store and stores the new one (Release)
+/// after its last, so a header read that overlaps a format sees it 0 or
+/// changed and gives [`Error::NotReady`] (retry). Every word is loaded first
+/// and the faults are folded without early exits: fewer branches, so a
+/// small attach on the LP core.
 #[inline]
 pub(crate) fn read_header<W: Words>(
     words: &W,
@@ -191,10 +201,14 @@ pub(crate) fn read_header<W: Words>(
     if words.len_words() < word::ENTRIES {
         return Err(Error::PoolTooSmall);
     }
-    // SAFETY: indices < 8 <= len_words. One Acquire fence after the magic
-    // and the count pairs with their Release stores (`format`, `publish`):
-    // the header fields and entries read after it are at least as new.
-    let (fields, check, count, generation) = unsafe {
+    // SAFETY: indices < 8 <= len_words. The Acquire fence after the first
+    // generation, the magic and the count pairs with their Release stores
+    // (`format`, `publish`): the header fields and entries read after it are
+    // at least as new. The second one orders the fields before the second
+    // generation: a field of a later format (stored after that format's
+    // fence) makes the second load see that format's 0 or newer.
+    let (fields, check, count, generation, again) = unsafe {
+        let generation = words.load(word::GENERATION, Relaxed);
         let magic = words.load(word::MAGIC, Relaxed);
         let count = words.load(word::COUNT, Relaxed);
         words.fence_acquire();
@@ -205,10 +219,13 @@ pub(crate) fn read_header<W: Words>(
             words.load(word::SIZE, Relaxed),
             words.load(word::BUS_BASE, Relaxed),
         ];
+        let check = words.load(word::CHECK, Relaxed);
+        words.fence_acquire();
         (
             fields,
-            words.load(word::CHECK, Relaxed),
+            check,
             count,
+            generation,
             words.load(word::GENERATION, Relaxed),
         )
     };
@@ -225,11 +242,18 @@ pub(crate) fn read_header<W: Words>(
     // The check word with the magic as the constant it must be: one XOR
     // fewer than `Header::check` (the same value when the magic matches).
     let expect_check = Header::check(&[MAGIC, fields[1], fields[2], fields[3], fields[4]]);
-    if (fields[0] != MAGIC) | (check != expect_check) {
+    // A generation that changed: a format under way.
+    if (fields[0] != MAGIC) | (check != expect_check) | (generation != again) {
         return Err(Error::NotReady);
     }
     if version.wrapping_sub(oldest) > VERSION - oldest {
         return Err(Error::UnsupportedVersion);
+    }
+    // Generation 0 from version 2 on: a format under way too (a version 1
+    // table has 0 for good, and no format of it ever runs). After the
+    // version check, so that a reader's check is one compare.
+    if (generation == 0) & (version != 1) {
+        return Err(Error::NotReady);
     }
     // The most entries whose slots fit: version 3 rounds the capacity up
     // to an even number of slots, so it fits exactly when it is at most the
@@ -239,8 +263,9 @@ pub(crate) fn read_header<W: Words>(
     if (fields[2] != expect_kind)
         | (fields[3] != size)
         | (fields[4] != bus_base)
-        // Version 1: the generation word is reserved (0); later: never 0.
-        | ((generation == 0) != (version == 1))
+        // Version 1: the generation word is reserved (0); later ones never
+        // get here with 0 (above).
+        | ((generation != 0) & (version == 1))
         // 1 <= max_entries and the table fits: one compare when `size` is
         // a constant (a sub core's devicetree pool).
         | ((max_entries as u32).wrapping_sub(1) >= most)
@@ -259,26 +284,25 @@ pub(crate) fn read_header<W: Words>(
 /// Turns the valid version 1 or 2 table of `opened` (an even capacity, so
 /// the slots already take what version 3's do) into a version 3 table in
 /// place, keeping its entries: the unpublished slots are emptied, then the
-/// header is rewritten as `format` writes it (magic cleared first, stored
-/// last), with a new generation for a version 1 table.
+/// header is rewritten as `format` writes it (generation and magic cleared
+/// first, a new generation and the magic stored last): an attach that
+/// overlaps the upgrade sees the generation change and gives "not ready".
 pub(crate) fn upgrade<W: Words>(words: &W, header: &Header, opened: &Opened) -> u32 {
     debug_assert!(opened.version < VERSION && opened.max_entries % 2 == 0);
     let fields = header.words();
-    let generation = match opened.generation {
-        0 => next_generation(words),
-        g => g,
-    };
+    let generation = next_generation(words);
     // SAFETY: header words < 8 and slot words < 8 + 2 * max_entries, which
     // the header check found to fit in `words`.
     unsafe {
-        words.store(word::MAGIC, 0, Relaxed);
+        words.store(word::GENERATION, 0, Relaxed);
         words.fence_release();
+        words.store(word::MAGIC, 0, Relaxed);
         for i in 2 * opened.count as usize..2 * opened.max_entries as usize {
             words.store(word::ENTRIES + i, EMPTY_SLOT, Relaxed);
         }
         words.store(word::VERSION_MAX, fields[1], Relaxed);
         words.store(word::CHECK, Header::check(&fields), Relaxed);
-        words.store(word::GENERATION, generation, Relaxed);
+        words.store(word::GENERATION, generation, Release);
         words.store(word::MAGIC, MAGIC, Release);
     }
     generation
@@ -499,6 +523,123 @@ mod loom_model {
         });
         let n = EXPLORED.load(Relaxed);
         std::eprintln!("loom: {n} interleavings explored, 0 partial entries seen");
+        assert!(n > 1);
+    }
+
+    /// Interleavings of the re-format model, for docs/reliability.md.
+    static EXPLORED_REFORMAT: std::sync::atomic::AtomicUsize =
+        std::sync::atomic::AtomicUsize::new(0);
+
+    /// A sub core attaching while the main core formats the pool again (it
+    /// rebooted) with another capacity: attach sees the old table whole, the
+    /// new one whole, or "not ready" (retry), never a mix of the two and
+    /// never "corrupt".
+    #[test]
+    fn loom_attach_during_a_new_format_sees_one_table_or_not_ready() {
+        const OLD_MAX: u16 = 2;
+        const NEW_MAX: u16 = 4;
+        // Header, the new table's slots and one one-word block.
+        const WORDS: usize = 8 + 2 * NEW_MAX as usize + 1;
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound = Some(2);
+        builder.check(|| {
+            EXPLORED_REFORMAT.fetch_add(1, Relaxed);
+            let words = Arc::new(LoomWords((0..WORDS).map(|_| AtomicU32::new(0)).collect()));
+            let size = (WORDS * 4) as u32;
+            let header = move |max_entries| Header {
+                kind: PoolKind::Hp,
+                max_entries,
+                size,
+                bus_base: BUS,
+            };
+            // The old table, with one entry, before the sub core runs.
+            format(&*words, &header(OLD_MAX), 1);
+            let addr = BUS + (WORDS as u32 - 1) * 4;
+            publish(
+                &*words,
+                0,
+                Entry {
+                    id: 1,
+                    size: 4,
+                    addr,
+                },
+            );
+            let main = {
+                let words = words.clone();
+                loom::thread::spawn(move || {
+                    let generation = next_generation(&*words);
+                    format(&*words, &header(NEW_MAX), generation);
+                })
+            };
+            match read_header(&*words, PoolKind::Hp, BUS, size, VERSION) {
+                Err(Error::NotReady) => {}
+                Err(e) => panic!("attach during a format gave {e:?}, not \"not ready\""),
+                Ok(o) => assert!(
+                    (o.max_entries, o.count, o.generation) == (OLD_MAX, 1, 1)
+                        || (o.max_entries, o.count, o.generation) == (NEW_MAX, 0, 2),
+                    "attach mixed two tables: {o:?}"
+                ),
+            }
+            main.join().unwrap();
+        });
+        let n = EXPLORED_REFORMAT.load(Relaxed);
+        std::eprintln!("loom: {n} interleavings of attach during a format explored");
+        assert!(n > 1);
+    }
+
+    /// Interleavings of the handle model, for docs/reliability.md.
+    static EXPLORED_HANDLE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    /// `Reader::handle` while the main core formats the pool again and
+    /// publishes the same id elsewhere: the lookup, the fence, then the
+    /// generation check. A handle of the old generation holds the old
+    /// block, whole; otherwise it is stale or not found.
+    #[test]
+    fn loom_handle_made_during_a_new_format_is_the_old_block_or_stale() {
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound = Some(2);
+        builder.check(|| {
+            EXPLORED_HANDLE.fetch_add(1, Relaxed);
+            let words = Arc::new(LoomWords((0..WORDS).map(|_| AtomicU32::new(0)).collect()));
+            let size = (WORDS * 4) as u32;
+            let header = Header {
+                kind: PoolKind::Hp,
+                max_entries: MAX,
+                size,
+                bus_base: BUS,
+            };
+            let old = Entry {
+                id: 1,
+                size: 4,
+                addr: BUS + DATA as u32 * 4,
+            };
+            format(&*words, &header, 1);
+            publish(&*words, 0, old);
+            let main = {
+                let words = words.clone();
+                loom::thread::spawn(move || {
+                    format(&*words, &header, 2);
+                    let new = Entry {
+                        id: 1,
+                        size: 4,
+                        addr: BUS + DATA as u32 * 4 + 4,
+                    };
+                    publish(&*words, 0, new);
+                })
+            };
+            // The reader attached to generation 1 before the format.
+            if let Some(entry) = find_slot(&*words, table_slots(MAX) as u32, 1) {
+                words.fence_acquire();
+                // SAFETY: GENERATION < 8 <= len_words.
+                let now = unsafe { words.load(word::GENERATION, Acquire) };
+                if now == 1 {
+                    assert_eq!(entry, old, "a handle of generation 1 holds another block");
+                }
+            }
+            main.join().unwrap();
+        });
+        let n = EXPLORED_HANDLE.load(Relaxed);
+        std::eprintln!("loom: {n} interleavings of a handle made during a format explored");
         assert!(n > 1);
     }
 }

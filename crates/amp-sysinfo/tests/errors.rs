@@ -257,8 +257,9 @@ fn attach_validates_the_header() {
     ); // other base
     forged(|m| m.set_word(2, 2 << 8), PoolKind::Hp, Error::Corrupt); // wrong flags for HP
 
-    // The generation word is never 0 in a version 3 table.
-    forged(|m| m.set_word(7, 0), PoolKind::Hp, Error::Corrupt);
+    // The generation word is 0 in a version 3 table only while the main core
+    // formats it: not ready (retry).
+    forged(|m| m.set_word(7, 0), PoolKind::Hp, Error::NotReady);
 }
 
 /// A formatted table of capacity `max`, relabelled as version `version`
@@ -294,10 +295,14 @@ fn readers_refuse_version_1_and_2_tables_the_writer_upgrades_them() {
         });
         // The main core re-opens it (a retained pool of an older firmware),
         // keeping its entries, and upgrades it in place.
+        let old_generation = mem.word(7);
         let w = Writer::new();
         assert_eq!(w.attach(region, PoolKind::Hp), Ok(2), "version {version}");
         assert_eq!(mem.word(1), VERSION as u32 | 4 << 16);
+        // A new generation, as a format writes: an attach that overlapped
+        // the upgrade sees it change.
         assert_ne!(mem.word(7), 0, "a generation");
+        assert_ne!(mem.word(7), old_generation, "a new generation");
         for slot in 2..4 {
             assert_eq!(mem.word(8 + 2 * slot), EMPTY_SLOT);
             assert_eq!(mem.word(9 + 2 * slot), EMPTY_SLOT);
@@ -321,7 +326,8 @@ fn legacy_tables_the_writer_cannot_upgrade_are_left_alone() {
     unchanged(&mem, Error::UnsupportedVersion, || {
         Writer::new().attach(region, PoolKind::Hp)
     });
-    // Version 1 with a generation, version 2 without one: corrupt.
+    // Version 1 with a generation: corrupt. Version 2 without one: a
+    // format under way, not ready.
     let (mut mem, region) = legacy(MIN_VERSION, 4, 1);
     mem.set_word(7, 5);
     fix_check(&mut mem);
@@ -331,7 +337,7 @@ fn legacy_tables_the_writer_cannot_upgrade_are_left_alone() {
     let (mut mem, region) = legacy(VERSION - 1, 4, 1);
     mem.set_word(7, 0);
     fix_check(&mut mem);
-    unchanged(&mem, Error::Corrupt, || {
+    unchanged(&mem, Error::NotReady, || {
         Writer::new().attach(region, PoolKind::Hp)
     });
 }

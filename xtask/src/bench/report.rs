@@ -395,11 +395,13 @@ fn verdict(f: &Figures) -> String {
            give *busy* instead of changing the table under a lookup, the one\n\
            stored error code and the size write.\n\
          - *`attach` / C API `init`*: {attach} / {init} (targets 160 / 200;\n\
-           ESP-AMP's sub-core init is `return 0`, 4 bytes). Eight header words\n\
-           loaded and twelve checks (magic, check word over five words,\n\
-           version, capacity fits, count, generation, kind and flags, size,\n\
-           base: each a compare and branch), six words stored and the error\n\
-           codes told apart. The C API's pool is a run-time value\n\
+           ESP-AMP's sub-core init is `return 0`, 4 bytes). Nine header word\n\
+           loads (the generation twice, before and after the others, with two\n\
+           fences: an attach overlapping a format is then *not ready*, never a\n\
+           mix of two tables; 20 bytes) and ten checks (magic, check word\n\
+           over five words, generation unchanged, version, generation not 0,\n\
+           capacity fits, count, kind and flags, size, base: each a compare and\n\
+           branch), six words stored and the error codes told apart. The C API's pool is a run-time value\n\
            (`esp_amp_sys_info_set_pool`), so its compares cannot use constants.\n\
          - *`alloc` / C API alloc*: {alloc} / {calloc} (targets 200 / 260;\n\
            ESP-AMP 126, which checks no duplicate id, full table, full pool,\n\
