@@ -39,7 +39,7 @@ struct Cli {
 enum Cmd {
     /// Build the twin's two images and run one scenario on QEMU (the main job).
     Demo {
-        /// normal, stress, retained, order, fault, torn or unknown.
+        /// normal, stress, retained, order, fault, torn, reformat or unknown.
         #[arg(default_value = "normal")]
         scenario: String,
     },

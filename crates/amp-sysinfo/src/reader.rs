@@ -434,6 +434,12 @@ impl<C: CacheSync> Reader<C> {
         Ok(())
     }
 
+    /// The table capacity (`max_entries`) of the `kind` pool as this reader
+    /// attached to it: how many entries the main core can publish there.
+    pub fn capacity(&self, kind: PoolKind) -> Result<u16, Error> {
+        Ok(self.pool(kind)?.max_entries)
+    }
+
     /// Published entries of the `kind` pool.
     pub fn count(&self, kind: PoolKind) -> Result<u16, Error> {
         let pool = self.pool(kind)?;

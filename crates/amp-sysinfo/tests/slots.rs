@@ -53,6 +53,8 @@ fn every_position_at_every_fill_level_of_odd_and_even_capacities() {
                 assert_eq!(r.get(id(other), PoolKind::Hp), Err(Error::NotFound));
             }
             assert_eq!(r.count(PoolKind::Hp), Ok(n));
+            assert_eq!(r.capacity(PoolKind::Hp), Ok(max));
+            assert_eq!(r.capacity(PoolKind::Rtc), Err(Error::PoolAbsent));
         }
         // The padding slot stays empty when the table is full.
         if max % 2 == 1 {

@@ -63,6 +63,9 @@ pub mod control {
     pub const HOLD: usize = BASE + 0x18;
     /// The value of [`SUB_GO`] that releases hart 1.
     pub const GO_MAGIC: u32 = 0x5ab_c0de;
+    /// The value of [`SUB_STEP`] once the sub core has seen enough attaches
+    /// in the re-format scenario.
+    pub const REFORMAT_DONE: u32 = 0x7e_f0a7;
 
     // Every word above lies in the page the devicetree reserves.
     const _: () = assert!(BASE % 4 == 0 && HOLD + 4 <= BASE + SIZE);
@@ -85,12 +88,16 @@ pub mod scenario {
     /// Stress done wrong: each item is published zero-filled and filled
     /// later; the sub core must count inconsistencies and the run must fail.
     pub const TORN: u32 = 6;
+    /// The main core formats the HP pool over and over (as if it kept
+    /// rebooting) while the sub core attaches over and over: every attach
+    /// sees one table whole or "not ready", never "corrupt".
+    pub const REFORMAT: u32 = 7;
 
     /// The scenario a word selects (0, no word given, is [`NORMAL`]).
     pub const fn from_word(word: u32) -> Option<u32> {
         match word {
             0 => Some(NORMAL),
-            NORMAL | STRESS | RETAINED | START_ORDER | FAULT | TORN => Some(word),
+            NORMAL | STRESS | RETAINED | START_ORDER | FAULT | TORN | REFORMAT => Some(word),
             _ => None,
         }
     }
@@ -103,6 +110,7 @@ pub mod scenario {
             START_ORDER => "bad start order",
             FAULT => "fault injection",
             TORN => "stress, publish then fill",
+            REFORMAT => "attach during formats",
             _ => "unknown",
         }
     }

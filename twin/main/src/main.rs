@@ -25,7 +25,7 @@ mod sub_image {
 
 use core::fmt::Write;
 
-use amp_sysinfo::{PoolConfig, Region, Writer};
+use amp_sysinfo::{PoolConfig, PoolKind, Region, Writer};
 use amp_sysinfo_demo::{self as demo, testing, DemoError, Patience, Pool, Pools, ReplyState};
 use twin_board::{control, scenario};
 use twin_rt::mmio::{read32, write32};
@@ -74,6 +74,7 @@ fn main() -> ! {
         scenario::RETAINED => retained_wake(&pools, &mut out),
         scenario::START_ORDER => start_order(&pools, &mut out),
         scenario::FAULT => fault(&pools, &mut out),
+        scenario::REFORMAT => reformat(&pools, &mut out),
         _ => normal(&pools, &mut out, true),
     };
     let code = match result {
@@ -234,6 +235,49 @@ fn fault(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
     demo::main_publish_more(&WRITER, out)?;
     let reply = demo::main_wait_reply(&setup.reply, ReplyState::Done, PATIENCE, &mut pause)?;
     Ok(demo::main_report(&reply, out)?)
+}
+
+/// Formats the HP pool again and again, capacity 16 and 8 in turn, with one
+/// block each time, until the sub core has seen enough attaches of both
+/// outcomes (its step word; it checks them and ends the run on a wrong one).
+fn reformat(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
+    let _ = writeln!(
+        out,
+        "reformat: formatting the HP pool over and over while the sub core attaches"
+    );
+    release_sub_core(out);
+    let hp = &pools.hp;
+    let mut formats = 0u32;
+    // SAFETY: the control page's sub step word.
+    while unsafe { read32(control::SUB_STEP) } != control::REFORMAT_DONE {
+        if formats == PATIENCE.polls {
+            return Err(DemoError::Timeout {
+                waiting_for: "the sub core's attaches during formats",
+            }
+            .into());
+        }
+        let cfg = PoolConfig {
+            max_entries: if formats % 2 == 0 { 16 } else { 8 },
+            ..*hp.config()
+        };
+        let sysinfo = |step, error| DemoError::Sysinfo {
+            step,
+            id: None,
+            error,
+        };
+        WRITER
+            .init(hp.region(), &cfg)
+            .map_err(|e| sysinfo("format again", e))?;
+        WRITER
+            .alloc_with(demo::PERSON, PoolKind::Hp, &formats)
+            .map_err(|e| sysinfo("publish after a format", e))?;
+        formats += 1;
+    }
+    let _ = writeln!(
+        out,
+        "reformat: {formats} formats until the sub core was done"
+    );
+    Ok(())
 }
 
 /// What the pools hold before formatting, one way.

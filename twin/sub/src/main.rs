@@ -48,6 +48,7 @@ fn main() -> ! {
         scenario::STRESS | scenario::TORN => stress(&pools, &mut out),
         scenario::RETAINED => retained(&pools, &mut out),
         scenario::START_ORDER => start_order(&pools, &mut out),
+        scenario::REFORMAT => reformat(&pools, &mut out),
         _ => check(&pools, &mut out, 1),
     };
     if let Err(e) = result {
@@ -155,6 +156,52 @@ fn start_order(pools: &Pools, out: &mut Console) -> Result<(), DemoError> {
     }
     wait_main_step(EXPECTED.len() as u32 + 1)?;
     check(pools, out, 1)
+}
+
+/// Attaches to the HP pool over and over while the main core formats it over
+/// and over: each attach must give one whole table (capacity 16 or 8, at
+/// most the one entry each format publishes) or "not ready"; anything else
+/// ends the run. Done once both outcomes were seen `ENOUGH` times.
+fn reformat(pools: &Pools, out: &mut Console) -> Result<(), DemoError> {
+    const ENOUGH: u32 = 1000;
+    let (mut attached, mut not_ready) = (0u32, 0u32);
+    let mut reader = Reader::new();
+    for _ in 0..PATIENCE.polls {
+        if attached >= ENOUGH && not_ready >= ENOUGH {
+            break;
+        }
+        match reader.attach(pools.hp.region(), PoolKind::Hp) {
+            Ok(count) if count <= 1 && matches!(reader.capacity(PoolKind::Hp), Ok(16 | 8)) => {
+                attached += 1
+            }
+            Err(Error::NotReady) => not_ready += 1,
+            other => {
+                let _ = writeln!(
+                    out,
+                    "reformat: attach during a format gave {other:?} (capacity {:?})",
+                    reader.capacity(PoolKind::Hp)
+                );
+                return Err(DemoError::Sysinfo {
+                    step: "attach during a format",
+                    id: None,
+                    error: other.err().unwrap_or(Error::Corrupt),
+                });
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "reformat: {} attaches: {attached} attached, {not_ready} not ready, 0 other outcomes",
+        attached + not_ready
+    );
+    if attached < ENOUGH || not_ready < ENOUGH {
+        return Err(DemoError::Timeout {
+            waiting_for: "attaches of both outcomes during formats",
+        });
+    }
+    // SAFETY: the control page's sub step word, read by the main core.
+    unsafe { write32(control::SUB_STEP, control::REFORMAT_DONE) };
+    Ok(())
 }
 
 fn wait_main_step(step: u32) -> Result<(), DemoError> {

@@ -1,7 +1,7 @@
 //! The QEMU twin: the main and sub images on two harts of QEMU's
 //! riscv32 `virt` machine.
 //!
-//! - `cargo xtask demo [normal|stress|retained|order|fault]`: builds both
+//! - `cargo xtask demo [normal|stress|retained|order|fault|torn|reformat]`: builds both
 //!   images and runs one scenario, printing the two cores' console live.
 //! - `cargo xtask twin-test`: builds, checks both ELFs against the twin
 //!   devicetree (no section in a pool, in the other image or in the control

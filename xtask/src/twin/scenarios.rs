@@ -230,6 +230,22 @@ pub fn scenarios() -> Vec<Scenario> {
             forbid: &[r"PANIC", r"PASS", r"timed out"],
         },
         Scenario {
+            key: "reformat",
+            about: "the main core formats the HP pool over and over while the sub core attaches: one table whole or not ready, never corrupt",
+            word: 7,
+            exit_code: 0,
+            expect: vec![
+                r"^\[main\] twin main image on hart 0: scenario 7 \(attach during formats\), boot 1$",
+                r"^\[main\] reformat: formatting the HP pool over and over while the sub core attaches$",
+                r"^\[main\] starting the sub core at 0x80200000$",
+                r"^\[sub \] twin sub image on hart 1: started$",
+                r"^\[sub \] reformat: \d+ attaches: \d{4,} attached, \d{4,} not ready, 0 other outcomes$",
+                r"^\[main\] reformat: \d+ formats until the sub core was done$",
+                r"^\[main\] PASS: scenario attach during formats$",
+            ],
+            forbid: PASSING_FORBID,
+        },
+        Scenario {
             key: "unknown",
             about: "a scenario word the images do not know: refused with exit code 2",
             word: 9,
