@@ -35,6 +35,11 @@ pub const MIN_VERSION: u16 = 1;
 /// Both words of a slot that holds no entry: id 0xffff is never an entry's
 /// ([`Id`](crate::Id)), so a lookup may compare every slot of the table.
 pub const EMPTY_SLOT: u32 = u32::MAX;
+/// Bit 31 of the generation word: a format (or upgrade) under way. A format
+/// first stores the generation it is writing with this bit set, and the
+/// generation alone (bits 0..31, never 0) last, so the word never goes back
+/// to an earlier table's value, even after a format cut short by a reset.
+pub const FORMATTING: u32 = 1 << 31;
 /// Bytes of the pool header.
 pub const HEADER_SIZE: usize = 32;
 /// Bytes of one table entry: `u16 id`, `u16 size`, `u32 address`.

@@ -15,11 +15,13 @@ use crate::{Block, Error, Id, PoolKind, Shared};
 /// [`Handle::get`] loads the table's *generation* word (header word 7,
 /// docs/format.md) and compares it with the generation the block was found
 /// in: one load and one compare, whatever the table size. Every format of a
-/// pool writes a new, non-zero generation, and clears the word before it
-/// changes anything else, so once the main core formats the pool again
-/// (after it rebooted, or re-initialised the pool) the handle gives
-/// [`Error::Stale`], never a block of the old table; look the block up again
-/// then (attaching again first).
+/// pool writes a new, non-zero generation, and stores it marked as under
+/// way before it changes anything else, so once the main core formats the
+/// pool again (after it rebooted, or re-initialised the pool) a `get` that
+/// sees that first store gives [`Error::Stale`], never a block of the old
+/// table; look the block up again then (attaching again first). (The check
+/// comes before the block is used: a format that starts after it may still
+/// be rewriting the block while the caller reads it.)
 ///
 /// ```
 /// use amp_sysinfo::{Error, Id, PoolConfig, PoolKind, Reader, Region, Writer};

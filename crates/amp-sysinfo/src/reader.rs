@@ -404,8 +404,8 @@ impl<C: CacheSync> Reader<C> {
         // orders the lookup's loads (the slot's size and address come after
         // its fence, unordered with the generation's Acquire load) before
         // that check: had one of them read a word of a new format, which
-        // clears the generation and fences before writing the slots, the
-        // check sees 0 or the new generation and gives `Stale`.
+        // marks the generation and fences before writing the slots, the
+        // check sees the mark or the new generation and gives `Stale`.
         core::sync::atomic::fence(core::sync::atomic::Ordering::Acquire);
         handle.get()?;
         Ok(handle)

@@ -6,21 +6,22 @@
 //! (Release too: attach and the inspector read it). Reader: compare the ids
 //! of the slots (Relaxed: an empty slot's id 0xffff never matches), then an
 //! *Acquire* fence on a match before reading the rest of the entry and the
-//! block. Formatting (and upgrading) clears the generation first (a fence
-//! after it), empties every slot, writes every header word, Release-stores
-//! the new generation, then Release-stores the magic. Attaching reads the
-//! header like a sequence lock: the generation, the magic and the count, an
-//! Acquire fence, the other header words, another Acquire fence, and the
-//! generation again; a header read across a format sees the generation 0 or
-//! changed, and is "not ready" (retry), never a mix of two tables. No
+//! block. Formatting (and upgrading) first stores the new generation with
+//! the `FORMATTING` bit (a fence after it), empties every slot, writes every
+//! header word, Release-stores the new generation, then Release-stores the
+//! magic. Attaching reads the header like a sequence lock: the generation,
+//! an Acquire fence, the magic, the count and the other header words,
+//! another Acquire fence, and the generation again; a header read across a
+//! format sees the generation marked or changed, and is "not ready"
+//! (retry), never a mix of two tables. No
 //! read-modify-write anywhere.
 
 use core::sync::atomic::Ordering;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
 use crate::format::{
-    table_slots, word, Entry, Header, EMPTY_SLOT, ENTRY_SIZE, HEADER_SIZE, MAGIC, MIN_VERSION,
-    VERSION,
+    table_slots, word, Entry, Header, EMPTY_SLOT, ENTRY_SIZE, FORMATTING, HEADER_SIZE, MAGIC,
+    MIN_VERSION, VERSION,
 };
 use crate::{Error, PoolKind};
 
@@ -83,12 +84,14 @@ pub(crate) trait Words {
 }
 
 /// The generation the next format of `words` writes: one more than the
-/// word holds now (whatever it holds: an earlier table's, or garbage), never
-/// 0. A handle of the earlier table ([`Handle`](crate::Handle)) then sees a
-/// different word.
+/// word holds now without its [`FORMATTING`] bit (whatever it holds: an
+/// earlier table's, a format cut short, or garbage), in 1..2^31. A handle of
+/// the earlier table ([`Handle`](crate::Handle)) then sees a different word,
+/// and so does one of the table before a format cut short: that format left
+/// its own new generation (with the bit), which the next one counts on from.
 pub(crate) fn next_generation<W: Words>(words: &W) -> u32 {
     // SAFETY: GENERATION < 8 <= len_words (the caller checked the table fits).
-    let g = unsafe { words.load(word::GENERATION, Relaxed) }.wrapping_add(1);
+    let g = unsafe { words.load(word::GENERATION, Relaxed) }.wrapping_add(1) & !FORMATTING;
     if g == 0 {
         1
     } else {
@@ -106,8 +109,8 @@ pub(crate) fn format<W: Words>(words: &W, header: &Header, generation: u32) {
     // and the caller checked that `table_bytes(max)` fits the region.
     unsafe {
         // Handles of the old table go stale before anything else changes:
-        // the fence orders the cleared generation before every later store.
-        words.store(word::GENERATION, 0, Relaxed);
+        // the fence orders the marked generation before every later store.
+        words.store(word::GENERATION, generation | FORMATTING, Relaxed);
         words.fence_release();
         // Invalidate, so no reader attaches to a half-written header.
         words.store(word::MAGIC, 0, Relaxed);
@@ -184,9 +187,9 @@ pub(crate) fn stray_slot<W: Words>(words: &W, opened: &Opened) -> Option<u16> {
 ///
 /// The generation is loaded before and after the other words (with an
 /// Acquire fence after each end), as a sequence lock's reader does: a format
-/// clears it before its first other store and stores the new one (Release)
-/// after its last, so a header read that overlaps a format sees it 0 or
-/// changed and gives [`Error::NotReady`] (retry). Every word is loaded first
+/// stores it with the [`FORMATTING`] bit before its first other store and
+/// without it (Release) after its last, so a header read that overlaps a
+/// format sees it marked or changed and gives [`Error::NotReady`] (retry). Every word is loaded first
 /// and the faults are folded without early exits: fewer branches, so a
 /// small attach on the LP core.
 #[inline]
@@ -202,16 +205,18 @@ pub(crate) fn read_header<W: Words>(
         return Err(Error::PoolTooSmall);
     }
     // SAFETY: indices < 8 <= len_words. The Acquire fence after the first
-    // generation, the magic and the count pairs with their Release stores
-    // (`format`, `publish`): the header fields and entries read after it are
-    // at least as new. The second one orders the fields before the second
-    // generation: a field of a later format (stored after that format's
-    // fence) makes the second load see that format's 0 or newer.
+    // generation pairs with its Release store (`format`): the magic, the
+    // count and the header fields read after it are at least as new. The
+    // second one orders them before the second generation: a word of a
+    // later format (stored after that format's marked generation and fence)
+    // makes the second load see that mark or newer.
     let (fields, check, count, generation, again) = unsafe {
         let generation = words.load(word::GENERATION, Relaxed);
+        words.fence_acquire();
+        // After the fence, like every other word: loaded before it, the
+        // count could be an older table's (RVWMO reorders the loads).
         let magic = words.load(word::MAGIC, Relaxed);
         let count = words.load(word::COUNT, Relaxed);
-        words.fence_acquire();
         let fields = [
             magic,
             words.load(word::VERSION_MAX, Relaxed),
@@ -249,10 +254,12 @@ pub(crate) fn read_header<W: Words>(
     if version.wrapping_sub(oldest) > VERSION - oldest {
         return Err(Error::UnsupportedVersion);
     }
-    // Generation 0 from version 2 on: a format under way too (a version 1
-    // table has 0 for good, and no format of it ever runs). After the
-    // version check, so that a reader's check is one compare.
-    if (generation == 0) & (version != 1) {
+    // From version 2 on, a generation with the FORMATTING bit, or 0 (how
+    // earlier builds marked a format), is a format under way too (a version
+    // 1 table has 0 for good, and no format of it ever runs). One compare:
+    // both wrap below zero when 1 is taken off. After the version check, so
+    // that a reader does it once.
+    if ((generation.wrapping_sub(1) as i32) < 0) & (version != 1) {
         return Err(Error::NotReady);
     }
     // The most entries whose slots fit: version 3 rounds the capacity up
@@ -294,7 +301,7 @@ pub(crate) fn upgrade<W: Words>(words: &W, header: &Header, opened: &Opened) -> 
     // SAFETY: header words < 8 and slot words < 8 + 2 * max_entries, which
     // the header check found to fit in `words`.
     unsafe {
-        words.store(word::GENERATION, 0, Relaxed);
+        words.store(word::GENERATION, generation | FORMATTING, Relaxed);
         words.fence_release();
         words.store(word::MAGIC, 0, Relaxed);
         for i in 2 * opened.count as usize..2 * opened.max_entries as usize {
@@ -531,15 +538,17 @@ mod loom_model {
         std::sync::atomic::AtomicUsize::new(0);
 
     /// A sub core attaching while the main core formats the pool again (it
-    /// rebooted) with another capacity: attach sees the old table whole, the
-    /// new one whole, or "not ready" (retry), never a mix of the two and
-    /// never "corrupt".
+    /// rebooted) with a smaller capacity than the old table's count: attach
+    /// sees the old table whole, the new one whole, or "not ready" (retry),
+    /// never a mix of the two (an old count with the new header would also
+    /// be "corrupt").
     #[test]
     fn loom_attach_during_a_new_format_sees_one_table_or_not_ready() {
-        const OLD_MAX: u16 = 2;
-        const NEW_MAX: u16 = 4;
-        // Header, the new table's slots and one one-word block.
-        const WORDS: usize = 8 + 2 * NEW_MAX as usize + 1;
+        const OLD_MAX: u16 = 4;
+        const OLD_COUNT: u16 = 3;
+        const NEW_MAX: u16 = 2;
+        // Header, the old table's slots and one one-word block.
+        const WORDS: usize = 8 + 2 * OLD_MAX as usize + 1;
         let mut builder = loom::model::Builder::new();
         builder.preemption_bound = Some(2);
         builder.check(|| {
@@ -552,18 +561,17 @@ mod loom_model {
                 size,
                 bus_base: BUS,
             };
-            // The old table, with one entry, before the sub core runs.
+            // The old table, with its entries, before the sub core runs.
             format(&*words, &header(OLD_MAX), 1);
             let addr = BUS + (WORDS as u32 - 1) * 4;
-            publish(
-                &*words,
-                0,
-                Entry {
-                    id: 1,
+            for i in 0..OLD_COUNT {
+                let entry = Entry {
+                    id: i + 1,
                     size: 4,
                     addr,
-                },
-            );
+                };
+                publish(&*words, i, entry);
+            }
             let main = {
                 let words = words.clone();
                 loom::thread::spawn(move || {
@@ -571,11 +579,14 @@ mod loom_model {
                     format(&*words, &header(NEW_MAX), generation);
                 })
             };
+            // A scheduling point first: without it loom runs the attach's
+            // first load before any of the format's stores.
+            words.0[0].load(Relaxed);
             match read_header(&*words, PoolKind::Hp, BUS, size, VERSION) {
                 Err(Error::NotReady) => {}
                 Err(e) => panic!("attach during a format gave {e:?}, not \"not ready\""),
                 Ok(o) => assert!(
-                    (o.max_entries, o.count, o.generation) == (OLD_MAX, 1, 1)
+                    (o.max_entries, o.count, o.generation) == (OLD_MAX, OLD_COUNT, 1)
                         || (o.max_entries, o.count, o.generation) == (NEW_MAX, 0, 2),
                     "attach mixed two tables: {o:?}"
                 ),

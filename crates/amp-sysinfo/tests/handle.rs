@@ -4,7 +4,7 @@
 
 mod common;
 
-use amp_sysinfo::format::MIN_VERSION;
+use amp_sysinfo::format::{FORMATTING, MIN_VERSION};
 use amp_sysinfo::{Error, Id, PoolConfig, PoolKind, Reader, Writer};
 use common::{fix_check, Mem};
 
@@ -71,12 +71,47 @@ fn a_format_under_way_is_stale_already() {
     let mut r = Reader::new();
     r.attach(mem.region(BUS), PoolKind::Hp).unwrap();
     let h = r.handle(id(1), PoolKind::Hp).unwrap();
-    // What the first store of a format leaves: the generation cleared.
+    // What the first store of a format leaves: the next generation, marked.
     let g = mem.word(7);
-    mem.set_word(7, 0);
+    mem.set_word(7, (g + 1) | FORMATTING);
     assert_eq!(h.get(), Err(Error::Stale));
+    // An attach then is not ready (retry), whatever else the header holds.
+    let mut other = Reader::new();
+    assert_eq!(
+        other.attach(mem.region(BUS), PoolKind::Hp),
+        Err(Error::NotReady)
+    );
     mem.set_word(7, g);
     assert!(h.get().is_ok());
+}
+
+/// A format cut short (a reset right after its first store) must not make
+/// the next format reuse the generation of the table before it: handles of
+/// that table would then pass against the new one.
+#[test]
+fn a_format_cut_short_does_not_bring_back_an_old_generation() {
+    let mut mem = Mem::new(512);
+    let (w, cfg) = setup(&mut mem);
+    let mut r = Reader::new();
+    r.attach(mem.region(BUS), PoolKind::Hp).unwrap();
+    let h = r.handle(id(1), PoolKind::Hp).unwrap();
+    let old = mem.word(7);
+    // The cut-short format's first store, then a reset: magic and all else
+    // as they were.
+    mem.set_word(7, (old + 1) | FORMATTING);
+    w.init(mem.region(BUS), &cfg).unwrap();
+    w.alloc(id(1), 8, PoolKind::Hp).unwrap();
+    let new = mem.word(7);
+    assert!(
+        new != old && new & FORMATTING == 0 && new != 0,
+        "{old:#x} -> {new:#x}"
+    );
+    assert_eq!(h.get(), Err(Error::Stale));
+    // The generation counts on past the cut-short one, and wraps below bit 31.
+    assert_eq!(new, old + 2);
+    mem.set_word(7, FORMATTING - 1);
+    w.init(mem.region(BUS), &cfg).unwrap();
+    assert_eq!(mem.word(7), 1);
 }
 
 #[test]

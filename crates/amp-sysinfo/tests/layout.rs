@@ -51,7 +51,8 @@ fn formatted_rtc_pool_and_one_entry_byte_for_byte() {
     want.extend_from_slice(&0x5000_3c00u32.to_le_bytes());
     want.extend_from_slice(&check.to_le_bytes());
     want.extend_from_slice(&1u32.to_le_bytes()); // count
-    want.extend_from_slice(&0xeeee_eeefu32.to_le_bytes()); // generation: what word 7 held, plus one
+                                                 // generation: what word 7 held, plus one, bit 31 (a format under way) clear
+    want.extend_from_slice(&0x6eee_eeefu32.to_le_bytes());
     want.extend_from_slice(&[0x34, 0x12, 0x0a, 0x00]); // id, size
     want.extend_from_slice(&(0x5000_3c00u32 + 48).to_le_bytes()); // block right after the table
     want.extend_from_slice(&[0xff; 8]); // unused slot: empty (id 0xffff)

@@ -398,8 +398,9 @@ fn verdict(f: &Figures) -> String {
            ESP-AMP's sub-core init is `return 0`, 4 bytes). Nine header word\n\
            loads (the generation twice, before and after the others, with two\n\
            fences: an attach overlapping a format is then *not ready*, never a\n\
-           mix of two tables; 20 bytes) and ten checks (magic, check word\n\
-           over five words, generation unchanged, version, generation not 0,\n\
+           mix of two tables; 24 bytes) and ten checks (magic, check word\n\
+           over five words, generation unchanged, version, generation neither 0\n\
+           nor marked as a format under way,\n\
            capacity fits, count, kind and flags, size, base: each a compare and\n\
            branch), six words stored and the error codes told apart. The C API's pool is a run-time value\n\
            (`esp_amp_sys_info_set_pool`), so its compares cannot use constants.\n\
