@@ -102,29 +102,45 @@ pub(crate) fn next_generation<W: Words>(words: &W) -> u32 {
 /// Writes a fresh, empty table of `generation` (non-zero). The caller
 /// checked that the header and `max_entries` entries fit in `words`.
 pub(crate) fn format<W: Words>(words: &W, header: &Header, generation: u32) {
-    let fields = header.words();
     let entry_words = 2 * table_slots(header.max_entries);
     debug_assert!(word::ENTRIES + entry_words <= words.len_words() && generation != 0);
-    // SAFETY: (all indices) header words are < 8, entry words < 8 + 2 * max,
+    // SAFETY: the header words are < 8 and the entry words < 8 + 2 * max,
     // and the caller checked that `table_bytes(max)` fits the region.
     unsafe {
-        // Handles of the old table go stale before anything else changes:
-        // the fence orders the marked generation before every later store.
+        rewrite(words, header, generation, || {
+            words.store(word::COUNT, 0, Release);
+            for i in 0..entry_words {
+                words.store(word::ENTRIES + i, EMPTY_SLOT, Relaxed);
+            }
+        })
+    }
+}
+
+/// Writes the header of `header` and `generation` over the table in
+/// `words` in the order every attach relies on (`read_header`): the
+/// generation marked as under way (a fence after it, so handles of the old
+/// table go stale before anything else changes) and the magic cleared, so
+/// no reader attaches to a half-written header; then `slots` (the count and
+/// slot stores of a format or an upgrade); then every header word; last the
+/// generation (Release: an attach that reads it first sees the whole table)
+/// and the magic.
+///
+/// # Safety
+/// `words` holds the header (8 words), and `slots` stores only inside the
+/// table.
+unsafe fn rewrite<W: Words>(words: &W, header: &Header, generation: u32, slots: impl FnOnce()) {
+    let fields = header.words();
+    // SAFETY: header word indices are < 8 <= len_words (the caller's promise).
+    unsafe {
         words.store(word::GENERATION, generation | FORMATTING, Relaxed);
         words.fence_release();
-        // Invalidate, so no reader attaches to a half-written header.
         words.store(word::MAGIC, 0, Relaxed);
-        words.store(word::COUNT, 0, Release);
-        for i in 0..entry_words {
-            words.store(word::ENTRIES + i, EMPTY_SLOT, Relaxed);
-        }
+        slots();
         words.store(word::VERSION_MAX, fields[1], Relaxed);
         words.store(word::KIND_FLAGS, fields[2], Relaxed);
         words.store(word::SIZE, fields[3], Relaxed);
         words.store(word::BUS_BASE, fields[4], Relaxed);
         words.store(word::CHECK, Header::check(&fields), Relaxed);
-        // Release: an attach that reads this generation first sees the
-        // whole table (`read_header`).
         words.store(word::GENERATION, generation, Release);
         words.store(word::MAGIC, MAGIC, Release);
     }
@@ -290,28 +306,23 @@ pub(crate) fn read_header<W: Words>(
 
 /// Turns the valid version 1 or 2 table of `opened` (an even capacity, so
 /// the slots already take what version 3's do) into a version 3 table in
-/// place, keeping its entries: the unpublished slots are emptied, then the
-/// header is rewritten as `format` writes it (generation and magic cleared
-/// first, a new generation and the magic stored last): an attach that
-/// overlaps the upgrade sees the generation change and gives "not ready".
+/// place, keeping its entries: the header is rewritten as `format` writes
+/// it (`rewrite`, with a new generation, so an attach that overlaps the
+/// upgrade gives "not ready"), emptying the unpublished slots on the way.
+/// The kind, size and base words are written again unchanged (the header
+/// check found them equal to `header`'s).
 pub(crate) fn upgrade<W: Words>(words: &W, header: &Header, opened: &Opened) -> u32 {
     debug_assert!(opened.version < VERSION && opened.max_entries % 2 == 0);
-    let fields = header.words();
     let generation = next_generation(words);
     // SAFETY: header words < 8 and slot words < 8 + 2 * max_entries, which
     // the header check found to fit in `words`.
     unsafe {
-        words.store(word::GENERATION, generation | FORMATTING, Relaxed);
-        words.fence_release();
-        words.store(word::MAGIC, 0, Relaxed);
-        for i in 2 * opened.count as usize..2 * opened.max_entries as usize {
-            words.store(word::ENTRIES + i, EMPTY_SLOT, Relaxed);
-        }
-        words.store(word::VERSION_MAX, fields[1], Relaxed);
-        words.store(word::CHECK, Header::check(&fields), Relaxed);
-        words.store(word::GENERATION, generation, Release);
-        words.store(word::MAGIC, MAGIC, Release);
-    }
+        rewrite(words, header, generation, || {
+            for i in 2 * opened.count as usize..2 * opened.max_entries as usize {
+                words.store(word::ENTRIES + i, EMPTY_SLOT, Relaxed);
+            }
+        })
+    };
     generation
 }
 
