@@ -435,7 +435,8 @@ pub(crate) fn contains<W: Words>(words: &W, n: u32, id: u16) -> bool {
 
 /// The publication protocol under loom: every interleaving of a main core that
 /// formats a table and publishes two blocks, and a sub core that attaches and
-/// looks them up, within loom's preemption bound.
+/// looks them up, within loom's preemption bound; then attach and
+/// `Reader::handle` while the main core formats the pool again.
 /// Run: `RUSTFLAGS="--cfg loom" cargo test -p amp-sysinfo --release --lib -- loom`.
 #[cfg(all(test, loom))]
 mod loom_model {
@@ -475,78 +476,96 @@ mod loom_model {
         0xc0de_0000 | i as u32
     }
 
-    /// Interleavings explored, for docs/reliability.md.
-    static EXPLORED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    /// Runs `body` in every interleaving loom explores within `bound`
+    /// preemptions, each time on `words` fresh zeroed words (and their size
+    /// in bytes), then prints how many there were (for docs/reliability.md)
+    /// and checks that there was more than one.
+    fn explore(
+        words: usize,
+        bound: usize,
+        what: &str,
+        body: impl Fn(Arc<LoomWords>, u32) + Send + Sync + 'static,
+    ) {
+        let explored = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = explored.clone();
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound = Some(bound);
+        builder.check(move || {
+            counter.fetch_add(1, Relaxed);
+            let shared = Arc::new(LoomWords((0..words).map(|_| AtomicU32::new(0)).collect()));
+            body(shared, (words * 4) as u32);
+        });
+        let n = explored.load(Relaxed);
+        std::eprintln!("loom: {n} interleavings of {what} explored");
+        assert!(n > 1);
+    }
 
     #[test]
     fn loom_reader_never_sees_a_partial_entry() {
-        let mut builder = loom::model::Builder::new();
-        builder.preemption_bound = Some(3);
-        builder.check(|| {
-            EXPLORED.fetch_add(1, Relaxed);
-            let words = Arc::new(LoomWords((0..WORDS).map(|_| AtomicU32::new(0)).collect()));
-            let size = (WORDS * 4) as u32;
-            let header = Header {
-                kind: PoolKind::Hp,
-                max_entries: MAX,
-                size,
-                bus_base: BUS,
-            };
-            let main = {
-                let words = words.clone();
-                loom::thread::spawn(move || {
-                    format(&*words, &header, 1);
-                    for i in 0..MAX {
-                        // The block first (Relaxed, like a plain write), then the entry.
-                        let slot = DATA + i as usize;
-                        words.0[slot].store(value(i), Relaxed);
-                        let addr = BUS + slot as u32 * 4;
-                        publish(
-                            &*words,
-                            i,
-                            Entry {
-                                id: i + 1,
-                                size: 4,
-                                addr,
-                            },
-                        );
-                    }
-                })
-            };
-            // Sub core: attach, then look every id up.
-            match read_header(&*words, PoolKind::Hp, BUS, size, VERSION) {
-                Err(Error::NotReady) => {}
-                Err(e) => panic!("attach saw a half-written header: {e:?}"),
-                Ok(Opened {
-                    max_entries: max, ..
-                }) => {
-                    assert_eq!(max, MAX);
-                    for i in 0..MAX {
-                        match find_slot(&*words, table_slots(max) as u32, i + 1) {
-                            None => {}
-                            Some(entry) => {
-                                let offset = entry.addr.wrapping_sub(BUS) as usize;
-                                assert!(
-                                    entry.size == 4 && (DATA * 4..WORDS * 4).contains(&offset),
-                                    "torn entry {entry:?}"
-                                );
-                                let got = words.0[offset / 4].load(Relaxed);
-                                assert_eq!(got, value(i), "block published before its contents");
+        explore(
+            WORDS,
+            3,
+            "publication (0 partial entries seen)",
+            |words, size| {
+                let header = Header {
+                    kind: PoolKind::Hp,
+                    max_entries: MAX,
+                    size,
+                    bus_base: BUS,
+                };
+                let main = {
+                    let words = words.clone();
+                    loom::thread::spawn(move || {
+                        format(&*words, &header, 1);
+                        for i in 0..MAX {
+                            // The block first (Relaxed, like a plain write), then the entry.
+                            let slot = DATA + i as usize;
+                            words.0[slot].store(value(i), Relaxed);
+                            let addr = BUS + slot as u32 * 4;
+                            publish(
+                                &*words,
+                                i,
+                                Entry {
+                                    id: i + 1,
+                                    size: 4,
+                                    addr,
+                                },
+                            );
+                        }
+                    })
+                };
+                // Sub core: attach, then look every id up.
+                match read_header(&*words, PoolKind::Hp, BUS, size, VERSION) {
+                    Err(Error::NotReady) => {}
+                    Err(e) => panic!("attach saw a half-written header: {e:?}"),
+                    Ok(Opened {
+                        max_entries: max, ..
+                    }) => {
+                        assert_eq!(max, MAX);
+                        for i in 0..MAX {
+                            match find_slot(&*words, table_slots(max) as u32, i + 1) {
+                                None => {}
+                                Some(entry) => {
+                                    let offset = entry.addr.wrapping_sub(BUS) as usize;
+                                    assert!(
+                                        entry.size == 4 && (DATA * 4..WORDS * 4).contains(&offset),
+                                        "torn entry {entry:?}"
+                                    );
+                                    let got = words.0[offset / 4].load(Relaxed);
+                                    assert_eq!(
+                                        got,
+                                        value(i),
+                                        "block published before its contents"
+                                    );
+                                }
                             }
                         }
                     }
                 }
-            }
-            main.join().unwrap();
-        });
-        let n = EXPLORED.load(Relaxed);
-        std::eprintln!("loom: {n} interleavings explored, 0 partial entries seen");
-        assert!(n > 1);
+                main.join().unwrap();
+            },
+        );
     }
-
-    /// Interleavings of the re-format model, for docs/reliability.md.
-    static EXPLORED_REFORMAT: std::sync::atomic::AtomicUsize =
-        std::sync::atomic::AtomicUsize::new(0);
 
     /// A sub core attaching while the main core formats the pool again (it
     /// rebooted) with a smaller capacity than the old table's count: attach
@@ -560,12 +579,7 @@ mod loom_model {
         const NEW_MAX: u16 = 2;
         // Header, the old table's slots and one one-word block.
         const WORDS: usize = 8 + 2 * OLD_MAX as usize + 1;
-        let mut builder = loom::model::Builder::new();
-        builder.preemption_bound = Some(2);
-        builder.check(|| {
-            EXPLORED_REFORMAT.fetch_add(1, Relaxed);
-            let words = Arc::new(LoomWords((0..WORDS).map(|_| AtomicU32::new(0)).collect()));
-            let size = (WORDS * 4) as u32;
+        explore(WORDS, 2, "attach during a format", |words, size| {
             let header = move |max_entries| Header {
                 kind: PoolKind::Hp,
                 max_entries,
@@ -604,13 +618,7 @@ mod loom_model {
             }
             main.join().unwrap();
         });
-        let n = EXPLORED_REFORMAT.load(Relaxed);
-        std::eprintln!("loom: {n} interleavings of attach during a format explored");
-        assert!(n > 1);
     }
-
-    /// Interleavings of the handle model, for docs/reliability.md.
-    static EXPLORED_HANDLE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
     /// `Reader::handle` while the main core formats the pool again and
     /// publishes the same id elsewhere: the lookup, the fence, then the
@@ -618,12 +626,7 @@ mod loom_model {
     /// block, whole; otherwise it is stale or not found.
     #[test]
     fn loom_handle_made_during_a_new_format_is_the_old_block_or_stale() {
-        let mut builder = loom::model::Builder::new();
-        builder.preemption_bound = Some(2);
-        builder.check(|| {
-            EXPLORED_HANDLE.fetch_add(1, Relaxed);
-            let words = Arc::new(LoomWords((0..WORDS).map(|_| AtomicU32::new(0)).collect()));
-            let size = (WORDS * 4) as u32;
+        explore(WORDS, 2, "a handle made during a format", |words, size| {
             let header = Header {
                 kind: PoolKind::Hp,
                 max_entries: MAX,
@@ -660,8 +663,5 @@ mod loom_model {
             }
             main.join().unwrap();
         });
-        let n = EXPLORED_HANDLE.load(Relaxed);
-        std::eprintln!("loom: {n} interleavings of a handle made during a format explored");
-        assert!(n > 1);
     }
 }
