@@ -37,7 +37,9 @@ pub enum DemoError {
 }
 
 impl DemoError {
-    pub(crate) fn sysinfo(
+    /// The `map_err` adapter for a failed SysInfo call: `step` is what the
+    /// caller was doing, `id` the entry's id where there is one.
+    pub fn sysinfo(
         step: &'static str,
         id: Option<amp_sysinfo::Id>,
     ) -> impl FnOnce(Error) -> DemoError {

@@ -211,20 +211,12 @@ fn retained_wake(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
 fn fault(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
     let setup = demo::main_setup(&WRITER, pools, out)?;
     let person = WRITER
-        .get(demo::PERSON, amp_sysinfo::PoolKind::Hp)
-        .map_err(|e| DemoError::Sysinfo {
-            step: "find person",
-            id: Some(demo::PERSON.raw()),
-            error: e,
-        })?;
+        .get(demo::PERSON, PoolKind::Hp)
+        .map_err(DemoError::sysinfo("find person", Some(demo::PERSON)))?;
     // Bytes 16..20 are the age.
     person
         .write(16, &99u32.to_le_bytes())
-        .map_err(|e| DemoError::Sysinfo {
-            step: "damage person",
-            id: Some(demo::PERSON.raw()),
-            error: e,
-        })?;
+        .map_err(DemoError::sysinfo("damage person", Some(demo::PERSON)))?;
     let _ = writeln!(
         out,
         "fault injected: person {:#06x} age overwritten with 99",
@@ -260,17 +252,12 @@ fn reformat(pools: &Pools, out: &mut Console) -> Result<(), Failure> {
             max_entries: if formats % 2 == 0 { 16 } else { 8 },
             ..*hp.config()
         };
-        let sysinfo = |step, error| DemoError::Sysinfo {
-            step,
-            id: None,
-            error,
-        };
         WRITER
             .init(hp.region(), &cfg)
-            .map_err(|e| sysinfo("format again", e))?;
+            .map_err(DemoError::sysinfo("format again", None))?;
         WRITER
             .alloc_with(demo::PERSON, PoolKind::Hp, &formats)
-            .map_err(|e| sysinfo("publish after a format", e))?;
+            .map_err(DemoError::sysinfo("publish after a format", None))?;
         formats += 1;
     }
     let _ = writeln!(
