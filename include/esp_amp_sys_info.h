@@ -29,6 +29,10 @@
  * allocate; sub-core builds (cargo feature `sub-core`) attach to the tables in
  * esp_amp_sys_info_init() and only look up: they do not define
  * esp_amp_sys_info_alloc(), exactly as ESP-AMP's sub-core build does not.
+ * The sub-core build with the cargo feature `linked-pools` takes its pools
+ * from the image instead of esp_amp_sys_info_set_pool() (not defined there):
+ * the image defines `const esp_amp_sys_info_pools_t esp_amp_sys_info_pools`,
+ * so ESP-AMP sub-core code (init, then get) needs no other call.
  * The two esp_amp_sys_info_port_critical_* hooks at the end are defined by
  * the platform glue, not by the library.
  */
@@ -63,6 +67,47 @@ typedef enum {
  * log output.
  */
 typedef void (*esp_amp_sys_info_log_fn_t)(const char *line);
+
+/**
+ * Not in ESP-AMP. Where one pool is, for the `linked-pools` build: `size`
+ * bytes at bus address `bus_addr`, seen by this core at `local` (NULL: no
+ * such pool). The same rules as esp_amp_sys_info_set_pool()'s arguments:
+ * 16-byte aligned, the bus range ending at 4 GiB at most.
+ */
+typedef struct {
+  /**
+   * The pool's first byte as this core sees it; NULL: no such pool.
+   */
+  void *local;
+  /**
+   * Its bus address (what the table's entries hold).
+   */
+  uint32_t bus_addr;
+  /**
+   * Its size in bytes, header and table included.
+   */
+  uint32_t size;
+} esp_amp_sys_info_pool_t;
+
+/**
+ * Not in ESP-AMP. The pools of a sub-core image built with the cargo
+ * feature `linked-pools`: the image defines one object of this type named
+ * `esp_amp_sys_info_pools` (usually `const`, from its devicetree or linker
+ * script), and esp_amp_sys_info_init() attaches to the pools it names, so
+ * an ESP-AMP sub core's code runs unchanged, without
+ * esp_amp_sys_info_set_pool() (which that build does not define). The HP
+ * pool is required, the RTC pool optional (`local` NULL).
+ */
+typedef struct {
+  /**
+   * `SYS_INFO_CAP_HP`'s pool.
+   */
+  esp_amp_sys_info_pool_t hp;
+  /**
+   * `SYS_INFO_CAP_RTC`'s pool (`local` NULL: none).
+   */
+  esp_amp_sys_info_pool_t rtc;
+} esp_amp_sys_info_pools_t;
 
 #ifdef __cplusplus
 extern "C" {
@@ -103,7 +148,10 @@ void *esp_amp_sys_info_get(uint16_t info_id, uint16_t *size, esp_amp_sys_info_ca
  *         pools given to esp_amp_sys_info_set_pool() stay, for the retry.
  *         Needs esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, ...) first: the
  *         Zephyr module's glue does it from the devicetree before main();
- *         bare-metal glue makes that one call itself.
+ *         bare-metal glue makes that one call itself. The `linked-pools`
+ *         build reads the pools from the image's `esp_amp_sys_info_pools`
+ *         at every call instead (HP `local` NULL: "pool absent"; a
+ *         description set_pool would refuse: its reason).
  */
 int esp_amp_sys_info_init(void);
 
@@ -134,6 +182,9 @@ void esp_amp_sys_info_dump(void);
  *
  * @retval 0 if successful
  * @retval -1 on error (reason: esp_amp_sys_info_last_error())
+ *
+ * Not defined by the `linked-pools` build (a link error), whose image
+ * defines `esp_amp_sys_info_pools` instead.
  *
  * # Safety
  * `local..local + size` is valid for reads and writes for the rest of the

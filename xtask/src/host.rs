@@ -43,8 +43,26 @@ pub fn lint() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
+    // The C API's `linked-pools` build has code of its own (`cfg`), which
+    // the workspace's default features leave out.
+    run(cargo().args([
+        "clippy",
+        "--quiet",
+        "-p",
+        "amp-sysinfo-capi",
+        "--features",
+        "linked-pools",
+        "--lib",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     run(cargo()
         .args(["doc", "--quiet", "--no-deps", "--workspace"])
+        .env("RUSTDOCFLAGS", "-D warnings"))?;
+    run(cargo()
+        .args(["doc", "--quiet", "--no-deps", "-p", "amp-sysinfo-capi"])
+        .args(["--features", "linked-pools"])
         .env("RUSTDOCFLAGS", "-D warnings"))?;
     Ok(())
 }
@@ -71,6 +89,10 @@ const CROSS_CRATES: &[(&str, &[&str])] = &[
     (
         "amp-sysinfo-capi",
         &["--features", "sub-core,port-critical-section"],
+    ),
+    (
+        "amp-sysinfo-capi",
+        &["--features", "linked-pools,port-critical-section"],
     ),
 ];
 

@@ -10,7 +10,8 @@
 //!   silently, shows up as `panic_const_add_overflow`;
 //! - the twin's sub image (`twin/sub`, release);
 //! - the C API's sub-core library (`--features sub-core,port-critical-section`,
-//!   LTO'd staticlib) linked into the C probe `tests/c/probe_sub_core.c`.
+//!   LTO'd staticlib) linked into the C probe `tests/c/probe_sub_core.c`,
+//!   and its `linked-pools` build into `tests/c/probe_sub_core_linked.c`.
 //!
 //! The step also runs the C API's `tests/riscv_link.rs` (`--ignored` in a
 //! plain `cargo test`, as it needs these tools): both libraries link into C
@@ -87,18 +88,33 @@ fn twin_sub() -> Result<PathBuf> {
     Ok(dir.join(TARGET).join("release/twin-sub"))
 }
 
-fn capi_sub_probe() -> Result<PathBuf> {
-    let dir = target_base().join("capi-sub");
-    let lib = crate::capi_image::staticlib(
-        TARGET,
-        "panic-handler,sub-core,port-critical-section",
-        "s",
-        &dir,
-    )?;
-    let elf = dir.join("probe_sub_core.elf");
-    let source = project_root().join("crates/amp-sysinfo-capi/tests/c/probe_sub_core.c");
+/// The C probe `probe` (under the C API's `tests/c`) linked with the C
+/// API's sub-core staticlib built with `features`.
+fn capi_probe(name: &str, features: &str, probe: &str) -> Result<PathBuf> {
+    let dir = target_base().join(name);
+    let lib = crate::capi_image::staticlib(TARGET, features, "s", &dir)?;
+    let elf = dir.join(probe.replace(".c", ".elf"));
+    let source = project_root()
+        .join("crates/amp-sysinfo-capi/tests/c")
+        .join(probe);
     crate::capi_image::link("rv32imac_zicsr", &source, Some(&lib), &[], &elf)?;
     Ok(elf)
+}
+
+fn capi_sub_probe() -> Result<PathBuf> {
+    capi_probe(
+        "capi-sub",
+        "panic-handler,sub-core,port-critical-section",
+        "probe_sub_core.c",
+    )
+}
+
+fn capi_sub_linked_probe() -> Result<PathBuf> {
+    capi_probe(
+        "capi-sub-linked",
+        "panic-handler,linked-pools,port-critical-section",
+        "probe_sub_core_linked.c",
+    )
 }
 
 /// Builds one image and returns its ELF.
@@ -112,11 +128,12 @@ pub fn check() -> StepResult {
             )));
         }
     }
-    let images: [(&str, Build); 4] = [
+    let images: [(&str, Build); 5] = [
         ("size probe (release)", || size_probe(false)),
         ("size probe (overflow checks on)", || size_probe(true)),
         ("twin sub image", twin_sub),
         ("C API sub-core probe image", capi_sub_probe),
+        ("C API linked-pools probe image", capi_sub_linked_probe),
     ];
     let mut bad = Vec::new();
     for (name, build) in images {

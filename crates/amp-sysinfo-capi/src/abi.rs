@@ -6,7 +6,7 @@
 //! form, and `tests/header_check.rs` compiles a `_Static_assert` of every
 //! entry of [`CONSTANTS`] against the header, so the two cannot drift.
 
-use core::ffi::c_char;
+use core::ffi::{c_char, c_void};
 
 use amp_sysinfo::{Id, PoolKind};
 
@@ -43,6 +43,39 @@ impl esp_amp_sys_info_cap_t {
             Some(PoolKind::Rtc)
         }
     }
+}
+
+/// Not in ESP-AMP. Where one pool is, for the `linked-pools` build: `size`
+/// bytes at bus address `bus_addr`, seen by this core at `local` (NULL: no
+/// such pool). The same rules as esp_amp_sys_info_set_pool()'s arguments:
+/// 16-byte aligned, the bus range ending at 4 GiB at most.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct esp_amp_sys_info_pool_t {
+    /// The pool's first byte as this core sees it; NULL: no such pool.
+    pub local: *mut c_void,
+    /// Its bus address (what the table's entries hold).
+    pub bus_addr: u32,
+    /// Its size in bytes, header and table included.
+    pub size: u32,
+}
+
+/// Not in ESP-AMP. The pools of a sub-core image built with the cargo
+/// feature `linked-pools`: the image defines one object of this type named
+/// `esp_amp_sys_info_pools` (usually `const`, from its devicetree or linker
+/// script), and esp_amp_sys_info_init() attaches to the pools it names, so
+/// an ESP-AMP sub core's code runs unchanged, without
+/// esp_amp_sys_info_set_pool() (which that build does not define). The HP
+/// pool is required, the RTC pool optional (`local` NULL).
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct esp_amp_sys_info_pools_t {
+    /// `SYS_INFO_CAP_HP`'s pool.
+    pub hp: esp_amp_sys_info_pool_t,
+    /// `SYS_INFO_CAP_RTC`'s pool (`local` NULL: none).
+    pub rtc: esp_amp_sys_info_pool_t,
 }
 
 /// Not in ESP-AMP. Receives one NUL-terminated line (no trailing newline) of

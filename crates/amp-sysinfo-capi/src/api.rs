@@ -116,7 +116,10 @@ pub unsafe extern "C" fn esp_amp_sys_info_get(
 ///         pools given to esp_amp_sys_info_set_pool() stay, for the retry.
 ///         Needs esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, ...) first: the
 ///         Zephyr module's glue does it from the devicetree before main();
-///         bare-metal glue makes that one call itself.
+///         bare-metal glue makes that one call itself. The `linked-pools`
+///         build reads the pools from the image's `esp_amp_sys_info_pools`
+///         at every call instead (HP `local` NULL: "pool absent"; a
+///         description set_pool would refuse: its reason).
 #[no_mangle]
 pub extern "C" fn esp_amp_sys_info_init() -> c_int {
     status(Op::INIT, pools::init())
@@ -152,9 +155,13 @@ pub extern "C" fn esp_amp_sys_info_dump() {
 /// @retval 0 if successful
 /// @retval -1 on error (reason: esp_amp_sys_info_last_error())
 ///
+/// Not defined by the `linked-pools` build (a link error), whose image
+/// defines `esp_amp_sys_info_pools` instead.
+///
 /// # Safety
 /// `local..local + size` is valid for reads and writes for the rest of the
 /// program and used for nothing but this library's pool.
+#[cfg(not(feature = "linked-pools"))]
 #[no_mangle]
 pub unsafe extern "C" fn esp_amp_sys_info_set_pool(
     cap: esp_amp_sys_info_cap_t,

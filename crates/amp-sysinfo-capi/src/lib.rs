@@ -12,7 +12,9 @@
 //! `sub-core` feature it is the *sub core's* (`esp_amp_sys_info_init`
 //! attaches to the tables the main core formatted; no allocation). Either way
 //! the platform glue first says where the pools are with
-//! [`api::esp_amp_sys_info_set_pool`].
+//! `esp_amp_sys_info_set_pool`, except in the sub core's `linked-pools`
+//! build, whose image defines them (`esp_amp_sys_info_pools`, an
+//! [`esp_amp_sys_info_pools_t`]).
 //!
 //! ```
 //! use amp_sysinfo_capi::api::*;
@@ -57,12 +59,17 @@ extern crate std;
 
 pub mod abi;
 pub mod api;
+#[cfg(feature = "linked-pools")]
+mod linked;
 mod pools;
 mod port;
 pub mod report;
+#[cfg(not(feature = "linked-pools"))]
+mod settings;
 
 pub use abi::{
-    esp_amp_sys_info_cap_t, esp_amp_sys_info_log_fn_t, SYS_INFO_CAP_HP, SYS_INFO_CAP_RTC,
+    esp_amp_sys_info_cap_t, esp_amp_sys_info_log_fn_t, esp_amp_sys_info_pool_t,
+    esp_amp_sys_info_pools_t, SYS_INFO_CAP_HP, SYS_INFO_CAP_RTC,
 };
 pub use report::Failure;
 

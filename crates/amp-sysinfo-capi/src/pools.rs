@@ -1,92 +1,14 @@
-//! The library's global state: where the pools are (from the platform glue)
-//! and the one `Writer` (main core) or `Reader` (sub core) of this image.
+//! The library's global state: the one `Writer` (main core) or `Reader`
+//! (sub core) of this image, over the pools the platform glue described
+//! ([`crate::settings`]) or the image defines ([`crate::linked`]).
 
-use core::cell::Cell;
+use amp_sysinfo::{Block, Error, Id, PoolKind};
 
-use amp_sysinfo::format::{BLOCK_ALIGN, DEFAULT_MAX_ENTRIES};
-use amp_sysinfo::{table_bytes, Block, Error, Id, PoolKind, Region};
-use critical_section::Mutex;
-
-use crate::report::{self, Code};
-
-/// A pool as `esp_amp_sys_info_set_pool` described it.
-#[derive(Debug, Clone, Copy)]
-pub struct PoolSetting {
-    /// Where it is, locally and on the bus.
-    pub region: Region,
-    /// Table capacity when the main core formats it (a sub core reads the
-    /// capacity from the table instead).
-    #[cfg_attr(feature = "sub-core", allow(dead_code))]
-    pub max_entries: u16,
-}
-
-/// Index: `PoolKind as usize`. One cell per pool, so that reading or
-/// setting one copies one setting (a few words), never the array (which
-/// would take `memcpy` into a sub-core image).
-static SETTINGS: [Mutex<Cell<Option<PoolSetting>>>; 2] =
-    [Mutex::new(Cell::new(None)), Mutex::new(Cell::new(None))];
-
-/// Records where pool `kind` is; returns the outcome.
-///
-/// # Safety
-/// `local..local + size` must be valid for reads and writes for the rest of
-/// the program and used only through this library (the header's contract of
-/// `esp_amp_sys_info_set_pool`).
-pub unsafe fn configure(
-    kind: PoolKind,
-    local: *mut u8,
-    bus_base: u32,
-    size: u32,
-    max_entries: u16,
-) -> Code {
-    // Whatever the outcome, the pool's old description and the table this
-    // core opened with it are gone: a failed call leaves no pool (never the
-    // old one), a successful one a pool that `init` must open.
-    // SAFETY: forwarded to our caller (see above).
-    let (setting, code) = unsafe { describe(local, bus_base, size, max_entries) };
-    match side::replace(kind, setting) {
-        0 => code,
-        busy => busy,
-    }
-}
-
-/// The checked description of a pool and 0, or `None` and the failure's
-/// code. A pair, not a `Result`: `Result<PoolSetting, Code>` puts the code
-/// where the bus address is, and LLVM then stores that word byte by byte.
-///
-/// # Safety
-/// As for [`configure`].
-unsafe fn describe(
-    local: *mut u8,
-    bus_base: u32,
-    size: u32,
-    max_entries: u16,
-) -> (Option<PoolSetting>, Code) {
-    if local.is_null() {
-        return (None, report::NULL_POINTER);
-    }
-    // SAFETY: forwarded to our caller (see above).
-    let region = match unsafe { Region::new(local, bus_base, size) } {
-        Ok(region) => region,
-        Err(e) => return (None, report::code(e)),
-    };
-    let max_entries = if max_entries == 0 {
-        DEFAULT_MAX_ENTRIES
-    } else {
-        max_entries
-    };
-    // The main core formats with this capacity: refuse a table that does not
-    // fit with a block now, not at `init` (a sub core reads the capacity
-    // from the table instead).
-    if !cfg!(feature = "sub-core") && table_bytes(max_entries) + BLOCK_ALIGN > size as usize {
-        return (None, report::code(Error::PoolTooSmall));
-    }
-    let setting = PoolSetting {
-        region,
-        max_entries,
-    };
-    (Some(setting), 0)
-}
+use crate::report::Code;
+#[cfg(not(feature = "linked-pools"))]
+pub use crate::settings::configure;
+#[cfg(not(feature = "linked-pools"))]
+pub(crate) use side::replace;
 
 /// Opens every configured pool (`side::open`): the HP pool is required
 /// (every chip has it and ESP-AMP's own services live there), the RTC pool
@@ -100,14 +22,14 @@ pub fn init() -> Code {
 mod side {
     use amp_sysinfo::{Block, Error, Id, PoolConfig, PoolKind, Writer};
 
-    use super::SETTINGS;
     use crate::report::{self, Code, DumpLines};
+    use crate::settings::{PoolSetting, SETTINGS};
 
     /// The main core's allocator.
     static WRITER: Writer = Writer::new();
 
     /// The configured pool `kind`.
-    fn setting(kind: PoolKind) -> Option<super::PoolSetting> {
+    fn setting(kind: PoolKind) -> Option<PoolSetting> {
         critical_section::with(|cs| SETTINGS[kind as usize].borrow(cs).get())
     }
 
@@ -143,7 +65,7 @@ mod side {
 
     /// Sets pool `kind`'s description and forgets the table opened with
     /// the old one.
-    pub fn replace(kind: PoolKind, setting: Option<super::PoolSetting>) -> Code {
+    pub fn replace(kind: PoolKind, setting: Option<PoolSetting>) -> Code {
         critical_section::with(|cs| SETTINGS[kind as usize].borrow(cs).set(setting));
         match WRITER.detach(kind) {
             Ok(_) => 0,
@@ -176,11 +98,14 @@ mod side {
     use core::cell::UnsafeCell;
     use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
+    #[cfg(feature = "linked-pools")]
+    use amp_sysinfo::Region;
     use amp_sysinfo::{Block, Error, Id, PoolKind, Reader};
     use critical_section::CriticalSection;
 
-    use super::SETTINGS;
     use crate::report::{self, Code, DumpLines};
+    #[cfg(not(feature = "linked-pools"))]
+    use crate::settings::{PoolSetting, SETTINGS};
 
     /// The sub core's view, changed only by [`write`] and read by [`read`].
     struct ReaderCell(UnsafeCell<Reader>);
@@ -250,7 +175,8 @@ mod side {
     /// Sets pool `kind`'s description and forgets the table opened with
     /// the old one, in one critical section (`Busy`, changing nothing, under
     /// a lookup in progress).
-    pub fn replace(kind: PoolKind, setting: Option<super::PoolSetting>) -> Code {
+    #[cfg(not(feature = "linked-pools"))]
+    pub fn replace(kind: PoolKind, setting: Option<PoolSetting>) -> Code {
         write(|reader, cs| {
             SETTINGS[kind as usize].borrow(cs).set(setting);
             reader.detach(kind);
@@ -265,6 +191,7 @@ mod side {
     /// in a leaf function (no registers to save; a loop over the pools in
     /// one function keeps its constants in saved registers instead). The
     /// code is returned as a `u32`: no zero-extension at the call.
+    #[cfg(not(feature = "linked-pools"))]
     #[inline(never)]
     fn attach(reader: &mut Reader, kind: PoolKind, cs: CriticalSection<'_>) -> u32 {
         // SAFETY: read in place, not copied out of the cell (copying the
@@ -277,6 +204,31 @@ mod side {
             },
             None if kind == PoolKind::Hp => report::code(Error::PoolAbsent) as u32,
             None => 0,
+        }
+    }
+
+    /// Attaches to the pool `kind` the image defines
+    /// ([`crate::linked`]), as the `attach` of the other sub-core build
+    /// does with the one `set_pool` described: "pool absent" for an HP pool
+    /// whose `local` is NULL, the RTC pool then skipped (0), and a pool
+    /// description `set_pool` would refuse gives its reason here.
+    #[cfg(feature = "linked-pools")]
+    #[inline(never)]
+    fn attach(reader: &mut Reader, kind: PoolKind, _cs: CriticalSection<'_>) -> u32 {
+        let pool = crate::linked::pool(kind);
+        if pool.local.is_null() {
+            return match kind {
+                PoolKind::Hp => report::code(Error::PoolAbsent) as u32,
+                PoolKind::Rtc => 0,
+            };
+        }
+        // SAFETY: the contract of `esp_amp_sys_info_pools` (the feature's):
+        // the memory it names is the pool's for the whole program and used
+        // only through this library.
+        let region = unsafe { Region::new(pool.local.cast(), pool.bus_addr, pool.size) };
+        match region.and_then(|region| reader.attach(region, kind)) {
+            Ok(_) => 0,
+            Err(e) => report::code(e) as u32,
         }
     }
 

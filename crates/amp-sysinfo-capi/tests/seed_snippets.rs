@@ -82,12 +82,23 @@ fn seed_snippets_share_a_person_across_two_processes() {
 /// in the Person, and must then see the Person complete.
 #[test]
 fn sub_core_started_first_waits_for_the_main_core() {
+    started_first_waits_for_the_main_core(Side::Sub);
+}
+
+/// The same with the `linked-pools` library: the sub core's image defines
+/// where the pool is, and the snippet runs with no `set_pool` call.
+#[test]
+fn linked_pools_sub_core_started_first_waits_for_the_main_core() {
+    started_first_waits_for_the_main_core(Side::SubLinked);
+}
+
+fn started_first_waits_for_the_main_core(side: Side) {
     use std::io::{BufRead, BufReader, Read};
     use std::process::{Command, Stdio};
 
-    let dir = scratch("seed-concurrent");
+    let dir = scratch(&format!("seed-concurrent-{side:?}"));
     let main = build_program("seed_main.c", Side::Main, &dir);
-    let sub = build_program("seed_sub.c", Side::Sub, &dir);
+    let sub = build_program("seed_sub.c", side, &dir);
     let pool = dir.join("pool");
     std::fs::write(&pool, vec![0u8; POOL_SIZE]).unwrap();
     let pool = pool.to_str().unwrap();
@@ -209,6 +220,25 @@ fn c_api_without_failure_lines_keeps_the_reasons() {
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.parse().ok())
         .expect("c_quiet prints its check count");
+    assert!(checks >= 30, "only {checks} checks ran");
+}
+
+/// The `linked-pools` library: `init` reads the image's
+/// `esp_amp_sys_info_pools` each time; a missing HP pool, a table not yet
+/// formatted, a description `set_pool` would refuse, a table of another
+/// pool and an unformatted RTC pool each fail with their reason and leave
+/// no pool open.
+#[test]
+fn linked_pools_from_c() {
+    let dir = scratch("c-linked-sub");
+    let exe = build_program("c_linked_sub.c", Side::SubLinked, &dir);
+    let out = run(&exe, &[]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let checks: u32 = stdout(&out)
+        .strip_prefix("c_linked_sub: ")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("c_linked_sub prints its check count");
     assert!(checks >= 30, "only {checks} checks ran");
 }
 

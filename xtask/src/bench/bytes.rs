@@ -169,12 +169,10 @@ pub(super) fn measure_c_shapes(build: &Build, figures: &mut Figures) -> Result<(
     let base = dir.join("base.elf");
     link_c(build, "base", None, &base)?;
     let mut libs = HashMap::new();
-    for (shape, sub_core, names) in C_SHAPES {
-        let lib = match libs.get(sub_core) {
+    for (shape, which, names) in C_SHAPES {
+        let lib = match libs.get(which) {
             Some(lib) => lib,
-            None => libs
-                .entry(*sub_core)
-                .or_insert(build_capi(build, *sub_core)?),
+            None => libs.entry(*which).or_insert(build_capi(build, *which)?),
         };
         let elf = dir.join(format!("{shape}.elf"));
         link_c(build, shape, Some(lib), &elf)?;

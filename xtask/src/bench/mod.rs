@@ -55,6 +55,9 @@ pub const LIMITS: &[(&str, u64)] = &[
     ("imac-s footprint handle", 538),       // 512
     ("imac-s footprint capi_get1", 802),    // 764
     ("imac-s footprint capi_get3", 840),    // 800
+    ("imac-s bytes capi_linked_get1:esp_amp_sys_info_init", 433), // 412
+    ("imac-s footprint capi_linked_get1", 662), // 630
+    ("imac-s footprint capi_linked_get3", 699), // 666
     // Bytes, rv32imac "z" and rv32i "s".
     ("imac-z bytes get1:rust_get", 191), // 182
     ("imac-z footprint get1", 538),      // 512
@@ -125,30 +128,37 @@ const RUST_SHAPES: &[(&str, &[&str])] = &[
     ("alloc", &["rust_alloc"]),
 ];
 
-/// C shapes (`bench/c/<name>.c`): `(name, sub-core library?, functions)`;
-/// each is compared with `base.c`.
-const C_SHAPES: &[(&str, bool, &[&str])] = &[
-    (
-        "capi_get1",
-        true,
-        &[
-            "esp_amp_sys_info_get",
-            "esp_amp_sys_info_init",
-            "esp_amp_sys_info_set_pool",
-        ],
-    ),
-    (
-        "capi_get3",
-        true,
-        &[
-            "esp_amp_sys_info_get",
-            "esp_amp_sys_info_init",
-            "esp_amp_sys_info_set_pool",
-        ],
-    ),
+/// Which build of the C API's staticlib a C shape links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum CapiLib {
+    /// The main core's (without `log-failures`).
+    Main,
+    /// The sub core's, pools from `esp_amp_sys_info_set_pool`.
+    Sub,
+    /// The sub core's with `linked-pools`: pools defined by the image.
+    SubLinked,
+}
+
+/// The C API's functions of a sub-core shape that calls `set_pool`.
+const SUB_FNS: &[&str] = &[
+    "esp_amp_sys_info_get",
+    "esp_amp_sys_info_init",
+    "esp_amp_sys_info_set_pool",
+];
+
+/// The C API's functions of a `linked-pools` shape (no `set_pool`).
+const LINKED_FNS: &[&str] = &["esp_amp_sys_info_get", "esp_amp_sys_info_init"];
+
+/// C shapes (`bench/c/<name>.c`): `(name, library, functions)`; each is
+/// compared with `base.c`.
+const C_SHAPES: &[(&str, CapiLib, &[&str])] = &[
+    ("capi_get1", CapiLib::Sub, SUB_FNS),
+    ("capi_get3", CapiLib::Sub, SUB_FNS),
+    ("capi_linked_get1", CapiLib::SubLinked, LINKED_FNS),
+    ("capi_linked_get3", CapiLib::SubLinked, LINKED_FNS),
     (
         "capi_alloc",
-        false,
+        CapiLib::Main,
         &[
             "esp_amp_sys_info_alloc",
             "esp_amp_sys_info_init",
@@ -248,17 +258,19 @@ fn build_bench(build: &Build) -> Result<PathBuf> {
     Ok(dir.join(build.target).join("release"))
 }
 
-/// The C API's staticlib for this build, main- or sub-core side. The main
-/// core's is built without `log-failures` (a failure stores its code, no
-/// line to the sink), as ESP-AMP's figure is "logging compiled out".
-fn build_capi(build: &Build, sub_core: bool) -> Result<PathBuf> {
-    let side = if sub_core { "sub" } else { "main" };
-    let dir = target_base().join(format!("capi-{side}-{}", build.opt));
-    let features = if sub_core {
-        "panic-handler,sub-core,port-critical-section"
-    } else {
-        "panic-handler,port-critical-section"
+/// The C API's staticlib `lib` for this build. The main core's is built
+/// without `log-failures` (a failure stores its code, no line to the sink),
+/// as ESP-AMP's figure is "logging compiled out".
+fn build_capi(build: &Build, lib: CapiLib) -> Result<PathBuf> {
+    let (side, features) = match lib {
+        CapiLib::Main => ("main", "panic-handler,port-critical-section"),
+        CapiLib::Sub => ("sub", "panic-handler,sub-core,port-critical-section"),
+        CapiLib::SubLinked => (
+            "sub-linked",
+            "panic-handler,linked-pools,port-critical-section",
+        ),
     };
+    let dir = target_base().join(format!("capi-{side}-{}", build.opt));
     crate::capi_image::staticlib(build.target, features, build.opt, &dir)
 }
 

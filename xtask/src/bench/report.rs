@@ -44,9 +44,10 @@ pub(super) fn headline(f: &Figures) -> String {
             "318 / 1972".into(),
             "202 / 552".into(),
             format!(
-                "{} / {}",
+                "{} / {} (`linked-pools`: {})",
                 g("imac-s bytes get1:rust_attach"),
-                g("imac-s bytes capi_get1:esp_amp_sys_info_init")
+                g("imac-s bytes capi_get1:esp_amp_sys_info_init"),
+                g("imac-s bytes capi_linked_get1:esp_amp_sys_info_init")
             ),
             "≤ 160 / ≤ 200".into(),
         ],
@@ -118,11 +119,13 @@ pub(super) fn headline(f: &Figures) -> String {
             "Rust 608 / 896; C API 3756 / 3792".into(),
             "Rust 352 / 704; C API 1058 / 1094".into(),
             format!(
-                "Rust {} / {}; C API {} / {}",
+                "Rust {} / {}; C API {} / {} (`linked-pools`: {} / {})",
                 g("imac-s footprint get1"),
                 g("imac-s footprint get3"),
                 g("imac-s footprint capi_get1"),
-                g("imac-s footprint capi_get3")
+                g("imac-s footprint capi_get3"),
+                g("imac-s footprint capi_linked_get1"),
+                g("imac-s footprint capi_linked_get3")
             ),
             "≤ 256 (Rust), ≤ 400 (C API)".into(),
         ],
@@ -287,7 +290,10 @@ pub(super) fn render(
          `panic = \"abort\"`) and `bench/c/*.c` (C: GNU ld, `-Os\n\
          -ffunction-sections --gc-sections`, against the C API's LTO'd\n\
          staticlib with the platform's critical-section hooks: the sub-core\n\
-         build for *get1*/*get3*, the main core's for *alloc*).\n\
+         build for *get1*/*get3*, its `linked-pools` build for\n\
+         *capi_linked_get1*/*capi_linked_get3* (the same work, with the pools\n\
+         an `esp_amp_sys_info_pools` object of the image instead of a\n\
+         `set_pool` call), the main core's for *alloc*).\n\
          *get1* attaches and has one lookup site (ESP-AMP's work: pool chosen at\n\
          run time, size returned), *get3* adds two more sites (a typed HP block,\n\
          a reserved id in the RTC pool), *alloc* is the main core's format and\n\
@@ -403,12 +409,16 @@ fn verdict(f: &Figures) -> String {
            nor marked as a format under way,\n\
            capacity fits, count, kind and flags, size, base: each a compare and\n\
            branch), six words stored and the error codes told apart. The C API's pool is a run-time value\n\
-           (`esp_amp_sys_info_set_pool`), so its compares cannot use constants.\n\
+           (`esp_amp_sys_info_set_pool`), so its compares cannot use constants;\n\
+           its `linked-pools` `init` ({linit}) also checks the image's pool\n\
+           description, which `set_pool` checks in the other build.\n\
          - *`alloc` / C API alloc*: {alloc} / {calloc} (targets 200 / 260;\n\
            ESP-AMP 126, which checks no duplicate id, full table, full pool,\n\
            zero size or alignment and takes no lock).\n\
          - *footprint*: Rust {fp1} (target 256) is attach + get + the call\n\
-           sites; C API {cfp1} (target 400).\n\n",
+           sites; C API {cfp1} (target 400), {lfp1} with `linked-pools`: no\n\
+           `set_pool` and no copy of the pools in the library's state, the\n\
+           image's 24-byte `esp_amp_sys_info_pools` counted.\n\n",
         last16 = g("imac-s insn rust_get:last:16"),
         per = g("imac-s per-entry rust_get"),
         handle = g("imac-s insn rust_handle_get:hit:16"),
@@ -421,5 +431,7 @@ fn verdict(f: &Figures) -> String {
         calloc = g("imac-s bytes capi_alloc:esp_amp_sys_info_alloc"),
         fp1 = g("imac-s footprint get1"),
         cfp1 = g("imac-s footprint capi_get1"),
+        lfp1 = g("imac-s footprint capi_linked_get1"),
+        linit = g("imac-s bytes capi_linked_get1:esp_amp_sys_info_init"),
     )
 }

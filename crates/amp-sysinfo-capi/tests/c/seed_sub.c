@@ -10,7 +10,8 @@
  * it retries attach until the main core has formatted the pool, then waits
  * for the ready entry, as a sub core polling for its peer would.
  * Exit status: 0 ok, 1 snippet returned -1, 2 attach failed or timed out,
- * 3 host error.
+ * 3 host error. Built with -DTEST_LINKED_POOLS (the `linked-pools` library)
+ * it defines esp_amp_sys_info_pools instead of calling set_pool.
  */
 /* mmap, ftruncate, msync under -std=c11 */
 #define _POSIX_C_SOURCE 200809L
@@ -50,6 +51,10 @@ static int published(void)
     return esp_amp_sys_info_get(SYS_INFO_ID_READY, NULL, SYS_INFO_CAP_HP) != NULL;
 }
 
+#ifdef TEST_LINKED_POOLS
+esp_amp_sys_info_pools_t esp_amp_sys_info_pools;
+#endif
+
 static int seed_sub_core(void)
 {
 #include "seed_sub_snippet.inc"
@@ -70,10 +75,18 @@ int main(int argc, char **argv)
     }
     printf("sub: pool local %p\n", local);
     fflush(stdout);
+#ifdef TEST_LINKED_POOLS
+    /* The `linked-pools` library: the image says where the pools are (a
+     * real image's object is const; here the mapping is known only now). */
+    esp_amp_sys_info_pools.hp.local = local;
+    esp_amp_sys_info_pools.hp.bus_addr = TEST_POOL_BUS_ADDR;
+    esp_amp_sys_info_pools.hp.size = TEST_POOL_SIZE;
+#else
     if (esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, local, TEST_POOL_BUS_ADDR, TEST_POOL_SIZE, 0) != 0) {
         printf("sub: set_pool failed: %s\n", esp_amp_sys_info_last_error());
         return 2;
     }
+#endif
     if (wait) {
         /* Quiet while polling: every miss would log a line. */
         if (!wait_for(attached) || !wait_for(published)) {

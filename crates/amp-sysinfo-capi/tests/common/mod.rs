@@ -47,9 +47,12 @@ pub enum Side {
     Sub,
     /// The main core's library without its default `log-failures` feature.
     MainQuiet,
+    /// The sub core's library with `linked-pools`: the program defines
+    /// `esp_amp_sys_info_pools` (compiled with `-DTEST_LINKED_POOLS`).
+    SubLinked,
 }
 
-static BUILD: Mutex<[Option<PathBuf>; 3]> = Mutex::new([None, None, None]);
+static BUILD: Mutex<[Option<PathBuf>; 4]> = Mutex::new([None, None, None, None]);
 
 /// Builds `libamp_sysinfo_capi.a` for the host (main- or sub-core build)
 /// with cargo, in a target directory of its own, once per test process, and
@@ -80,6 +83,9 @@ pub fn staticlib(side: Side) -> PathBuf {
         Side::MainQuiet => {
             cmd.args(["--no-default-features", "--features", "panic-handler"]);
         }
+        Side::SubLinked => {
+            cmd.args(["--features", "linked-pools"]);
+        }
     }
     let out = cmd.output().expect("run cargo");
     assert!(
@@ -92,6 +98,7 @@ pub fn staticlib(side: Side) -> PathBuf {
         Side::Main => "libamp_sysinfo_capi-main.a",
         Side::Sub => "libamp_sysinfo_capi-sub.a",
         Side::MainQuiet => "libamp_sysinfo_capi-main-quiet.a",
+        Side::SubLinked => "libamp_sysinfo_capi-sub-linked.a",
     });
     std::fs::copy(&lib, &copy).expect("copy the staticlib");
     *slot = Some(copy.clone());
@@ -121,6 +128,7 @@ pub fn build_program(source: &str, side: Side, out_dir: &Path) -> PathBuf {
     let exe = out_dir.join(source.trim_end_matches(".c"));
     let out = Command::new(cc())
         .args(C_FLAGS)
+        .args((side == Side::SubLinked).then_some("-DTEST_LINKED_POOLS"))
         .arg("-I")
         .arg(include_dir())
         .arg(c_dir().join(source))
