@@ -74,6 +74,24 @@ fn riscv_staticlib(target: &str, features: &str) -> PathBuf {
 /// Links `probe` (under tests/c) with the library; returns the image. Each
 /// test links in directories of its own (`test`: tests run in parallel).
 fn link(test: &str, probe: &str, march: &str, lib: &Path) -> PathBuf {
+    let (elf, out) = try_link(test, probe, march, lib, &[]);
+    assert!(
+        out.status.success(),
+        "linking {probe} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    elf
+}
+
+/// Compiles and links `probe` with `defines` (`-D` flags); returns where
+/// the image goes and the compiler's outcome, whatever it is.
+fn try_link(
+    test: &str,
+    probe: &str,
+    march: &str,
+    lib: &Path,
+    defines: &[&str],
+) -> (PathBuf, std::process::Output) {
     let dir = common::scratch(&format!("link-{test}-{probe}"));
     let elf = dir.join(probe.replace(".c", ".elf"));
     let out = Command::new(GCC)
@@ -93,6 +111,7 @@ fn link(test: &str, probe: &str, march: &str, lib: &Path) -> PathBuf {
             "-Wl,--no-undefined",
             "-Wl,-Ttext=0x50000000",
         ])
+        .args(defines)
         .arg("-I")
         .arg(common::include_dir())
         .arg(common::c_dir().join(probe))
@@ -101,12 +120,7 @@ fn link(test: &str, probe: &str, march: &str, lib: &Path) -> PathBuf {
         .arg(&elf)
         .output()
         .expect("run the RISC-V C compiler");
-    assert!(
-        out.status.success(),
-        "linking {probe} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    elf
+    (elf, out)
 }
 
 /// `(size, name)` of every sized symbol of the image.
@@ -238,6 +252,19 @@ fn linked_pools_sub_core_image_links_without_panics_within_budget() {
     assert!(
         all + 100 < set_pool_all,
         "linked-pools ({all} bytes) should save at least 100 bytes over set_pool ({set_pool_all})"
+    );
+    // An image that leaves the object out does not link, and ld names it.
+    let (_, out) = try_link(
+        "linked-without-pools",
+        "probe_sub_core_linked.c",
+        "-march=rv32imac_zicsr",
+        &lib,
+        &["-DPROBE_WITHOUT_POOLS"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("undefined reference to `esp_amp_sys_info_pools'"),
+        "linking without esp_amp_sys_info_pools: {err}"
     );
 }
 

@@ -3,7 +3,8 @@
  * the pool is and runs ESP-AMP's sub-core calls unchanged (init until
  * ready, then get), with no esp_amp_sys_info_set_pool() (which this
  * library does not define). Linked by tests/riscv_link.rs and by
- * `cargo xtask nopanic`.
+ * `cargo xtask nopanic`; with -DPROBE_WITHOUT_POOLS, by riscv_link.rs to
+ * check that leaving out the object is a link error naming it.
  */
 #include "esp_amp_sys_info.h"
 
@@ -18,9 +19,12 @@ void esp_amp_sys_info_port_critical_exit(uint32_t state)
     (void)state;
 }
 
+/* -DPROBE_WITHOUT_POOLS: the image forgets the object (must not link). */
+#ifndef PROBE_WITHOUT_POOLS
 const esp_amp_sys_info_pools_t esp_amp_sys_info_pools = {
     .hp = {(void *)0x4087c000u, 0x4087c000u, 4096},
 };
+#endif
 
 volatile uint32_t g_result;
 
