@@ -96,7 +96,11 @@ typedef struct {
  * script), and esp_amp_sys_info_init() attaches to the pools it names, so
  * an ESP-AMP sub core's code runs unchanged, without
  * esp_amp_sys_info_set_pool() (which that build does not define). The HP
- * pool is required, the RTC pool optional (`local` NULL).
+ * pool is required, the RTC pool optional (`local` NULL). As for
+ * set_pool's arguments, the memory each pool names must be valid for reads
+ * and writes for the rest of the program and used for nothing but this
+ * library's pool; the image must not change the object while
+ * esp_amp_sys_info_init() runs.
  */
 typedef struct {
   /**

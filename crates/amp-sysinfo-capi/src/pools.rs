@@ -209,9 +209,9 @@ mod side {
 
     /// Attaches to the pool `kind` the image defines
     /// ([`crate::linked`]), as the `attach` of the other sub-core build
-    /// does with the one `set_pool` described: "pool absent" for an HP pool
-    /// whose `local` is NULL, the RTC pool then skipped (0), and a pool
-    /// description `set_pool` would refuse gives its reason here.
+    /// does with the one `set_pool` described: a pool whose `local` is NULL
+    /// is "pool absent" for the HP pool and skipped (0) for the RTC pool,
+    /// and a description `set_pool` would refuse gives its reason here.
     #[cfg(feature = "linked-pools")]
     #[inline(never)]
     fn attach(reader: &mut Reader, kind: PoolKind, _cs: CriticalSection<'_>) -> u32 {
