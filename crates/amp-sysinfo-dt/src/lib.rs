@@ -1,6 +1,7 @@
 //! Reads the SysInfo pools of a devicetree and generates what every image
-//! needs from them: Rust constants ([`Devicetree::rust`]) and a linker-script
-//! `MEMORY` block with the pools cut out ([`Devicetree::memory_x`]). It also
+//! needs from them: Rust constants ([`Devicetree::rust`]), the C API's pools
+//! object ([`Devicetree::c_pools`]) and a linker-script `MEMORY` block with
+//! the pools cut out ([`Devicetree::memory_x`]). It also
 //! checks a linked image against the pools ([`Devicetree::check_elf`]).
 //!
 //! One devicetree drives every image: the Zephyr main-core build reads its
@@ -200,6 +201,12 @@ impl Devicetree {
     /// The Rust constants (`HP_POOL`, `RTC_POOL`, `POOLS`).
     pub fn rust(&self) -> Result<String, Error> {
         Ok(emit::rust(&self.pools()?, &self.source))
+    }
+
+    /// C source defining the C API's `esp_amp_sys_info_pools` (its
+    /// `linked-pools` sub-core build), each pool seen at its bus address.
+    pub fn c_pools(&self) -> Result<String, Error> {
+        Ok(emit::c_pools(&self.pools()?, &self.source))
     }
 
     /// Writes [`Devicetree::rust`] to `path` (only when it changed, so cargo

@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 use amp_sysinfo_dt::{Devicetree, Error};
 
-const USAGE: &str = "usage: amp-sysinfo-dt <pools|rust|memory-x|check-elf|dts|reg> INPUT [options]
+const USAGE: &str =
+    "usage: amp-sysinfo-dt <pools|rust|c-pools|memory-x|check-elf|dts|reg> INPUT [options]
   INPUT:     --dts FILE (a final zephyr.dts)
            | --board FILE [--overlay FILE]... [-I DIR]...
   rust:      [-o FILE]
+  c-pools:   [-o FILE]
   memory-x:  [--ram NODE (label or path; default /chosen zephyr,sram)] [-o FILE]
   check-elf: --elf FILE
   dts:       --board input only; [-o FILE] (the final tree as DTS, like a build's zephyr.dts)
@@ -23,6 +25,7 @@ Every error names the node and says what to change; see docs/pools.md and docs/b
 
   pools      check, and print one line per pool
   rust       the Rust constants (HP_POOL, RTC_POOL, POOLS)
+  c-pools    C defining esp_amp_sys_info_pools (the C API's linked-pools sub core)
   memory-x   a linker MEMORY block: the image RAM without the pools
   check-elf  fail when an allocated section of --elf lies in a pool
   dts        the final tree (board + overlays) as DTS
@@ -114,6 +117,7 @@ fn run(args: &[String]) -> Result<(), Error> {
             Ok(())
         }
         "rust" => emit(&a, load(&a)?.rust()?),
+        "c-pools" => emit(&a, load(&a)?.c_pools()?),
         "memory-x" => emit(&a, load(&a)?.memory_x(a.ram.as_deref())?),
         "check-elf" => {
             let elf = a

@@ -72,13 +72,19 @@ fn pools_lists_both_twin_pools() {
 }
 
 #[test]
-fn rust_and_memory_x_match_the_golden_files() {
+fn rust_c_pools_and_memory_x_match_the_golden_files() {
     let dir = common::scratch("cli-out");
     std::fs::create_dir_all(&dir).unwrap();
     let rs = dir.join("pools.rs");
     let mx = dir.join("memory.x");
+    let c = dir.join("pools.c");
     assert!(twin_sub_to_file("rust", &rs));
     assert!(twin_sub_to_file("memory-x", &mx));
+    assert!(twin_sub_to_file("c-pools", &c));
+    assert_eq!(
+        std::fs::read_to_string(c).unwrap(),
+        include_str!("golden/twin_sub.pools.c")
+    );
     assert_eq!(
         std::fs::read_to_string(rs).unwrap(),
         include_str!("golden/twin_sub.rs")

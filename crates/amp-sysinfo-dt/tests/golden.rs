@@ -145,3 +145,60 @@ fn without_an_rtc_pool_rtc_pool_is_none() {
         "HP_POOL and its POOLS entry only:\n{rust}"
     );
 }
+
+/// The C API's pools object (`c-pools`) of the twin's sub image: golden,
+/// and it compiles against `include/esp_amp_sys_info.h` (host C compiler,
+/// warnings as errors) with the values in the devicetree.
+#[test]
+fn twin_sub_c_pools() {
+    let c = twin("twin_sub").c_pools().unwrap();
+    golden("twin_sub.pools.c", &c);
+    compile_c("twin-sub-pools", &c);
+}
+
+/// Without an RTC pool in the devicetree the object's `rtc` is all zero
+/// (`local` NULL: no RTC pool for `init`), and it still compiles.
+#[test]
+fn without_an_rtc_pool_the_c_pools_rtc_is_null() {
+    let dts = "/dts-v1/;\n/ { #address-cells = <1>; #size-cells = <1>;
+        ram: memory@80000000 { device_type = \"memory\"; reg = <0x80000000 0x10000>; };
+        reserved-memory { #address-cells = <1>; #size-cells = <1>; ranges;
+            hp: memory@80008000 { compatible = \"esp-amp-sysinfo,pool\"; reg = <0x80008000 0x1000>; pool-kind = \"hp\"; sub-core = \"hp\"; };
+        };
+    };\n";
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hp-only-c-{}.dts", std::process::id()));
+    std::fs::write(&path, dts).unwrap();
+    let c = Devicetree::from_dts(&path).unwrap().c_pools().unwrap();
+    assert!(
+        c.contains("    .hp = {(void *)0x80008000u, 0x80008000u, 0x1000u},\n"),
+        "{c}"
+    );
+    assert!(c.contains("    .rtc = {0, 0, 0},\n"), "{c}");
+    compile_c("hp-only-pools", &c);
+}
+
+/// Compiles `source` (with `include/` on the path) to an object with the
+/// host C compiler, `-Wall -Wextra -Werror`; panics with its output.
+fn compile_c(name: &str, source: &str) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c-pools");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.c"));
+    std::fs::write(&file, source).unwrap();
+    let include = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../include");
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let out = std::process::Command::new(cc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-c"])
+        .arg("-I")
+        .arg(include)
+        .arg(&file)
+        .arg("-o")
+        .arg(dir.join(format!("{name}.o")))
+        .output()
+        .expect("run the C compiler");
+    assert!(
+        out.status.success(),
+        "{name}.c does not compile:\n{}\n{source}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
