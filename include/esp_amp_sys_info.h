@@ -31,8 +31,9 @@
  * esp_amp_sys_info_alloc(), exactly as ESP-AMP's sub-core build does not.
  * The sub-core build with the cargo feature `linked-pools` takes its pools
  * from the image instead of esp_amp_sys_info_set_pool() (not defined there):
- * the image defines `const esp_amp_sys_info_pools_t esp_amp_sys_info_pools`,
- * so ESP-AMP sub-core code (init, then get) needs no other call.
+ * the image defines `const esp_amp_sys_info_pools_t esp_amp_sys_info_pools`
+ * (declared at the end), so ESP-AMP sub-core code (init, then get) needs no
+ * other call.
  * The two esp_amp_sys_info_port_critical_* hooks at the end are defined by
  * the platform glue, not by the library.
  */
@@ -92,8 +93,8 @@ typedef struct {
 /**
  * Not in ESP-AMP. The pools of a sub-core image built with the cargo
  * feature `linked-pools`: the image defines one object of this type named
- * `esp_amp_sys_info_pools` (usually `const`, from its devicetree or linker
- * script), and esp_amp_sys_info_init() attaches to the pools it names, so
+ * `esp_amp_sys_info_pools` (usually `const`; `amp-sysinfo-dt c-pools`
+ * writes it from the devicetree), and esp_amp_sys_info_init() attaches to the pools it names, so
  * an ESP-AMP sub core's code runs unchanged, without
  * esp_amp_sys_info_set_pool() (which that build does not define). The HP
  * pool is required, the RTC pool optional (`local` NULL). As for
@@ -249,3 +250,21 @@ extern void esp_amp_sys_info_port_critical_exit(uint32_t state);
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
+
+/**
+ * Not in ESP-AMP. Defined by the image, not by the library: where the pools
+ * are for the sub core's `linked-pools` build, read by every
+ * esp_amp_sys_info_init() (docs/c-api.md, "Pools defined by the image").
+ * Define it once, `const`, at file scope:
+ *   const esp_amp_sys_info_pools_t esp_amp_sys_info_pools = { .hp = {...} };
+ * A program that fills it at run time instead (the library's hosted tests)
+ * defines ESP_AMP_SYS_INFO_POOLS_WRITABLE before including this header and
+ * the object without `const`.
+ */
+#ifndef ESP_AMP_SYS_INFO_POOLS_WRITABLE
+#ifdef __cplusplus
+extern "C" const esp_amp_sys_info_pools_t esp_amp_sys_info_pools;
+#else
+extern const esp_amp_sys_info_pools_t esp_amp_sys_info_pools;
+#endif
+#endif

@@ -9,6 +9,18 @@ use crate::{cargo, project_root, run, setup, Result};
 /// loom model of publication.
 pub fn host_tests() -> Result<()> {
     run(cargo().args(["test", "--workspace"]))?;
+    // The C API's `linked-pools` build: its unit tests and doctests (its C
+    // programs run in the workspace's tests, through their own builds).
+    for only in ["--lib", "--doc"] {
+        run(cargo().args([
+            "test",
+            "-p",
+            "amp-sysinfo-capi",
+            "--features",
+            "linked-pools",
+            only,
+        ]))?;
+    }
     run(cargo()
         .args([
             "test",

@@ -63,8 +63,8 @@ pub struct esp_amp_sys_info_pool_t {
 
 /// Not in ESP-AMP. The pools of a sub-core image built with the cargo
 /// feature `linked-pools`: the image defines one object of this type named
-/// `esp_amp_sys_info_pools` (usually `const`, from its devicetree or linker
-/// script), and esp_amp_sys_info_init() attaches to the pools it names, so
+/// `esp_amp_sys_info_pools` (usually `const`; `amp-sysinfo-dt c-pools`
+/// writes it from the devicetree), and esp_amp_sys_info_init() attaches to the pools it names, so
 /// an ESP-AMP sub core's code runs unchanged, without
 /// esp_amp_sys_info_set_pool() (which that build does not define). The HP
 /// pool is required, the RTC pool optional (`local` NULL). As for

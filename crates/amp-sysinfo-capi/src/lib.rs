@@ -24,7 +24,20 @@
 //! // SAFETY: MEM is used for nothing else and lives forever.
 //! let local = unsafe { core::ptr::addr_of_mut!(MEM.0) }.cast();
 //! // SAFETY: 1 KiB, 16-byte aligned, valid for the whole program.
+//! # #[cfg(not(feature = "linked-pools"))]
 //! assert_eq!(unsafe { esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, local, 0x4087_0000, 1024, 0) }, 0);
+//! # #[cfg(feature = "linked-pools")]
+//! # {
+//! #     use amp_sysinfo_capi::{esp_amp_sys_info_pool_t, esp_amp_sys_info_pools_t};
+//! #     const NONE: esp_amp_sys_info_pool_t =
+//! #         esp_amp_sys_info_pool_t { local: core::ptr::null_mut(), bus_addr: 0, size: 0 };
+//! #     // The object a `linked-pools` image defines (filled here at run time).
+//! #     #[no_mangle]
+//! #     static mut esp_amp_sys_info_pools: esp_amp_sys_info_pools_t =
+//! #         esp_amp_sys_info_pools_t { hp: NONE, rtc: NONE };
+//! #     // SAFETY: single-threaded doctest, before the library reads it.
+//! #     unsafe { esp_amp_sys_info_pools.hp = esp_amp_sys_info_pool_t { local, bus_addr: 0x4087_0000, size: 1024 } };
+//! # }
 //! # #[cfg(not(feature = "sub-core"))] {
 //! // Main core: format, allocate, look up.
 //! assert_eq!(esp_amp_sys_info_init(), 0);

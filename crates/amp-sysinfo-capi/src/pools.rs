@@ -211,15 +211,21 @@ mod side {
     /// ([`crate::linked`]), as the `attach` of the other sub-core build
     /// does with the one `set_pool` described: a pool whose `local` is NULL
     /// is "pool absent" for the HP pool and skipped (0) for the RTC pool,
-    /// and a description `set_pool` would refuse gives its reason here.
+    /// and a description `set_pool` would refuse gives its reason here. A
+    /// skipped RTC pool is also detached: the image may have named one at
+    /// an earlier `init` (the other build detaches in `set_pool`).
     #[cfg(feature = "linked-pools")]
     #[inline(never)]
     fn attach(reader: &mut Reader, kind: PoolKind, _cs: CriticalSection<'_>) -> u32 {
         let pool = crate::linked::pool(kind);
         if pool.local.is_null() {
             return match kind {
+                // `open` detaches both pools on this failure.
                 PoolKind::Hp => report::code(Error::PoolAbsent) as u32,
-                PoolKind::Rtc => 0,
+                PoolKind::Rtc => {
+                    reader.detach(PoolKind::Rtc);
+                    0
+                }
             };
         }
         // SAFETY: the contract of `esp_amp_sys_info_pools` (the feature's):

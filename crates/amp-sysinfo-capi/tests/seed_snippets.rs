@@ -225,9 +225,10 @@ fn c_api_without_failure_lines_keeps_the_reasons() {
 
 /// The `linked-pools` library: `init` reads the image's
 /// `esp_amp_sys_info_pools` each time; a missing HP pool, a table not yet
-/// formatted, a description `set_pool` would refuse, a table of another
-/// pool and an unformatted RTC pool each fail with their reason and leave
-/// no pool open.
+/// formatted, descriptions `set_pool` would refuse (misaligned, past
+/// 4 GiB), a table of another pool and an unformatted RTC pool each fail
+/// with their reason and leave no pool open; both pools attach; an RTC pool
+/// the image drops is gone at the next `init`.
 #[test]
 fn linked_pools_from_c() {
     let dir = scratch("c-linked-sub");
@@ -240,6 +241,17 @@ fn linked_pools_from_c() {
         .and_then(|n| n.parse().ok())
         .expect("c_linked_sub prints its check count");
     assert!(checks >= 30, "only {checks} checks ran");
+}
+
+/// A C++ image defines the object `const`, as the header documents: the
+/// header's declaration gives it C linkage, so the library finds it.
+#[test]
+fn linked_pools_from_cpp() {
+    let dir = scratch("cpp-linked-sub");
+    let exe = build_program("cpp_linked_sub.cpp", Side::SubLinked, &dir);
+    let out = run(&exe, &[]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    assert_eq!(stdout(&out), "cpp_linked_sub: ok\n");
 }
 
 /// The sub-core library after failed `set_pool`/`init` calls: no pool,

@@ -55,9 +55,9 @@ pub const LIMITS: &[(&str, u64)] = &[
     ("imac-s footprint handle", 538),       // 512
     ("imac-s footprint capi_get1", 802),    // 764
     ("imac-s footprint capi_get3", 840),    // 800
-    ("imac-s bytes capi_linked_get1:esp_amp_sys_info_init", 433), // 412
-    ("imac-s footprint capi_linked_get1", 662), // 630
-    ("imac-s footprint capi_linked_get3", 699), // 666
+    ("imac-s bytes capi_linked_get1:esp_amp_sys_info_init", 445), // 424
+    ("imac-s footprint capi_linked_get1", 674), // 642
+    ("imac-s footprint capi_linked_get3", 712), // 678
     // Bytes, rv32imac "z" and rv32i "s".
     ("imac-z bytes get1:rust_get", 191), // 182
     ("imac-z footprint get1", 538),      // 512

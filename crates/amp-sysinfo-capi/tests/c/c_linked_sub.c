@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Filled at run time, so not `const` (see the header). */
+#define ESP_AMP_SYS_INFO_POOLS_WRITABLE
 #include "esp_amp_sys_info.h"
 #include "checks.h"
 
@@ -87,6 +89,13 @@ int main(void)
     CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
     REASON("pool absent");
 
+    /* A bus range past 4 GiB is refused as set_pool refuses it. */
+    describe(&esp_amp_sys_info_pools.hp, s_hp, 0xfffffff0u, 32);
+    CHECK(esp_amp_sys_info_init() == -1);
+    REASON("table corrupt or for another pool");
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
+    REASON("pool absent");
+
     /* A table for another pool (other bus address) is not taken. */
     describe(&esp_amp_sys_info_pools.hp, s_hp, BUS_HP + 0x1000, sizeof(s_hp));
     CHECK(esp_amp_sys_info_init() == -1);
@@ -110,6 +119,14 @@ int main(void)
     REASON("id not found");
     CHECK(esp_amp_sys_info_get(1, NULL, (esp_amp_sys_info_cap_t)2) == NULL);
     REASON("invalid cap (neither SYS_INFO_CAP_HP nor SYS_INFO_CAP_RTC)");
+
+    /* The image drops the RTC pool: the next init no longer has it (never
+     * the table of the earlier init), and keeps the HP pool. */
+    describe(&esp_amp_sys_info_pools.rtc, NULL, 0, 0);
+    CHECK(esp_amp_sys_info_init() == 0);
+    CHECK(esp_amp_sys_info_get(SYS_INFO_RESERVED_ID_PM, NULL, SYS_INFO_CAP_RTC) == NULL);
+    REASON("pool absent");
+    CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == s_hp + 48);
 
     return checks_done("c_linked_sub", NULL);
 }

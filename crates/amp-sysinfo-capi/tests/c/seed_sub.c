@@ -22,6 +22,10 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef TEST_LINKED_POOLS
+/* The pool's mapping is known only at run time: the object is not const. */
+#define ESP_AMP_SYS_INFO_POOLS_WRITABLE
+#endif
 #include "esp_amp_sys_info.h"
 #include "pool_file.h"
 

@@ -48,7 +48,9 @@ pub enum Side {
     /// The main core's library without its default `log-failures` feature.
     MainQuiet,
     /// The sub core's library with `linked-pools`: the program defines
-    /// `esp_amp_sys_info_pools` (compiled with `-DTEST_LINKED_POOLS`).
+    /// `esp_amp_sys_info_pools` (compiled with `-DTEST_LINKED_POOLS`; a
+    /// program that fills it at run time also defines
+    /// `ESP_AMP_SYS_INFO_POOLS_WRITABLE`).
     SubLinked,
 }
 
@@ -120,14 +122,25 @@ pub const NATIVE_LIBS: &[&str] = &[
 /// Compiler flags of every C test program: the snippets must build cleanly.
 pub const C_FLAGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1"];
 
-/// Compiles `source` (a file under `tests/c`) linked with `side`'s library
-/// into `out_dir`, returning the program's path. Panics with the compiler's
-/// output on failure.
+/// Compiler flags of every C++ test program.
+pub const CXX_FLAGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Werror", "-O1"];
+
+/// Compiles `source` (a file under `tests/c`; `.cpp`: C++, with `$CXX`,
+/// else `c++`) linked with `side`'s library into `out_dir`, returning the
+/// program's path. Panics with the compiler's output on failure.
 pub fn build_program(source: &str, side: Side, out_dir: &Path) -> PathBuf {
     let lib = staticlib(side);
-    let exe = out_dir.join(source.trim_end_matches(".c"));
-    let out = Command::new(cc())
-        .args(C_FLAGS)
+    let (compiler, flags) = match source.strip_suffix(".cpp") {
+        Some(_) => (
+            std::env::var("CXX").unwrap_or_else(|_| "c++".into()),
+            CXX_FLAGS,
+        ),
+        None => (cc(), C_FLAGS),
+    };
+    let stem = source.trim_end_matches(".cpp").trim_end_matches(".c");
+    let exe = out_dir.join(stem);
+    let out = Command::new(compiler)
+        .args(flags)
         .args((side == Side::SubLinked).then_some("-DTEST_LINKED_POOLS"))
         .arg("-I")
         .arg(include_dir())
