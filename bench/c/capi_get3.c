@@ -1,4 +1,5 @@
-/* C size shape: a lookup-only sub core with three lookup sites. */
+/* C size shape: a lookup-only sub core with three lookup sites (one in the
+ * RTC pool, so both pools are set). */
 #include "shape.h"
 #include "glue.h"
 
@@ -16,6 +17,7 @@ static void *pm(void)
 void _start(void)
 {
     esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, (void *)POOL_BASE, POOL_BASE, POOL_SIZE, 0);
+    esp_amp_sys_info_set_pool(SYS_INFO_CAP_RTC, (void *)RTC_POOL_BASE, RTC_POOL_BASE, RTC_POOL_SIZE, 0);
     while (esp_amp_sys_info_init() != 0) {
     }
     uint16_t size = 0;
