@@ -55,6 +55,17 @@ pub fn lint() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
+    // The chip side: code under `cfg(target_os = "none")` or a RISC-V
+    // `cfg` (the C API's lookup guard and port hooks, the core's asm) is
+    // only compiled for a chip target: the LP core's (`TARGETS[0]`,
+    // riscv32imac).
+    for (pkg, features) in CROSS_CRATES {
+        run(cargo()
+            .args(["clippy", "--quiet", "-p", pkg, "--target"])
+            .arg(setup::TARGETS[0])
+            .args(*features)
+            .args(["--", "-D", "warnings"]))?;
+    }
     // The C API's `linked-pools` build has code of its own (`cfg`), which
     // the workspace's default features leave out.
     run(cargo().args([
