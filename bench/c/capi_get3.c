@@ -2,17 +2,7 @@
  * RTC pool, so both pools are set). */
 #include "shape.h"
 #include "glue.h"
-
-static uint32_t config(void)
-{
-    uint32_t *p = esp_amp_sys_info_get(0x0001, 0, SYS_INFO_CAP_HP);
-    return p ? *p : 0;
-}
-
-static void *pm(void)
-{
-    return esp_amp_sys_info_get(SYS_INFO_RESERVED_ID_PM, 0, SYS_INFO_CAP_RTC);
-}
+#include "sites3.h"
 
 void _start(void)
 {

@@ -2,22 +2,12 @@
  * defined by the image). */
 #include "shape.h"
 #include "glue.h"
+#include "sites3.h"
 
 const esp_amp_sys_info_pools_t esp_amp_sys_info_pools = {
     .hp = {(void *)POOL_BASE, POOL_BASE, POOL_SIZE},
     .rtc = {(void *)RTC_POOL_BASE, RTC_POOL_BASE, RTC_POOL_SIZE},
 };
-
-static uint32_t config(void)
-{
-    uint32_t *p = esp_amp_sys_info_get(0x0001, 0, SYS_INFO_CAP_HP);
-    return p ? *p : 0;
-}
-
-static void *pm(void)
-{
-    return esp_amp_sys_info_get(SYS_INFO_RESERVED_ID_PM, 0, SYS_INFO_CAP_RTC);
-}
 
 void _start(void)
 {

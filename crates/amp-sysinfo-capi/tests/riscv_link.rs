@@ -147,6 +147,24 @@ fn text_size(syms: &[(u64, String)], wanted: &str) -> u64 {
         .unwrap_or_else(|| panic!("{wanted} not in the image"))
 }
 
+/// No symbol of a panic path in the image.
+fn assert_no_panic(syms: &[(u64, String)]) {
+    assert!(
+        !syms.iter().any(|(_, n)| n.contains("panic")),
+        "a panic path is linked in: {syms:?}"
+    );
+}
+
+/// The library of this build must not define any of `names`.
+fn assert_undefined(syms: &[(u64, String)], names: &[&str]) {
+    for absent in names {
+        assert!(
+            !syms.iter().any(|(_, n)| n == absent),
+            "this build of the library must not define {absent}"
+        );
+    }
+}
+
 /// Fails the test when a tool or the rustup target is missing.
 fn prerequisites(target: &str) {
     for tool in [GCC, NM] {
@@ -169,14 +187,8 @@ fn sub_core_image_links_without_panics_within_budget() {
     let lib = riscv_staticlib(target, "sub-core,port-critical-section");
     let elf = link("sub", "probe_sub_core.c", "-march=rv32imac_zicsr", &lib);
     let syms = symbols(&elf);
-    assert!(
-        !syms.iter().any(|(_, n)| n.contains("panic")),
-        "a panic path is linked in: {syms:?}"
-    );
-    assert!(
-        !syms.iter().any(|(_, n)| n == "esp_amp_sys_info_alloc"),
-        "a sub-core build must not define alloc"
-    );
+    assert_no_panic(&syms);
+    assert_undefined(&syms, &["esp_amp_sys_info_alloc"]);
     let api: u64 = [
         "esp_amp_sys_info_set_pool",
         "esp_amp_sys_info_init",
@@ -223,16 +235,11 @@ fn linked_pools_sub_core_image_links_without_panics_within_budget() {
         &lib,
     );
     let syms = symbols(&elf);
-    assert!(
-        !syms.iter().any(|(_, n)| n.contains("panic")),
-        "a panic path is linked in: {syms:?}"
+    assert_no_panic(&syms);
+    assert_undefined(
+        &syms,
+        &["esp_amp_sys_info_alloc", "esp_amp_sys_info_set_pool"],
     );
-    for absent in ["esp_amp_sys_info_alloc", "esp_amp_sys_info_set_pool"] {
-        assert!(
-            !syms.iter().any(|(_, n)| n == absent),
-            "the linked-pools build must not define {absent}"
-        );
-    }
     let pools = text_size(&syms, "esp_amp_sys_info_pools");
     assert_eq!(pools, 24, "esp_amp_sys_info_pools_t is two 12-byte pools");
     // Against the same probe with `set_pool` (probe_sub_core.c): every
@@ -276,10 +283,7 @@ fn main_core_image_links_without_panics() {
     let lib = riscv_staticlib(target, "port-critical-section");
     let elf = link("main", "probe_main_core.c", "-march=rv32i_zicsr", &lib);
     let syms = symbols(&elf);
-    assert!(
-        !syms.iter().any(|(_, n)| n.contains("panic")),
-        "a panic path is linked in"
-    );
+    assert_no_panic(&syms);
     for f in [
         "esp_amp_sys_info_alloc",
         "esp_amp_sys_info_init",

@@ -194,16 +194,7 @@ fn sub_core_refuses_an_entry_pointing_outside_the_pool() {
 
 #[test]
 fn c_api_error_paths_from_c() {
-    let dir = scratch("c-errors");
-    let exe = build_program("c_errors.c", Side::Main, &dir);
-    let out = run(&exe, &[]);
-    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
-    let checks: u32 = stdout(&out)
-        .strip_prefix("c_errors: ")
-        .and_then(|s| s.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .expect("c_errors prints its check count");
-    assert!(checks >= 100, "only {checks} checks ran");
+    run_checks("c-errors", "c_errors", Side::Main, 100);
 }
 
 /// The main-core library without `log-failures`: failures keep their
@@ -211,16 +202,7 @@ fn c_api_error_paths_from_c() {
 /// send no line to the sink; the dump still prints.
 #[test]
 fn c_api_without_failure_lines_keeps_the_reasons() {
-    let dir = scratch("c-quiet");
-    let exe = build_program("c_quiet.c", Side::MainQuiet, &dir);
-    let out = run(&exe, &[]);
-    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
-    let checks: u32 = stdout(&out)
-        .strip_prefix("c_quiet: ")
-        .and_then(|s| s.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .expect("c_quiet prints its check count");
-    assert!(checks >= 30, "only {checks} checks ran");
+    run_checks("c-quiet", "c_quiet", Side::MainQuiet, 30);
 }
 
 /// The `linked-pools` library: `init` reads the image's
@@ -231,16 +213,7 @@ fn c_api_without_failure_lines_keeps_the_reasons() {
 /// the image drops is gone at the next `init`.
 #[test]
 fn linked_pools_from_c() {
-    let dir = scratch("c-linked-sub");
-    let exe = build_program("c_linked_sub.c", Side::SubLinked, &dir);
-    let out = run(&exe, &[]);
-    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
-    let checks: u32 = stdout(&out)
-        .strip_prefix("c_linked_sub: ")
-        .and_then(|s| s.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .expect("c_linked_sub prints its check count");
-    assert!(checks >= 40, "only {checks} checks ran");
+    run_checks("c-linked-sub", "c_linked_sub", Side::SubLinked, 40);
 }
 
 /// A C++ image defines the object `const`, as the header documents: the
@@ -281,4 +254,21 @@ fn snippets_hold_the_specification_calls() {
         "Person_t *person = (Person_t *) esp_amp_sys_info_alloc(SYS_INFO_ID_PERSON_1, sizeof(Person_t), SYS_INFO_CAP_HP);"
     ));
     assert!(sub.contains("Person_t *person = (Person_t *) esp_amp_sys_info_get(SYS_INFO_ID_PERSON_1, NULL, SYS_INFO_CAP_HP);"));
+}
+
+/// Builds the C test program `program` (`tests/c/<program>.c`, using
+/// `checks.h`) against `side`'s library in the scratch directory `dir`, runs
+/// it, and requires success with at least `minimum` checks counted in its
+/// "<program>: N checks passed" line.
+fn run_checks(dir: &str, program: &str, side: Side, minimum: u32) {
+    let dir = scratch(dir);
+    let exe = build_program(&format!("{program}.c"), side, &dir);
+    let out = run(&exe, &[]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let checks: u32 = stdout(&out)
+        .strip_prefix(&format!("{program}: "))
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{program} prints its check count"));
+    assert!(checks >= minimum, "only {checks} checks ran");
 }

@@ -125,16 +125,7 @@ fn generated_constants_compile_and_match_the_devicetree() {
 
 #[test]
 fn without_an_rtc_pool_rtc_pool_is_none() {
-    let dts = "/dts-v1/;\n/ { #address-cells = <1>; #size-cells = <1>;
-        ram: memory@80000000 { device_type = \"memory\"; reg = <0x80000000 0x10000>; };
-        reserved-memory { #address-cells = <1>; #size-cells = <1>; ranges;
-            hp: memory@80008000 { compatible = \"esp-amp-sysinfo,pool\"; reg = <0x80008000 0x1000>; pool-kind = \"hp\"; sub-core = \"hp\"; };
-        };
-    };\n";
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("hp-only-{}.dts", std::process::id()));
-    std::fs::write(&path, dts).unwrap();
-    let rust = Devicetree::from_dts(&path).unwrap().rust().unwrap();
+    let rust = hp_only().rust().unwrap();
     assert!(
         rust.contains("pub const RTC_POOL: Option<amp_sysinfo::PoolConfig> = None;"),
         "{rust}"
@@ -160,22 +151,30 @@ fn twin_sub_c_pools() {
 /// (`local` NULL: no RTC pool for `init`), and it still compiles.
 #[test]
 fn without_an_rtc_pool_the_c_pools_rtc_is_null() {
-    let dts = "/dts-v1/;\n/ { #address-cells = <1>; #size-cells = <1>;
-        ram: memory@80000000 { device_type = \"memory\"; reg = <0x80000000 0x10000>; };
-        reserved-memory { #address-cells = <1>; #size-cells = <1>; ranges;
-            hp: memory@80008000 { compatible = \"esp-amp-sysinfo,pool\"; reg = <0x80008000 0x1000>; pool-kind = \"hp\"; sub-core = \"hp\"; };
-        };
-    };\n";
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("hp-only-c-{}.dts", std::process::id()));
-    std::fs::write(&path, dts).unwrap();
-    let c = Devicetree::from_dts(&path).unwrap().c_pools().unwrap();
+    let c = hp_only().c_pools().unwrap();
     assert!(
         c.contains("    .hp = {(void *)0x80008000u, 0x80008000u, 0x1000u},\n"),
         "{c}"
     );
     assert!(c.contains("    .rtc = {0, 0, 0},\n"), "{c}");
     compile_c("hp-only-pools", &c);
+}
+
+/// A devicetree with an HP pool and no RTC pool. Each caller gets its own
+/// file (tests run in parallel).
+fn hp_only() -> Devicetree {
+    let dts = "/dts-v1/;\n/ { #address-cells = <1>; #size-cells = <1>;
+        ram: memory@80000000 { device_type = \"memory\"; reg = <0x80000000 0x10000>; };
+        reserved-memory { #address-cells = <1>; #size-cells = <1>; ranges;
+            hp: memory@80008000 { compatible = \"esp-amp-sysinfo,pool\"; reg = <0x80008000 0x1000>; pool-kind = \"hp\"; sub-core = \"hp\"; };
+        };
+    };\n";
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hp-only-{}-{n}.dts", std::process::id()));
+    std::fs::write(&path, dts).unwrap();
+    Devicetree::from_dts(&path).unwrap()
 }
 
 /// Compiles `source` (with `include/` on the path) to an object with the

@@ -3,8 +3,8 @@
  * are (`esp_amp_sys_info_pools`) and esp_amp_sys_info_init() attaches to
  * them, with no esp_amp_sys_info_set_pool() call. Here the object is filled
  * at run time between calls, to try each description; a real image makes it
- * `const`. The tables are written by hand in the wire format of
- * docs/format.md, as a main core would have left them.
+ * `const`. The tables are written by hand (table_v3.h), as a main core
+ * would have left them.
  * Prints "c_linked_sub: N checks passed" or the failures and exits 1.
  */
 #include <stdint.h>
@@ -15,6 +15,7 @@
 #define ESP_AMP_SYS_INFO_POOLS_WRITABLE
 #include "esp_amp_sys_info.h"
 #include "checks.h"
+#include "table_v3.h"
 
 #define BUS_HP 0x4087c000u
 #define BUS_RTC 0x50002000u
@@ -24,29 +25,6 @@ static _Alignas(16) uint8_t s_rtc[128];
 
 /* The definition the library reads at every init. */
 esp_amp_sys_info_pools_t esp_amp_sys_info_pools;
-
-static void put_word(uint8_t *pool, unsigned index, uint32_t value)
-{
-    memcpy(pool + 4 * index, &value, 4);
-}
-
-/* A version 3 table of 2 entries for a pool of `kind` (0 HP, 1 RTC) with one
- * published block (`id`, 8 bytes, just after the table), generation 1. */
-static void format(uint8_t *pool, uint32_t kind, uint32_t bus, uint32_t size, uint16_t id)
-{
-    uint32_t flags = kind == 0 ? 1u : 2u;
-    uint32_t w[5] = {0x49535953u, 3u | 2u << 16, kind | flags << 8, size, bus};
-    memset(pool, 0, size);
-    memset(pool + 32, 0xff, 16);
-    put_word(pool, 7, 1);
-    for (unsigned i = 0; i < 5; i++) {
-        put_word(pool, i, w[i]);
-    }
-    put_word(pool, 5, 0x5a5ac3c3u ^ w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4]);
-    put_word(pool, 6, 1);
-    put_word(pool, 8, id | 8u << 16);
-    put_word(pool, 9, bus + 48);
-}
 
 static void describe(esp_amp_sys_info_pool_t *pool, void *local, uint32_t bus, uint32_t size)
 {
@@ -71,7 +49,7 @@ int main(void)
     REASON("no valid table (not ready)");
 
     /* Formatted: attached; the RTC pool (local NULL) is absent. */
-    format(s_hp, 0, BUS_HP, sizeof(s_hp), 1);
+    test_format_table(s_hp, 0, BUS_HP, sizeof(s_hp), 1);
     CHECK(esp_amp_sys_info_init() == 0);
     REASON("ok");
     CHECK(esp_amp_sys_info_get(1, &size, SYS_INFO_CAP_HP) == s_hp + 48);
@@ -110,7 +88,7 @@ int main(void)
     REASON("pool absent");
 
     /* Both formatted: both attached, each with its own block. */
-    format(s_rtc, 1, BUS_RTC, sizeof(s_rtc), SYS_INFO_RESERVED_ID_PM);
+    test_format_table(s_rtc, 1, BUS_RTC, sizeof(s_rtc), SYS_INFO_RESERVED_ID_PM);
     CHECK(esp_amp_sys_info_init() == 0);
     CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == s_hp + 48);
     CHECK(esp_amp_sys_info_get(SYS_INFO_RESERVED_ID_PM, &size, SYS_INFO_CAP_RTC) == s_rtc + 48);

@@ -1,8 +1,8 @@
 /*
  * The sub-core library's state after failures: a failed
  * esp_amp_sys_info_set_pool() or esp_amp_sys_info_init() leaves the library
- * with no pool, never the old one. The tables are written here by hand, in
- * the wire format of docs/format.md, as a main core would have left them.
+ * with no pool, never the old one. The tables are written by hand
+ * (table_v3.h), as a main core would have left them.
  * Prints "c_state_sub: N checks passed" or the failures and exits 1.
  */
 #include <stdint.h>
@@ -11,6 +11,7 @@
 
 #include "esp_amp_sys_info.h"
 #include "checks.h"
+#include "table_v3.h"
 
 #define BUS_A 0x4087c000u
 #define BUS_B 0x40880000u
@@ -18,31 +19,9 @@
 static _Alignas(16) uint8_t s_a[256];
 static _Alignas(16) uint8_t s_b[256];
 
-static void put_word(uint8_t *pool, unsigned index, uint32_t value)
-{
-    memcpy(pool + 4 * index, &value, 4);
-}
-
-/* An HP table (format version 3) of 2 entries with one published block
- * (id 1, 8 bytes); the other slot empty (all ones), generation 1. */
-static void format_hp(uint8_t *pool, uint32_t bus, uint32_t size)
-{
-    uint32_t w[5] = {0x49535953u, 3u | 2u << 16, 0u | 1u << 8, size, bus};
-    memset(pool, 0, size);
-    memset(pool + 32, 0xff, 16);
-    put_word(pool, 7, 1);
-    for (unsigned i = 0; i < 5; i++) {
-        put_word(pool, i, w[i]);
-    }
-    put_word(pool, 5, 0x5a5ac3c3u ^ w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4]);
-    put_word(pool, 6, 1);
-    put_word(pool, 8, 1u | 8u << 16);
-    put_word(pool, 9, bus + 48);
-}
-
 int main(void)
 {
-    format_hp(s_a, BUS_A, sizeof(s_a));
+    test_format_table(s_a, 0, BUS_A, sizeof(s_a), 1);
     CHECK(esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, s_a, BUS_A, sizeof(s_a), 0) == 0);
     CHECK(esp_amp_sys_info_init() == 0);
     CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == s_a + 48);
@@ -58,7 +37,7 @@ int main(void)
     REASON("pool absent");
 
     /* Retrying once the main core has formatted B works. */
-    format_hp(s_b, BUS_B, sizeof(s_b));
+    test_format_table(s_b, 0, BUS_B, sizeof(s_b), 1);
     CHECK(esp_amp_sys_info_init() == 0);
     CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == s_b + 48);
 
@@ -92,12 +71,12 @@ int main(void)
     /* A zero-size or misaligned entry is never handed out. */
     CHECK(esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, s_a, BUS_A, sizeof(s_a), 0) == 0);
     CHECK(esp_amp_sys_info_init() == 0);
-    put_word(s_a, 8, 1u);
-    put_word(s_a, 9, BUS_A + sizeof(s_a));
+    test_put_word(s_a, 8, 1u);
+    test_put_word(s_a, 9, BUS_A + sizeof(s_a));
     CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
     REASON("table corrupt or for another pool");
-    put_word(s_a, 8, 1u | 8u << 16);
-    put_word(s_a, 9, BUS_A + 50);
+    test_put_word(s_a, 8, 1u | 8u << 16);
+    test_put_word(s_a, 9, BUS_A + 50);
     CHECK(esp_amp_sys_info_get(1, NULL, SYS_INFO_CAP_HP) == NULL);
     REASON("table corrupt or for another pool");
 
