@@ -80,12 +80,16 @@ pub fn lint() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
+    // Private items too: their docs are the maintainers' map, and a link
+    // into a module another build leaves out breaks silently otherwise.
+    let doc = ["doc", "--quiet", "--no-deps", "--document-private-items"];
     run(cargo()
-        .args(["doc", "--quiet", "--no-deps", "--workspace"])
+        .args(doc)
+        .arg("--workspace")
         .env("RUSTDOCFLAGS", "-D warnings"))?;
     run(cargo()
-        .args(["doc", "--quiet", "--no-deps", "-p", "amp-sysinfo-capi"])
-        .args(["--features", "linked-pools"])
+        .args(doc)
+        .args(["-p", "amp-sysinfo-capi", "--features", "linked-pools"])
         .env("RUSTDOCFLAGS", "-D warnings"))?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The library's global state: the one `Writer` (main core) or `Reader`
 //! (sub core) of this image, over the pools the platform glue described
-//! ([`crate::settings`]) or the image defines ([`crate::linked`]).
+//! (module `settings`) or the image defines (module `linked`, cargo
+//! feature `linked-pools`): one of the two is built.
 
 use amp_sysinfo::{Block, Error, Id, PoolKind};
 
@@ -107,7 +108,7 @@ mod side {
     #[cfg(not(feature = "linked-pools"))]
     use crate::settings::{PoolSetting, SETTINGS};
 
-    /// The sub core's view, changed only by [`write`] and read by [`read`].
+    /// The sub core's view, changed only by [`write()`] and read by [`read()`].
     struct ReaderCell(UnsafeCell<Reader>);
 
     // SAFETY: every access goes through `read` (shared) or `write`

@@ -1,6 +1,6 @@
 //! Where the pools are, as `esp_amp_sys_info_set_pool` describes them: every
 //! build but `linked-pools`, whose image defines them instead
-//! ([`crate::linked`]).
+//! (module `linked`).
 
 use core::cell::Cell;
 
