@@ -8,6 +8,12 @@ use std::process::Command;
 
 use crate::{cargo, project_root, run, Result};
 
+/// Features of the C API's bare-metal sub-core library: pools from
+/// `esp_amp_sys_info_set_pool`.
+pub const SUB_CORE_FEATURES: &str = "panic-handler,sub-core,port-critical-section";
+/// Features of its `linked-pools` build: pools defined by the image.
+pub const LINKED_POOLS_FEATURES: &str = "panic-handler,linked-pools,port-critical-section";
+
 /// The C API's LTO'd staticlib for `target` with exactly `features` (no
 /// default features: name `panic-handler`, `log-failures` where wanted) at
 /// `opt_level`, built in `dir` (`cargo rustc --crate-type staticlib`: plain

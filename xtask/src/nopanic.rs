@@ -104,7 +104,7 @@ fn capi_probe(name: &str, features: &str, probe: &str) -> Result<PathBuf> {
 fn capi_sub_probe() -> Result<PathBuf> {
     capi_probe(
         "capi-sub",
-        "panic-handler,sub-core,port-critical-section",
+        crate::capi_image::SUB_CORE_FEATURES,
         "probe_sub_core.c",
     )
 }
@@ -112,7 +112,7 @@ fn capi_sub_probe() -> Result<PathBuf> {
 fn capi_sub_linked_probe() -> Result<PathBuf> {
     capi_probe(
         "capi-sub-linked",
-        "panic-handler,linked-pools,port-critical-section",
+        crate::capi_image::LINKED_POOLS_FEATURES,
         "probe_sub_core_linked.c",
     )
 }

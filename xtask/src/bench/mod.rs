@@ -264,11 +264,8 @@ fn build_bench(build: &Build) -> Result<PathBuf> {
 fn build_capi(build: &Build, lib: CapiLib) -> Result<PathBuf> {
     let (side, features) = match lib {
         CapiLib::Main => ("main", "panic-handler,port-critical-section"),
-        CapiLib::Sub => ("sub", "panic-handler,sub-core,port-critical-section"),
-        CapiLib::SubLinked => (
-            "sub-linked",
-            "panic-handler,linked-pools,port-critical-section",
-        ),
+        CapiLib::Sub => ("sub", crate::capi_image::SUB_CORE_FEATURES),
+        CapiLib::SubLinked => ("sub-linked", crate::capi_image::LINKED_POOLS_FEATURES),
     };
     let dir = target_base().join(format!("capi-{side}-{}", build.opt));
     crate::capi_image::staticlib(build.target, features, build.opt, &dir)
