@@ -42,7 +42,7 @@ pub fn c_pools(pools: &[Pool], source: &str) -> String {
             PoolKind::Hp => "hp",
             PoolKind::Rtc => "rtc",
         };
-        match pools.iter().find(|p| p.config.kind == kind) {
+        match pool_of(pools, kind) {
             Some(p) => {
                 let _ = writeln!(s, "    /* {} */", p.node);
                 let _ = writeln!(
@@ -60,6 +60,11 @@ pub fn c_pools(pools: &[Pool], source: &str) -> String {
     }
     let _ = writeln!(s, "}};");
     s
+}
+
+/// The pool of `kind` in the checked list, if the devicetree has one.
+fn pool_of(pools: &[Pool], kind: PoolKind) -> Option<&Pool> {
+    pools.iter().find(|p| p.config.kind == kind)
 }
 
 fn config_literal(p: &Pool) -> String {
@@ -85,9 +90,7 @@ pub fn rust(pools: &[Pool], source: &str) -> String {
         "// Every SysInfo pool of this devicetree (compatible \"{}\").",
         crate::COMPATIBLE
     );
-    let hp = pools.iter().find(|p| p.config.kind == PoolKind::Hp);
-    let rtc = pools.iter().find(|p| p.config.kind == PoolKind::Rtc);
-    if let Some(hp) = hp {
+    if let Some(hp) = pool_of(pools, PoolKind::Hp) {
         let _ = writeln!(s, "\n/// The HP RAM pool: devicetree node `{}`.", hp.node);
         let _ = writeln!(
             s,
@@ -95,7 +98,7 @@ pub fn rust(pools: &[Pool], source: &str) -> String {
             config_literal(hp)
         );
     }
-    match rtc {
+    match pool_of(pools, PoolKind::Rtc) {
         Some(rtc) => {
             let _ = writeln!(
                 s,
