@@ -165,13 +165,11 @@ fn sub_core_refuses_an_entry_pointing_outside_the_pool() {
     let m = run(&main, &[pool.to_str().unwrap(), "Bob", "41"]);
     assert!(m.status.success(), "{}", stderr(&m));
 
-    // Entry 0's address (bytes 36..40) now points past the end of the pool.
+    // Entry 0's offset (bytes 36..38, in 4-byte units from the data area, 160
+    // bytes in) now points at the end of the pool.
     let mut bytes = std::fs::read(&pool).unwrap();
-    assert_eq!(
-        u32::from_le_bytes(bytes[36..40].try_into().unwrap()),
-        0x4087_c0a0
-    );
-    bytes[36..40].copy_from_slice(&(0x4087_c000u32 + POOL_SIZE as u32).to_le_bytes());
+    assert_eq!(u32::from_le_bytes(bytes[36..40].try_into().unwrap()), 0);
+    bytes[36..38].copy_from_slice(&((POOL_SIZE as u16 - 160) / 4).to_le_bytes());
     std::fs::write(&pool, &bytes).unwrap();
 
     let s = run(&sub, &[pool.to_str().unwrap()]);

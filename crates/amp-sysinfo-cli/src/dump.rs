@@ -229,6 +229,10 @@ pub struct EntryJson {
     pub name: Option<&'static str>,
     /// Block size.
     pub size: u16,
+    /// The entry's second word as stored: the block's offset from the data
+    /// area in 4-byte units (version 4; the high half reserved, 0), or its
+    /// bus address (versions 1 to 3).
+    pub stored: u32,
     /// Block bus address.
     pub addr: u32,
     /// Offset of the block in the pool, when its address lies in the pool.
@@ -478,6 +482,7 @@ pub fn decode(file: &DumpFile, t: &Target) -> Result<PoolReport> {
             id: e.id,
             name: reserved_name(e.id),
             size: e.size,
+            stored: e.stored,
             addr: e.addr,
             offset: e.offset,
             align: align_of(e.addr),

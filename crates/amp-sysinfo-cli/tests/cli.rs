@@ -107,6 +107,11 @@ fn dump_json_names_every_field() {
         ),
         (Some(1), Some(40), Some(0xa4))
     );
+    // As stored: 4 bytes into the data area (0xa0 bytes in), in 4-byte units.
+    assert_eq!(
+        (e[1]["stored"].as_u64(), e[1]["addr"].as_u64()),
+        (Some(1), Some(HP as u64 + 0xa4))
+    );
     assert!(e[2]["align"].as_u64().unwrap() >= 64, "alloc_aligned(64)");
     assert_eq!(e[2]["offset"].as_u64().unwrap() % 64, 0);
     assert_eq!(pool["usage"]["max_entries"], 16);
@@ -180,7 +185,8 @@ fn corrupt_images_are_flagged_with_the_readers_errors() {
         &["[NotReady]", "not a formatted table"],
     );
     let mut b = good.clone();
-    set_word(&mut b, 8 + 2 + 1, HP + 0x3ff8); // entry 1's block runs past the pool
+    // Offsets in 4-byte units from the data area, 0xa0 bytes into the pool.
+    set_word(&mut b, 8 + 2 + 1, (0x3ff8 - 0xa0) / 4); // entry 1's block runs past the pool
     corrupt(
         "outside.bin",
         &b,
@@ -190,7 +196,7 @@ fn corrupt_images_are_flagged_with_the_readers_errors() {
         ],
     );
     let mut b = good.clone();
-    set_word(&mut b, 8 + 2 * 2 + 1, HP + 0xa8); // entry 2 inside entry 1's block
+    set_word(&mut b, 8 + 2 * 2 + 1, (0xa8 - 0xa0) / 4); // entry 2 inside entry 1's block
     corrupt(
         "overlap.bin",
         &b,

@@ -1,11 +1,13 @@
-//! Wire format v3 (see `docs/format.md`): what lies at the base of a pool.
-//! Version 1 and 2 tables are upgraded in place by the main core's
-//! `Writer::attach` (even capacities); readers take version 3 only.
+//! Wire format v4 (see `docs/format.md`): what lies at the base of a pool.
+//! Version 1, 2 and 3 tables are upgraded in place by the main core's
+//! `Writer::attach` (versions 1 and 2: even capacities); readers take
+//! version 4 only.
 //!
 //! ```text
 //! offset  size  field
 //! 0x00    4     magic            b"SYSI" (0x4953_5953 little-endian); written last when formatting
-//! 0x04    2     version          3 (2: unpublished slots 0, 1: no generation either)
+//! 0x04    2     version          4 (3: entries hold bus addresses, 2: unpublished slots 0,
+//!                                1: no generation either)
 //! 0x06    2     max_entries      table capacity
 //! 0x08    1     kind             0 = HP, 1 = RTC
 //! 0x09    1     flags            PoolFlags bits
@@ -15,8 +17,10 @@
 //! 0x14    4     check            CHECK_SEED ^ words 0..5: catches garbage that has the magic
 //! 0x18    4     count            published entries; the Release store that publishes an entry
 //! 0x1c    4     generation       non-zero, new on every format (v1: 0); cleared first when formatting
-//! 0x20    8*S   slots            u16 id, u16 size, u32 bus address; little-endian. S = N rounded
-//!                                up to even; a slot not (yet) published holds EMPTY_SLOT (id 0xffff)
+//! 0x20    8*S   slots            u16 id, u16 size, u16 offset, u16 reserved (0); little-endian.
+//!                                offset: the block's, from the data area's start, in 4-byte
+//!                                units. S = N rounded up to even; a slot not (yet) published
+//!                                holds EMPTY_SLOT (id 0xffff)
 //! ...           data area        blocks, 4-byte aligned at least, zero-filled
 //! ```
 //! Every field is read and written as an aligned 32-bit word, with atomic
@@ -28,9 +32,10 @@ use bitflags::bitflags;
 /// `b"SYSI"` read as a little-endian word.
 pub const MAGIC: u32 = u32::from_le_bytes(*b"SYSI");
 /// The format version this crate writes and the only one a reader attaches to.
-pub const VERSION: u16 = 3;
+pub const VERSION: u16 = 4;
 /// The oldest format version the main core's `Writer::attach` re-opens (and
-/// upgrades to [`VERSION`] in place, when the capacity is even).
+/// upgrades to [`VERSION`] in place: versions 1 and 2 when the capacity is
+/// even).
 pub const MIN_VERSION: u16 = 1;
 /// Both words of a slot that holds no entry: id 0xffff is never an entry's
 /// ([`Id`](crate::Id)), so a lookup may compare every slot of the table.
@@ -42,14 +47,18 @@ pub const EMPTY_SLOT: u32 = u32::MAX;
 pub const FORMATTING: u32 = 1 << 31;
 /// Bytes of the pool header.
 pub const HEADER_SIZE: usize = 32;
-/// Bytes of one table entry: `u16 id`, `u16 size`, `u32 address`.
+/// Bytes of one table entry: `u16 id`, `u16 size`, `u16 offset`, `u16`
+/// reserved.
 pub const ENTRY_SIZE: usize = 8;
 /// Default table capacity, as ESP-AMP's.
 pub const DEFAULT_MAX_ENTRIES: u16 = 16;
 /// Required alignment of a pool's base and size (ESP-AMP aligns to 16).
 pub const POOL_ALIGN: u32 = 16;
-/// Minimum alignment of every block.
+/// Minimum alignment of every block: the unit of an entry's offset.
 pub const BLOCK_ALIGN: usize = 4;
+/// The furthest a block may start from its data area's start: the largest
+/// offset an entry holds (0xffff units of [`BLOCK_ALIGN`] bytes).
+pub const MAX_BLOCK_OFFSET: u32 = 0xffff * BLOCK_ALIGN as u32;
 /// Largest alignment `alloc_aligned` accepts.
 pub const MAX_BLOCK_ALIGN: usize = 4096;
 
@@ -86,10 +95,14 @@ pub const fn table_bytes(max_entries: u16) -> usize {
     HEADER_SIZE + ENTRY_SIZE * table_slots(max_entries)
 }
 
-/// Bytes a version 1 or 2 table took (no rounding): where such a table's
-/// data area starts.
-pub(crate) const fn legacy_table_bytes(max_entries: u16) -> usize {
-    HEADER_SIZE + ENTRY_SIZE * max_entries as usize
+/// Where the data area of a table of `version` and `max_entries` starts:
+/// versions 1 and 2 did not round the slots up to even.
+pub(crate) const fn data_start(version: u16, max_entries: u16) -> usize {
+    if version >= 3 {
+        table_bytes(max_entries)
+    } else {
+        HEADER_SIZE + ENTRY_SIZE * max_entries as usize
+    }
 }
 
 /// Which pool: the numbering is ESP-AMP's `esp_amp_sys_info_cap_t`.
@@ -201,12 +214,14 @@ impl Header {
     }
 }
 
-/// One table entry, unpacked.
+/// One table entry, unpacked: its second word as stored (version 4: the
+/// offset in the low half, the reserved half 0; versions 1 to 3: the
+/// block's bus address).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Entry {
     pub id: u16,
     pub size: u16,
-    pub addr: u32,
+    pub place: u32,
 }
 
 impl Entry {

@@ -122,8 +122,11 @@ pub enum EntryFault {
     InvalidId,
     /// Size 0.
     Empty,
-    /// Address not 4-byte aligned.
+    /// Address not 4-byte aligned (a version 1 to 3 table's entry, which
+    /// holds a bus address; a version 4 offset is aligned by construction).
     Misaligned,
+    /// The reserved half-word after a version 4 entry's offset is not 0.
+    Reserved,
     /// The block does not lie wholly inside the pool's data area.
     OutOfBounds,
     /// The same id as the earlier entry `index` in this pool.
@@ -162,6 +165,7 @@ impl EntryFault {
             EntryFault::InvalidId => "id 0xffff is never valid",
             EntryFault::Empty => "size 0",
             EntryFault::Misaligned => "address not 4-byte aligned",
+            EntryFault::Reserved => "reserved half-word not 0",
             EntryFault::OutOfBounds => "block outside the pool's data area",
             EntryFault::Duplicate { .. } => "duplicate id in this pool",
             EntryFault::Overlaps { .. } => "block overlaps another entry's block",
@@ -192,7 +196,13 @@ pub struct ListedEntry {
     pub id: u16,
     /// Block size as stored.
     pub size: u16,
-    /// Bus address as stored.
+    /// The entry's second word as stored: in a version 4 table the block's
+    /// offset from the data area in 4-byte units (low half) and the
+    /// reserved half (high, 0); in versions 1 to 3 its bus address.
+    pub stored: u32,
+    /// Bus address of the block: the stored one (versions 1 to 3), or the
+    /// data area's bus address plus 4 times the stored offset (version 4,
+    /// the reserved half left out as a lookup leaves it out).
     pub addr: u32,
     /// Byte offset of the block from the pool's base, when its address lies
     /// in the pool.
@@ -243,7 +253,7 @@ impl Listing {
         self.opened.version
     }
 
-    /// The first unpublished slot of a version 3 table that is not empty
+    /// The first unpublished slot of a version 3 or 4 table that is not empty
     /// (all ones), which `Writer::attach` refuses as corrupt: a lookup
     /// compares every slot. Tables of earlier versions have none (their
     /// unpublished slots are not read).
@@ -287,16 +297,18 @@ impl Listing {
         }
         // SAFETY: `index < count <= max_entries` of an attached table.
         let e = unsafe { table::entry(&self.table.region(), index) };
+        let addr = self.addr(e);
         Some(ListedEntry {
             index,
             id: e.id,
             size: e.size,
-            addr: e.addr,
+            stored: e.place,
+            addr,
             offset: self
                 .table
                 .region()
-                .translate(e.addr, 0)
-                .map(|_| e.addr - self.table.region().bus_base()),
+                .translate(addr, 0)
+                .map(|_| addr - self.table.region().bus_base()),
             fault: self.fault(index, e),
         })
     }
@@ -307,23 +319,53 @@ impl Listing {
     }
 
     /// `Ok` exactly when `Writer::attach` would accept the table; else the
-    /// first faulty entry's [`EntryFault::error`].
+    /// first faulty entry's [`EntryFault::error`], or
+    /// [`Error::UnsupportedVersion`] for the first entry of an older table
+    /// that the upgrade to version 4 cannot take (its block starts more
+    /// than [`MAX_BLOCK_OFFSET`](crate::format::MAX_BLOCK_OFFSET) bytes into
+    /// the data area).
     pub fn check(&self) -> Result<(), Error> {
         self.opened.upgradable()?;
-        match self.entries().find_map(|e| e.fault) {
+        let far = |e: &ListedEntry| {
+            // Only an entry that passes the block check gets this far, and
+            // then its bus address lies in the data area.
+            let rel = e.addr.wrapping_sub(self.table.data.bus_addr(0));
+            rel > crate::format::MAX_BLOCK_OFFSET
+        };
+        let verdict = self.entries().find_map(|e| match e.fault {
+            Some(f) => Some(f.error()),
+            None if far(&e) => Some(Error::UnsupportedVersion),
+            None => None,
+        });
+        match verdict {
             None if self.stray_slot().is_some() => Err(Error::Corrupt),
             None => Ok(()),
-            Some(f) => Err(f.error()),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// The bus address of entry `e`'s block (see [`ListedEntry::addr`]).
+    fn addr(&self, e: Entry) -> u32 {
+        if self.opened.version < VERSION {
+            e.place
+        } else {
+            let units = e.place as u16 as u32;
+            self.table
+                .data
+                .bus_addr(units * crate::format::BLOCK_ALIGN as u32)
         }
     }
 
     /// The block of entry `e` as an offset range in the data area, if it
-    /// passes the reader's block check.
+    /// passes the block check of the table's version as a lookup makes it
+    /// (version 4: the reserved half left out).
     fn span(&self, e: Entry) -> Option<(u32, u32)> {
-        self.table
-            .data
-            .check(e.addr, e.size)
-            .map(|rel| (rel, rel + e.size as u32))
+        let rel = if self.opened.version < VERSION {
+            self.table.data.check_addr(e.place, e.size)
+        } else {
+            self.table.data.check(e.place as u16, e.size)
+        };
+        rel.map(|rel| (rel, rel + e.size as u32))
     }
 
     fn fault(&self, index: u16, e: Entry) -> Option<EntryFault> {
@@ -332,14 +374,18 @@ impl Listing {
             return Some(EntryFault::InvalidId);
         }
         let Some((start, end)) = self.span(e) else {
+            let legacy = self.opened.version < VERSION;
             return Some(if e.size == 0 {
                 EntryFault::Empty
-            } else if e.addr % crate::format::BLOCK_ALIGN as u32 != 0 {
+            } else if legacy && e.place % crate::format::BLOCK_ALIGN as u32 != 0 {
                 EntryFault::Misaligned
             } else {
                 EntryFault::OutOfBounds
             });
         };
+        if self.opened.version >= VERSION && e.place >> 16 != 0 {
+            return Some(EntryFault::Reserved);
+        }
         // SAFETY: `j < index < count <= max_entries` of an attached table.
         let earlier_entry = |j: u16| unsafe { table::entry(region, j) };
         if let Some(j) = (0..index).find(|&j| earlier_entry(j).id == e.id) {

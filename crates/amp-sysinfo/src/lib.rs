@@ -5,8 +5,9 @@
 //! The main core formats *pools* (HP RAM, and RTC/LP RAM when the LP core is
 //! the sub core) and allocates named blocks in them with a [`Writer`]; the sub
 //! core finds them by [`Id`] with a [`Reader`]. Each pool starts with a header
-//! and a table of `(u16 id, u16 size, u32 address)` entries (wire format v3,
-//! [`format`]), followed by the blocks.
+//! and a table of `(u16 id, u16 size, u16 offset)` entries (wire format v4,
+//! [`format`]: the offset places the block in the data area), followed by
+//! the blocks.
 //!
 //! What this crate adds over ESP-AMP's C:
 //! - **validated tables**: magic, version, check word, capacity, pool base and

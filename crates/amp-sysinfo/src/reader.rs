@@ -9,7 +9,7 @@ use core::sync::atomic::{AtomicU16, AtomicU32, Ordering::Relaxed};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use crate::cache::{CacheSync, NoCache};
-use crate::format::{legacy_table_bytes, table_bytes, Entry, BLOCK_ALIGN, VERSION};
+use crate::format::{data_start, table_bytes, Entry, BLOCK_ALIGN, VERSION};
 use crate::table;
 use crate::{Block, Error, Handle, Id, PoolKind, Region, Shared};
 
@@ -57,12 +57,26 @@ pub(crate) struct DataArea {
 }
 
 impl DataArea {
-    /// The block at bus address `addr` of `size` bytes as an offset into the
-    /// data area, if it is what docs/format.md promises of every handed-out
-    /// block: non-empty, 4-byte aligned and wholly inside the data area.
-    /// No arithmetic here can overflow, wherever the pool lies.
-    #[inline]
-    pub(crate) fn check(&self, addr: u32, size: u16) -> Option<u32> {
+    /// The block `units` 4-byte units into the data area, of `size` bytes,
+    /// as a byte offset into the data area, if it is what docs/format.md
+    /// promises of every handed-out block: non-empty and wholly inside the
+    /// data area (4-byte aligned by construction). `units * 4 + size` is
+    /// below 2^19: nothing here can overflow, wherever the pool lies.
+    #[inline(always)]
+    pub(crate) fn check(&self, units: u16, size: u16) -> Option<u32> {
+        let rel = units as u32 * BLOCK_ALIGN as u32;
+        if size != 0 && rel + size as u32 <= self.len {
+            Some(rel)
+        } else {
+            cold();
+            None
+        }
+    }
+
+    /// As [`DataArea::check`] for an entry of a version 1 to 3 table, which
+    /// holds the block's bus address `addr`: non-empty, 4-byte aligned and
+    /// wholly inside the data area. No arithmetic here can overflow either.
+    pub(crate) fn check_addr(&self, addr: u32, size: u16) -> Option<u32> {
         // Below the data area (or below the pool) wraps to at least
         // 2^32 - start - bus_base >= len.
         let rel = addr.wrapping_sub(self.bus);
@@ -74,6 +88,33 @@ impl DataArea {
             return None;
         }
         Some(rel)
+    }
+
+    /// The byte offset into the data area of entry `e`'s block in a table of
+    /// `version`, if it passes the block check of that version (version 4
+    /// also: the entry's reserved half-word is 0).
+    pub(crate) fn check_entry(&self, version: u16, e: Entry) -> Option<u32> {
+        if version < VERSION {
+            self.check_addr(e.place, e.size)
+        } else if e.place >> 16 != 0 {
+            None
+        } else {
+            self.check(e.place as u16, e.size)
+        }
+    }
+
+    /// The bus address of byte `rel` of the data area.
+    pub(crate) fn bus_addr(&self, rel: u32) -> u32 {
+        self.bus.wrapping_add(rel)
+    }
+
+    /// The local address of byte `rel` of the data area.
+    ///
+    /// # Safety
+    /// `rel < len`.
+    pub(crate) unsafe fn at(&self, rel: u32) -> NonNull<u8> {
+        // SAFETY: inside the data area (the caller's promise).
+        unsafe { self.local.add(rel as usize) }
     }
 }
 
@@ -100,11 +141,7 @@ impl Attached {
 
     /// Where the data area of the table `opened` starts.
     fn start(opened: &table::Opened) -> usize {
-        if opened.version == VERSION {
-            table_bytes(opened.max_entries)
-        } else {
-            legacy_table_bytes(opened.max_entries)
-        }
+        data_start(opened.version, opened.max_entries)
     }
 
     /// The pool whose header [`Attached::open`] accepted as `opened`.
@@ -114,7 +151,7 @@ impl Attached {
         Attached::with_start(region, opened.max_entries, opened.generation, start)
     }
 
-    /// A version 3 table of `max_entries` in `region`: the header check (or
+    /// A version 4 table of `max_entries` in `region`: the header check (or
     /// `Writer::init`) established that `table_bytes(max_entries) <=
     /// region.size()`.
     pub(crate) fn new(region: Region, max_entries: u16, generation: u32) -> Attached {
@@ -172,18 +209,24 @@ impl Attached {
         cache.invalidate(self.base().as_ptr(), self.data_start() as usize);
     }
 
-    /// The block of the published entry `entry`, found by `id`:
-    /// [`Error::Corrupt`] unless it is non-empty, 4-byte aligned and lies
-    /// inside the data area ([`DataArea::check`], the one block check).
+    /// The block of the published entry `entry` of this version 4 table,
+    /// found by `id`: [`Error::Corrupt`] unless it passes the block check
+    /// ([`DataArea::check_entry`]).
     #[inline]
     pub(crate) fn block(&self, id: Id, entry: Entry, kind: PoolKind) -> Result<Block, Error> {
         let rel = self
             .data
-            .check(entry.addr, entry.size)
+            .check_entry(VERSION, entry)
             .ok_or(Error::Corrupt)?;
         // SAFETY: `rel + size <= len`: inside the data area, so the region.
         let ptr = unsafe { self.data.local.add(rel as usize) };
-        Ok(Block::new(ptr, entry.addr, entry.size, id, kind))
+        Ok(Block::new(
+            ptr,
+            self.data.bus_addr(rel),
+            entry.size,
+            id,
+            kind,
+        ))
     }
 
     /// Byte offset of the data area in the region: the header and the slots.
@@ -228,8 +271,8 @@ impl Attached {
         Some(unsafe { NonNull::new_unchecked(at) })
     }
 
-    /// Prints the pool's header line and every published entry, with the
-    /// addresses the table really holds.
+    /// Prints the pool's header line and every published entry of this
+    /// version 4 table, with each block's bus address.
     pub(crate) fn dump(&self, kind: PoolKind, out: &mut impl fmt::Write) -> fmt::Result {
         let region = self.region();
         // A count beyond the capacity (corrupt) is shown as the capacity:
@@ -247,15 +290,31 @@ impl Attached {
         for i in 0..count {
             // SAFETY: `i < count <= max_entries`, which the header check bounded.
             let e = unsafe { table::entry(&region, i) };
+            // The reserved half is left out: the offset as a lookup reads it.
+            let addr = self
+                .data
+                .bus_addr(e.place as u16 as u32 * BLOCK_ALIGN as u32);
             writeln!(
                 out,
                 "  id {:#06x}  size {:5}  addr {:#010x}",
-                e.id, e.size, e.addr
+                e.id, e.size, addr
             )?;
         }
         Ok(())
     }
 }
+
+/// Marks the path that calls it as unlikely (a call to a `#[cold]`
+/// function), which LLVM lays out of the way. Used on the block check's
+/// failure: the lookup's miss and a failed check then share the one exit
+/// right after the scan loop, which closes with a single `bne` (three
+/// instructions a slot; without the hint LLVM put the check's failure
+/// there and closed the loop with `beq` + `j`, 3.5 a slot, measured).
+/// `core::hint::cold_path` does this too, but is newer than this crate's
+/// MSRV (1.85).
+#[cold]
+#[inline(always)]
+fn cold() {}
 
 /// The id (first half-word) of the slot at `p`, Relaxed.
 ///
@@ -364,15 +423,18 @@ impl<C: CacheSync> Reader<C> {
         pool.invalidate_table(&self.cache);
         // SAFETY: `pool` is attached (`Attached::find_slot`).
         let slot = unsafe { pool.find_slot(id) }.ok_or(Error::NotFound)?;
-        // SAFETY: the slot's second half-word and second word, read after
-        // the fence (`find_slot`); 4-aligned, inside the table.
-        let (size, addr) = unsafe {
+        // SAFETY: the slot's second and third half-words, read after the
+        // fence (`find_slot`); aligned, inside the table. The size is taken
+        // from its word (`lw`, `srli`: a half-word load would be zero-extended
+        // again). The fourth half-word is reserved and not read: the main
+        // core's attach refuses a table where it is not 0.
+        let (size, units) = unsafe {
             (
                 (AtomicU32::from_ptr(slot.as_ptr()).load(Relaxed) >> 16) as u16,
-                AtomicU32::from_ptr(slot.as_ptr().add(1)).load(Relaxed),
+                AtomicU16::from_ptr(slot.as_ptr().add(1).cast()).load(Relaxed),
             )
         };
-        let rel = pool.data.check(addr, size).ok_or(Error::Corrupt)?;
+        let rel = pool.data.check(units, size).ok_or(Error::Corrupt)?;
         // SAFETY: `rel + size <= len`: inside the data area, so the region.
         let ptr = unsafe { pool.data.local.add(rel as usize) };
         self.cache.invalidate(ptr.as_ptr(), size as usize);

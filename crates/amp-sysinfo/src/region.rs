@@ -173,13 +173,13 @@ impl Words for Region {
             if unsafe { AtomicU16::from_ptr(p.cast()).load(Ordering::Relaxed) } == id {
                 // SAFETY: the entry's second half-word and second word, as
                 // above (4-aligned: entries are 8-aligned).
-                let (size, addr) = unsafe {
+                let (size, place) = unsafe {
                     (
                         AtomicU16::from_ptr(p.add(2).cast()).load(Ordering::Relaxed),
                         AtomicU32::from_ptr(p.add(4).cast()).load(Ordering::Relaxed),
                     )
                 };
-                return Some(crate::format::Entry { id, size, addr });
+                return Some(crate::format::Entry { id, size, place });
             }
             // SAFETY: at most `end`, inside the region.
             p = unsafe { p.add(8) };

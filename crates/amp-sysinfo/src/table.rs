@@ -1,7 +1,7 @@
 //! The publication protocol over the pool's words, written once for the
 //! shared memory ([`Region`](crate::Region)) and for the loom model.
 //!
-//! Writer: fill the block, write the entry's address word, then *Release*-
+//! Writer: fill the block, write the entry's offset word, then *Release*-
 //! store its first word (id and size) into the empty slot, then the count
 //! (Release too: attach and the inspector read it). Reader: compare the ids
 //! of the slots (Relaxed: an empty slot's id 0xffff never matches), then an
@@ -20,8 +20,8 @@ use core::sync::atomic::Ordering;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
 use crate::format::{
-    table_slots, word, Entry, Header, EMPTY_SLOT, ENTRY_SIZE, FORMATTING, HEADER_SIZE, MAGIC,
-    MIN_VERSION, VERSION,
+    table_slots, word, Entry, Header, BLOCK_ALIGN, EMPTY_SLOT, ENTRY_SIZE, FORMATTING, HEADER_SIZE,
+    MAGIC, MAX_BLOCK_OFFSET, MIN_VERSION, VERSION,
 };
 use crate::{Error, PoolKind};
 
@@ -56,8 +56,8 @@ pub(crate) trait Words {
         // SAFETY: forwarded to the caller.
         let at = unsafe { self.find_word(n, id) }?;
         // SAFETY: as above.
-        let (size, addr) = unsafe { (self.load_half(2 * at + 1), self.load(at + 1, Relaxed)) };
-        Some(Entry { id, size, addr })
+        let (size, place) = unsafe { (self.load_half(2 * at + 1), self.load(at + 1, Relaxed)) };
+        Some(Entry { id, size, place })
     }
     /// The first word of the first of the first `n` entries whose id is
     /// `id` (the entry itself is not read: a presence test loads no more).
@@ -157,29 +157,35 @@ pub(crate) struct Opened {
 }
 
 impl Opened {
-    /// A version 1 or 2 table: the main core's re-attach upgrades it.
+    /// A version 1, 2 or 3 table: the main core's re-attach upgrades it.
     pub(crate) fn is_legacy(&self) -> bool {
         self.version < VERSION
     }
 
-    /// Whether the main core's re-attach takes this table:
-    /// [`Error::UnsupportedVersion`] for a version 1 or 2 table of odd
-    /// capacity, which version 3 cannot take in place (its data area would
-    /// start one slot later).
+    /// A version 1 or 2 table, whose unpublished slots were 0, not empty,
+    /// and whose slots were not rounded up to even.
+    pub(crate) fn has_unrounded_slots(&self) -> bool {
+        self.version < 3
+    }
+
+    /// Whether the main core's re-attach takes this table's header (its
+    /// entries are checked too): [`Error::UnsupportedVersion`] for a version
+    /// 1 or 2 table of odd capacity, which later versions cannot take in
+    /// place (their data area would start one slot later).
     pub(crate) fn upgradable(&self) -> Result<(), Error> {
-        if self.is_legacy() && self.max_entries % 2 != 0 {
+        if self.has_unrounded_slots() && self.max_entries % 2 != 0 {
             return Err(Error::UnsupportedVersion);
         }
         Ok(())
     }
 }
 
-/// The first unpublished slot of the version 3 table `opened` that is not
-/// empty: a lookup compares every slot, so the main core's re-attach refuses
-/// such a table as corrupt. `None` for a version 1 or 2 table, whose
+/// The first unpublished slot of the version 3 or 4 table `opened` that is
+/// not empty: a lookup compares every slot, so the main core's re-attach
+/// refuses such a table as corrupt. `None` for a version 1 or 2 table, whose
 /// unpublished slots are not compared (the upgrade empties them).
 pub(crate) fn stray_slot<W: Words>(words: &W, opened: &Opened) -> Option<u16> {
-    if opened.is_legacy() {
+    if opened.has_unrounded_slots() {
         return None;
     }
     // Counted in u32: a capacity of 0xffff has 0x10000 slots.
@@ -190,7 +196,7 @@ pub(crate) fn stray_slot<W: Words>(words: &W, opened: &Opened) -> Option<u16> {
             // found to fit in `words`; it is at most 0xffff, so the cast
             // keeps it.
             let e = unsafe { entry(words, i as u16) };
-            e.word0() != EMPTY_SLOT || e.addr != EMPTY_SLOT
+            e.word0() != EMPTY_SLOT || e.place != EMPTY_SLOT
         })
         .map(|i| i as u16)
 }
@@ -278,11 +284,11 @@ pub(crate) fn read_header<W: Words>(
     if ((generation.wrapping_sub(1) as i32) < 0) & (version != 1) {
         return Err(Error::NotReady);
     }
-    // The most entries whose slots fit: version 3 rounds the capacity up
-    // to an even number of slots, so it fits exactly when it is at most the
-    // slot room rounded down to even.
+    // The most entries whose slots fit: from version 3 on the capacity is
+    // rounded up to an even number of slots, so it fits exactly when it is
+    // at most the slot room rounded down to even.
     let room = size.saturating_sub(HEADER_SIZE as u32) / ENTRY_SIZE as u32;
-    let most = if version == VERSION { room & !1 } else { room };
+    let most = if version >= 3 { room & !1 } else { room };
     if (fields[2] != expect_kind)
         | (fields[3] != size)
         | (fields[4] != bus_base)
@@ -304,21 +310,33 @@ pub(crate) fn read_header<W: Words>(
     })
 }
 
-/// Turns the valid version 1 or 2 table of `opened` (an even capacity, so
-/// the slots already take what version 3's do) into a version 3 table in
-/// place, keeping its entries: the header is rewritten as `format` writes
-/// it (`rewrite`, with a new generation, so an attach that overlaps the
-/// upgrade gives "not ready"), emptying the unpublished slots on the way.
-/// The kind, size and base words are written again unchanged (the header
-/// check found them equal to `header`'s).
-pub(crate) fn upgrade<W: Words>(words: &W, header: &Header, opened: &Opened) -> u32 {
-    debug_assert!(opened.version < VERSION && opened.max_entries % 2 == 0);
+/// Turns the valid version 1, 2 or 3 table of `opened` (versions 1 and 2:
+/// an even capacity, so the slots already take what version 4's do) into a
+/// version 4 table in place, keeping its entries: the header is rewritten as
+/// `format` writes it (`rewrite`, with a new generation, so an attach that
+/// overlaps the upgrade gives "not ready"), each published entry's bus
+/// address becomes its offset from `data_bus` (the data area's bus address)
+/// and the unpublished slots are emptied on the way. The kind, size and
+/// base words are written again unchanged (the header check found them
+/// equal to `header`'s). The caller checked every entry: 4-byte aligned,
+/// inside the data area and at most [`MAX_BLOCK_OFFSET`] bytes into it.
+pub(crate) fn upgrade<W: Words>(words: &W, header: &Header, opened: &Opened, data_bus: u32) -> u32 {
+    debug_assert!(opened.is_legacy() && opened.upgradable().is_ok());
     let generation = next_generation(words);
-    // SAFETY: header words < 8 and slot words < 8 + 2 * max_entries, which
-    // the header check found to fit in `words`.
+    let slots = table_slots(opened.max_entries);
+    // SAFETY: header words < 8 and slot words < 8 + 2 * slots, which the
+    // header check found to fit in `words` (versions 1 and 2: an even
+    // capacity, so `slots == max_entries`).
     unsafe {
         rewrite(words, header, generation, || {
-            for i in 2 * opened.count as usize..2 * opened.max_entries as usize {
+            for i in 0..opened.count as usize {
+                let at = word::ENTRIES + 2 * i + 1;
+                let addr = words.load(at, Relaxed);
+                let units = addr.wrapping_sub(data_bus) / BLOCK_ALIGN as u32;
+                debug_assert!(units * BLOCK_ALIGN as u32 <= MAX_BLOCK_OFFSET);
+                words.store(at, units, Relaxed);
+            }
+            for i in 2 * opened.count as usize..2 * slots {
                 words.store(word::ENTRIES + i, EMPTY_SLOT, Relaxed);
             }
         })
@@ -335,7 +353,7 @@ pub(crate) fn publish<W: Words>(words: &W, index: u16, entry: Entry) {
     publish_count(words, index + 1);
 }
 
-/// Publishes entry `index` to lookups: the address word, then the first word
+/// Publishes entry `index` to lookups: the offset word, then the first word
 /// (id and size) with Release into the empty slot; a lookup that sees the id
 /// sees the rest after its Acquire fence. Returns the entry's byte offset in
 /// the pool, for cache write-back.
@@ -344,7 +362,7 @@ pub(crate) fn write_entry<W: Words>(words: &W, index: u16, entry: Entry) -> usiz
     // SAFETY: the writer only writes `index < max_entries`, whose words lie
     // inside the table that `format`/`read_header` checked.
     unsafe {
-        words.store(at + 1, entry.addr, Relaxed);
+        words.store(at + 1, entry.place, Relaxed);
         words.store(at, entry.word0(), Release);
     }
     at * 4
@@ -379,11 +397,11 @@ pub(crate) fn count<W: Words>(words: &W, max_entries: u16) -> Result<u16, Error>
 pub(crate) unsafe fn entry<W: Words>(words: &W, index: u16) -> Entry {
     let at = word::ENTRIES + 2 * index as usize;
     // SAFETY: both words are inside the table (the caller's promise).
-    let (w0, addr) = unsafe { (words.load(at, Relaxed), words.load(at + 1, Relaxed)) };
+    let (w0, place) = unsafe { (words.load(at, Relaxed), words.load(at + 1, Relaxed)) };
     Entry {
         id: w0 as u16,
         size: (w0 >> 16) as u16,
-        addr,
+        place,
     }
 }
 
@@ -401,7 +419,7 @@ pub(crate) fn find<W: Words>(words: &W, max_entries: u16, id: u16) -> Result<Ent
     scan(words, n, id).ok_or(Error::NotFound)
 }
 
-/// A sub core's lookup (version 3): the entry with `id` among all `slots`
+/// A sub core's lookup (version 4): the entry with `id` among all `slots`
 /// slots, not bounded by the count. Empty slots never match; a match is
 /// followed by an Acquire fence, which pairs with the Release store of the
 /// slot's first word (`write_entry`). The real reader runs the same steps
@@ -413,8 +431,8 @@ pub(crate) fn find_slot<W: Words>(words: &W, slots: u32, id: u16) -> Option<Entr
     let at = unsafe { words.find_word(slots, id) }?;
     words.fence_acquire();
     // SAFETY: as above.
-    let (size, addr) = unsafe { (words.load_half(2 * at + 1), words.load(at + 1, Relaxed)) };
-    Some(Entry { id, size, addr })
+    let (size, place) = unsafe { (words.load_half(2 * at + 1), words.load(at + 1, Relaxed)) };
+    Some(Entry { id, size, place })
 }
 
 /// The first of the first `n` entries with `id`. The caller has
@@ -521,14 +539,15 @@ mod loom_model {
                             // The block first (Relaxed, like a plain write), then the entry.
                             let slot = DATA + i as usize;
                             words.0[slot].store(value(i), Relaxed);
-                            let addr = BUS + slot as u32 * 4;
+                            // Offset from the data area, in words.
+                            let place = i as u32;
                             publish(
                                 &*words,
                                 i,
                                 Entry {
                                     id: i + 1,
                                     size: 4,
-                                    addr,
+                                    place,
                                 },
                             );
                         }
@@ -546,7 +565,7 @@ mod loom_model {
                             match find_slot(&*words, table_slots(max) as u32, i + 1) {
                                 None => {}
                                 Some(entry) => {
-                                    let offset = entry.addr.wrapping_sub(BUS) as usize;
+                                    let offset = DATA * 4 + entry.place as usize * 4;
                                     assert!(
                                         entry.size == 4 && (DATA * 4..WORDS * 4).contains(&offset),
                                         "torn entry {entry:?}"
@@ -588,12 +607,12 @@ mod loom_model {
             };
             // The old table, with its entries, before the sub core runs.
             format(&*words, &header(OLD_MAX), 1);
-            let addr = BUS + (WORDS as u32 - 1) * 4;
+            // The one block, the first word of the old table's data area.
             for i in 0..OLD_COUNT {
                 let entry = Entry {
                     id: i + 1,
                     size: 4,
-                    addr,
+                    place: 0,
                 };
                 publish(&*words, i, entry);
             }
@@ -636,7 +655,7 @@ mod loom_model {
             let old = Entry {
                 id: 1,
                 size: 4,
-                addr: BUS + DATA as u32 * 4,
+                place: 0,
             };
             format(&*words, &header, 1);
             publish(&*words, 0, old);
@@ -647,7 +666,7 @@ mod loom_model {
                     let new = Entry {
                         id: 1,
                         size: 4,
-                        addr: BUS + DATA as u32 * 4 + 4,
+                        place: 1,
                     };
                     publish(&*words, 0, new);
                 })

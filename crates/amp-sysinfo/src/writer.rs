@@ -9,7 +9,8 @@ use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use crate::cache::{CacheSync, NoCache};
 use crate::format::{
-    table_bytes, Entry, Header, BLOCK_ALIGN, ENTRY_SIZE, MAX_BLOCK_ALIGN, MIN_VERSION,
+    table_bytes, Entry, Header, BLOCK_ALIGN, ENTRY_SIZE, MAX_BLOCK_ALIGN, MAX_BLOCK_OFFSET,
+    MIN_VERSION,
 };
 use crate::reader::Attached;
 use crate::table;
@@ -23,7 +24,7 @@ struct Owned {
     region: Region,
     table: Attached,
     count: u16,
-    /// Offset of the first free byte of the data area.
+    /// Offset of the first free byte from the data area's start.
     cursor: u32,
 }
 
@@ -115,7 +116,7 @@ impl<C: CacheSync> Writer<C> {
                 region,
                 table: Attached::new(region, cfg.max_entries, generation),
                 count: 0,
-                cursor: data_start as u32,
+                cursor: 0,
             });
             diag!(
                 info,
@@ -137,10 +138,13 @@ impl<C: CacheSync> Writer<C> {
     /// empty. Any fault gives [`Error::Corrupt`] (or the header's error) and
     /// changes nothing; the caller then formats with [`Writer::init`].
     ///
-    /// A valid version 1 or 2 table (an older firmware's retained pool) is
-    /// upgraded to version 3 in place, entries kept, when its capacity is
-    /// even (the slots then take what version 3's do); an odd capacity gives
-    /// [`Error::UnsupportedVersion`], changing nothing.
+    /// A valid version 1, 2 or 3 table (an older firmware's retained pool)
+    /// is upgraded to version 4 in place, entries kept (each bus address
+    /// becomes an offset). [`Error::UnsupportedVersion`], changing nothing,
+    /// for a version 1 or 2 table of odd capacity (version 4's slots would
+    /// not fit in place) or a table with a block that starts more than
+    /// [`MAX_BLOCK_OFFSET`] bytes into the data area (an offset cannot say
+    /// where it is).
     pub fn attach(&self, region: Region, kind: PoolKind) -> Result<u16, Error> {
         let opened = Attached::open(region, kind, &self.cache, MIN_VERSION)?;
         let table = Attached::of(region, &opened);
@@ -151,24 +155,30 @@ impl<C: CacheSync> Writer<C> {
         }
         // Blocks in allocation order: each starts at or after the previous
         // end. Offsets into the data area, not bus addresses: a pool may end
-        // exactly at 2^32, and `check` bounds `rel + size` by the area's length.
+        // exactly at 2^32, and the block check bounds `rel + size` by the
+        // area's length.
         let mut next = 0u32;
         for i in 0..count {
             // SAFETY: `i < count`, which `open` bounded by `max_entries`.
             let entry = unsafe { table::entry(&region, i) };
             Id::from_raw(entry.id).map_err(|_| Error::Corrupt)?;
-            // Non-empty, aligned, inside the data area.
+            // Non-empty, aligned, inside the data area (and, in a version 4
+            // table, the reserved half-word 0).
             let rel = table
                 .data
-                .check(entry.addr, entry.size)
+                .check_entry(opened.version, entry)
                 .ok_or(Error::Corrupt)?;
             let duplicate = table::contains(&region, i as u32, entry.id);
             if rel < next || duplicate {
                 return Err(Error::Corrupt);
             }
+            // Only an older table's address can lie further than an offset.
+            if rel > MAX_BLOCK_OFFSET {
+                return Err(Error::UnsupportedVersion);
+            }
             next = rel + entry.size as u32;
         }
-        let cursor = table.data_start() + next;
+        let cursor = next;
         self.with(|pools| {
             let mut table = table;
             if opened.is_legacy() {
@@ -178,7 +188,8 @@ impl<C: CacheSync> Writer<C> {
                     size: region.size(),
                     bus_base: region.bus_base(),
                 };
-                table.generation = table::upgrade(&region, &header, &opened);
+                let data_bus = table.data.bus_addr(0);
+                table.generation = table::upgrade(&region, &header, &opened, data_bus);
                 self.cache
                     .clean(region.local_base(), table.data_start() as usize);
             }
@@ -219,7 +230,9 @@ impl<C: CacheSync> Writer<C> {
     ///
     /// Errors, with the shared bytes untouched: [`Error::ZeroSize`],
     /// [`Error::BadAlignment`], [`Error::PoolAbsent`], [`Error::DuplicateId`]
-    /// (same id in the same pool), [`Error::TableFull`], [`Error::PoolFull`].
+    /// (same id in the same pool), [`Error::TableFull`], [`Error::PoolFull`]
+    /// (also when the block would start more than [`MAX_BLOCK_OFFSET`] bytes
+    /// into the data area, further than an entry's offset reaches).
     pub fn alloc_aligned(
         &self,
         id: Id,
@@ -275,20 +288,23 @@ impl<C: CacheSync> Writer<C> {
             }
             // Align the bus address (what the other core uses); the region's
             // base is 16-aligned on both sides, so the local pointer follows.
-            // Offsets from the pool's base, checked: no placement of the pool
-            // (up to one ending at 2^32) can overflow.
-            let misalign = region.bus_base().wrapping_add(pool.cursor) & (align - 1);
+            // Offsets from the data area's start, checked: no placement of
+            // the pool (up to one ending at 2^32) can overflow. (Its bus
+            // address wraps to 0 only when it is empty: then nothing fits.)
+            let data = &pool.table.data;
+            let misalign = data.bus_addr(pool.cursor) & (align - 1);
             let pad = align.wrapping_sub(misalign) & (align - 1);
-            let offset = pool.cursor.checked_add(pad).ok_or(Error::PoolFull)?;
-            let end = offset
+            // The entry's offset, 4-byte aligned (the area starts 8-aligned
+            // in the 16-aligned pool, and `align >= 4`).
+            let rel = pool.cursor.checked_add(pad).ok_or(Error::PoolFull)?;
+            let end = rel
                 .checked_add(size as u32)
-                .filter(|&end| end <= region.size())
+                // `rel` is a multiple of 4: below the next one up is at most
+                // the limit (one compare with a constant `lui` makes).
+                .filter(|&end| end <= data.len && rel < MAX_BLOCK_OFFSET + BLOCK_ALIGN as u32)
                 .ok_or(Error::PoolFull)?;
-            // `offset < end <= region size` and the region does not wrap, so
-            // neither does the block's bus address.
-            let start = region.bus_base().wrapping_add(offset);
-            // SAFETY: `offset < end <= region size`.
-            let block = Block::new(unsafe { region.at(offset) }, start, size, id, kind);
+            // SAFETY: `rel < end <= len`: inside the data area.
+            let block = Block::new(unsafe { data.at(rel) }, data.bus_addr(rel), size, id, kind);
             // Nothing is written before this point.
             block.zero();
             init(&block);
@@ -301,7 +317,7 @@ impl<C: CacheSync> Writer<C> {
                 Entry {
                     id: id.raw(),
                     size,
-                    addr: start,
+                    place: rel / BLOCK_ALIGN as u32,
                 },
             );
             // SAFETY: `at` is the offset of a table word inside the region.

@@ -225,14 +225,10 @@ fn table_exactly_filling_the_region() {
                 assert_eq!(Writer::new().attach(region, PoolKind::Hp), want);
                 assert!(mem.bytes() == &before[..]);
             }
-            // Entry 0 names a block where the (empty) data area would be:
-            // at the region's end, which for the top pool is bus address 0.
-            let end = bus.wrapping_add(size);
-            for (w0, addr) in [
-                (1u32, end),
-                (1 | 4 << 16, end),
-                (1 | 4 << 16, end.wrapping_sub(4)),
-            ] {
+            // Entry 0 names a block where the (empty) data area would be
+            // (offset 0: the region's end, which for the top pool is bus
+            // address 0), or as far as an offset reaches.
+            for (w0, addr) in [(1u32, 0u32), (1 | 4 << 16, 0), (1 | 4 << 16, 0xffff)] {
                 mem.set_word(6, 1);
                 mem.set_word(8, w0);
                 mem.set_word(9, addr);
@@ -263,10 +259,10 @@ fn table_exactly_filling_the_region() {
     }
 }
 
-/// A zero-size entry at bus address 0 in a pool that ends at 2^32 must be
-/// refused, not handed out (it would be one past the pool).
+/// An entry at the end of a pool that ends at 2^32 (bus address 0), empty
+/// or not, must be refused, not handed out (it would be one past the pool).
 #[test]
-fn zero_size_entry_at_bus_zero_is_corrupt() {
+fn entry_at_the_end_of_a_pool_ending_at_4_gib_is_corrupt() {
     let (bus, size) = (0xffff_ff00u32, 256u32);
     let mut mem = Mem::new(size as usize);
     let region = mem.region(bus);
@@ -275,7 +271,8 @@ fn zero_size_entry_at_bus_zero_is_corrupt() {
     w.alloc(id(1), 8, PoolKind::Hp).unwrap();
     for w0 in [1u32, 1 | 4 << 16] {
         mem.set_word(8, w0);
-        mem.set_word(9, 0);
+        // The data area starts 48 bytes in: this offset is its end.
+        mem.set_word(9, (size - 48) / 4);
         let before = mem.bytes().to_vec();
         let mut r = Reader::new();
         r.attach(region, PoolKind::Hp).unwrap();
@@ -301,10 +298,11 @@ fn overlap_after_a_block_ending_at_4_gib_is_corrupt() {
     let w = Writer::new();
     w.init(region, &cfg(bus, size, 2)).unwrap();
     let a = w.alloc(id(1), (size - 48) as u16, PoolKind::Hp).unwrap();
-    // Second entry: inside the first block.
+    // Second entry: inside the first block (8 bytes into the data area).
+    assert_eq!(a.bus_addr(), bus + 48);
     mem.set_word(6, 2);
     mem.set_word(10, 2 | 8 << 16);
-    mem.set_word(11, a.bus_addr() + 8);
+    mem.set_word(11, 8 / 4);
     let before = mem.bytes().to_vec();
     let w2 = Writer::new();
     assert_eq!(w2.attach(region, PoolKind::Hp), Err(Error::Corrupt));
@@ -321,16 +319,15 @@ fn entries_straddling_the_edges_are_corrupt() {
         let w = Writer::new();
         w.init(region, &cfg(bus, 256, 2)).unwrap();
         w.alloc(id(1), 8, PoolKind::Hp).unwrap();
-        let data = bus.wrapping_add(48);
-        let end = bus.wrapping_add(256);
+        // Offsets in 4-byte units from the data area, 208 bytes long.
+        let end = (256 - 48) / 4;
         for (size, addr) in [
-            (8u32, data.wrapping_sub(4)),
-            (8, end.wrapping_sub(4)),
+            (8u32, end - 1),
             (4, end),
-            (8, bus.wrapping_sub(4)),
-            (0xffff, data),
-            (4, data.wrapping_sub(256)),
-            (4, bus.wrapping_add(28)),
+            (0xffff, 0),
+            (0xffff, 0xffff),
+            (4, 0xffff),
+            (0, 0),
         ] {
             mem.set_word(8, 1 | size << 16);
             mem.set_word(9, addr);
@@ -357,4 +354,38 @@ fn overflow_checks_are_on() {
     let wrapped =
         std::panic::catch_unwind(|| std::hint::black_box(u32::MAX) + std::hint::black_box(1));
     assert!(wrapped.is_err(), "cargo test runs without overflow checks");
+}
+
+/// The half-word after a version 4 entry's offset is reserved: a lookup
+/// does not read it (the block is still where the offset says), while the
+/// main core's re-attach and the inspector refuse a table where it is not
+/// 0, leaving it unchanged.
+#[test]
+fn a_set_reserved_half_word_is_refused_by_attach_not_read_by_lookups() {
+    let mut mem = Mem::new(256);
+    let bus = 0x4000_0000;
+    let region = mem.region(bus);
+    let w = Writer::new();
+    w.init(region, &cfg(bus, 256, 2)).unwrap();
+    let a = w.alloc(id(1), 8, PoolKind::Hp).unwrap();
+    assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(1));
+    mem.set_word(9, 1 << 16);
+    let before = mem.bytes().to_vec();
+    let mut r = Reader::new();
+    r.attach(region, PoolKind::Hp).unwrap();
+    assert_eq!(
+        r.get(id(1), PoolKind::Hp).map(|b| b.bus_addr()),
+        Ok(a.bus_addr())
+    );
+    assert_eq!(
+        Writer::new().attach(region, PoolKind::Hp),
+        Err(Error::Corrupt)
+    );
+    let listing = amp_sysinfo::inspect::Listing::open(region, PoolKind::Hp).unwrap();
+    assert_eq!(
+        listing.entry(0).and_then(|e| e.fault),
+        Some(amp_sysinfo::inspect::EntryFault::Reserved)
+    );
+    assert_eq!(listing.check(), Err(Error::Corrupt));
+    assert!(mem.bytes() == &before[..]);
 }

@@ -3,10 +3,10 @@
 
 mod common;
 
-use amp_sysinfo::format::{EMPTY_SLOT, MIN_VERSION, VERSION};
+use amp_sysinfo::format::{EMPTY_SLOT, MAX_BLOCK_OFFSET, MIN_VERSION, VERSION};
 use amp_sysinfo::inspect::Listing;
 use amp_sysinfo::{Error, Id, PoolConfig, PoolKind, Reader, Region, Writer};
-use common::{fix_check, Mem};
+use common::{fix_check, offsets_to_addresses, Mem};
 
 const BUS: u32 = 0x4080_0000;
 
@@ -230,10 +230,10 @@ fn forged(edit: impl FnOnce(&mut Mem), kind: PoolKind, err: Error) {
 fn attach_validates_the_header() {
     forged(|_| (), PoolKind::Rtc, Error::Corrupt); // an HP table is not the RTC pool
     forged(
-        |m| m.set_word(1, 4 | 4 << 16),
+        |m| m.set_word(1, 5 | 4 << 16),
         PoolKind::Hp,
         Error::UnsupportedVersion,
-    ); // version 4
+    ); // version 5
     forged(
         |m| m.set_word(1, 4 << 16),
         PoolKind::Hp,
@@ -257,23 +257,32 @@ fn attach_validates_the_header() {
     ); // other base
     forged(|m| m.set_word(2, 2 << 8), PoolKind::Hp, Error::Corrupt); // wrong flags for HP
 
-    // The generation word is 0 in a version 3 table only while the main core
+    // The generation word is 0 in a version 4 table only while the main core
     // formats it: not ready (retry).
     forged(|m| m.set_word(7, 0), PoolKind::Hp, Error::NotReady);
 }
 
 /// A formatted table of capacity `max`, relabelled as version `version`
-/// (generation 0 for version 1) with its unpublished slots zeroed, as the
-/// writers of versions 1 and 2 left them, and `published` entries.
+/// with `published` entries, as the writers of that version left it: each
+/// entry holding its block's bus address, the unpublished slots zeroed
+/// (versions 1 and 2), generation 0 (version 1).
 fn legacy(version: u16, max: u16, published: u16) -> (Mem, Region) {
-    let (mut mem, w) = pool(256, max, PoolKind::Hp);
+    legacy_in(256, version, max, published)
+}
+
+/// As [`legacy`], in a pool of `size` bytes.
+fn legacy_in(size: usize, version: u16, max: u16, published: u16) -> (Mem, Region) {
+    let (mut mem, w) = pool(size, max, PoolKind::Hp);
     for i in 0..published {
         w.alloc_with(id(i + 1), PoolKind::Hp, &(0xbeef_0000u32 | i as u32))
             .unwrap();
     }
-    for slot in published as usize..max as usize {
-        mem.set_word(8 + 2 * slot, 0);
-        mem.set_word(9 + 2 * slot, 0);
+    offsets_to_addresses(&mut mem, BUS, published as usize);
+    if version < 3 {
+        for slot in published as usize..max as usize {
+            mem.set_word(8 + 2 * slot, 0);
+            mem.set_word(9 + 2 * slot, 0);
+        }
     }
     mem.set_word(1, version as u32 | (max as u32) << 16);
     if version == 1 {
@@ -285,8 +294,8 @@ fn legacy(version: u16, max: u16, published: u16) -> (Mem, Region) {
 }
 
 #[test]
-fn readers_refuse_version_1_and_2_tables_the_writer_upgrades_them() {
-    for version in [MIN_VERSION, VERSION - 1] {
+fn readers_refuse_version_1_2_and_3_tables_the_writer_upgrades_them() {
+    for version in MIN_VERSION..VERSION {
         let (mem, region) = legacy(version, 4, 2);
         // A reader takes the current version only: a typed error, nothing written.
         let mut r = Reader::new();
@@ -307,6 +316,9 @@ fn readers_refuse_version_1_and_2_tables_the_writer_upgrades_them() {
             assert_eq!(mem.word(8 + 2 * slot), EMPTY_SLOT);
             assert_eq!(mem.word(9 + 2 * slot), EMPTY_SLOT);
         }
+        // Each bus address became an offset into the data area (64 bytes
+        // in), in 4-byte units.
+        assert_eq!([mem.word(9), mem.word(11)], [0, 1], "version {version}");
         assert_eq!(r.attach(region, PoolKind::Hp), Ok(2));
         for i in 0..2u16 {
             let v = r.get_as::<u32>(id(i + 1), PoolKind::Hp).unwrap();
@@ -321,11 +333,36 @@ fn readers_refuse_version_1_and_2_tables_the_writer_upgrades_them() {
 
 #[test]
 fn legacy_tables_the_writer_cannot_upgrade_are_left_alone() {
-    // Odd capacity: version 3 would put the data area one slot later.
-    let (mem, region) = legacy(VERSION - 1, 3, 1);
+    // Odd capacity in version 1 or 2: version 4 would put the data area one
+    // slot later (version 3 rounded up as version 4 does).
+    for version in [1, 2] {
+        let (mem, region) = legacy(version, 3, 1);
+        unchanged(&mem, Error::UnsupportedVersion, || {
+            Writer::new().attach(region, PoolKind::Hp)
+        });
+    }
+    let (_mem, region) = legacy(3, 3, 1);
+    assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(1));
+    // A block further into the data area than an offset reaches: the last
+    // entry's, past the first MAX_BLOCK_OFFSET bytes.
+    let size = 64 + MAX_BLOCK_OFFSET as usize + 64;
+    let (mut mem, region) = legacy_in(size, 3, 4, 2);
+    let far = BUS + 64 + MAX_BLOCK_OFFSET + 4;
+    mem.set_word(11, far);
     unchanged(&mem, Error::UnsupportedVersion, || {
         Writer::new().attach(region, PoolKind::Hp)
     });
+    let listing = Listing::open(region, PoolKind::Hp).unwrap();
+    assert_eq!(listing.check(), Err(Error::UnsupportedVersion));
+    assert_eq!(
+        listing.entry(1).map(|e| (e.addr, e.fault)),
+        Some((far, None))
+    );
+    // At the limit itself, it upgrades.
+    mem.set_word(11, far - 4);
+    assert_eq!(Listing::open(region, PoolKind::Hp).unwrap().check(), Ok(()));
+    assert_eq!(Writer::new().attach(region, PoolKind::Hp), Ok(2));
+    assert_eq!(mem.word(11), MAX_BLOCK_OFFSET / 4);
     // Version 1 with a generation: corrupt. Version 2 without one: a
     // format under way, not ready.
     let (mut mem, region) = legacy(MIN_VERSION, 4, 1);
@@ -334,7 +371,7 @@ fn legacy_tables_the_writer_cannot_upgrade_are_left_alone() {
     unchanged(&mem, Error::Corrupt, || {
         Writer::new().attach(region, PoolKind::Hp)
     });
-    let (mut mem, region) = legacy(VERSION - 1, 4, 1);
+    let (mut mem, region) = legacy(2, 4, 1);
     mem.set_word(7, 0);
     fix_check(&mut mem);
     unchanged(&mem, Error::NotReady, || {
@@ -377,26 +414,25 @@ fn bad_entry(id_size: u32, addr: u32) -> (Mem, Region) {
 
 #[test]
 fn get_checks_every_entry_lies_in_the_data_area() {
-    let data = BUS + 32 + 4 * 8;
-    // (entry word 0, address, what the reader's get gives). Every case is
+    // The data area starts 64 bytes in and is 192 bytes long: 48 units.
+    // (entry word 0, offset word, what the reader's get gives). Every case is
     // refused by the writer's attach (which also checks order and
     // duplicates); the reader's get checks what docs/format.md says: the
-    // block is non-empty, 4-byte aligned and inside the data area.
+    // block is non-empty and inside the data area (an offset in 4-byte
+    // units is aligned, and cannot point into the header or the table).
     let corrupt = Err(Error::Corrupt);
-    let cases: [(u32, u32, Result<(), Error>); 10] = [
-        (1 | 8 << 16, BUS + 8, corrupt),                // inside the header
-        (1 | 8 << 16, data - 4, corrupt),               // overlaps the table
-        (1 | 8 << 16, BUS + 256 - 4, corrupt),          // runs past the end
-        (1 | 8 << 16, BUS + 256, corrupt),              // starts at the end
-        (1 | 8 << 16, 0x1000, corrupt),                 // another address entirely
-        (1 | 0xffff << 16, data, corrupt),              // far too big
-        (1 | 8 << 16, data + 2, corrupt),               // misaligned
-        (1, data, corrupt),                             // size 0
-        (1, BUS + 256, corrupt),                        // size 0, one past the pool
-        (0xffff | 8 << 16, data, Err(Error::NotFound)), // id 0xffff: never looked up
+    let cases: [(u32, u32, Result<(), Error>); 8] = [
+        (1 | 8 << 16, 47, corrupt),                  // runs past the end
+        (1 | 8 << 16, 48, corrupt),                  // starts at the end
+        (1 | 8 << 16, 0xffff, corrupt),              // as far as an offset goes
+        (1 | 0xffff << 16, 0, corrupt),              // far too big
+        (1, 0, corrupt),                             // size 0
+        (1, 48, corrupt),                            // size 0, one past the pool
+        (1 | 8 << 16, 1 << 16, Ok(())),              // reserved half set: not read
+        (0xffff | 8 << 16, 0, Err(Error::NotFound)), // id 0xffff: never looked up
     ];
-    for (w0, addr, want) in cases {
-        let (mem, region) = bad_entry(w0, addr);
+    for (w0, place, want) in cases {
+        let (mem, region) = bad_entry(w0, place);
         let mut r = Reader::new();
         r.attach(region, PoolKind::Hp).unwrap();
         let before = mem.bytes().to_vec();
@@ -404,16 +440,73 @@ fn get_checks_every_entry_lies_in_the_data_area() {
             Id::from_raw(w0 as u16).unwrap_or(Id::new(1).unwrap()),
             PoolKind::Hp,
         );
-        assert_eq!(got.map(|_| ()), want, "entry {w0:#x} at {addr:#x}");
+        assert_eq!(got.map(|_| ()), want, "entry {w0:#x} at {place:#x}");
         if let Ok(b) = got {
-            assert!(b.as_ptr() as usize >= mem.bytes().as_ptr() as usize + 64);
-            assert!(b.atomic_words().map(|w| w.len()).unwrap_or(0) * 4 <= b.size() as usize);
+            assert_eq!(b.as_ptr() as usize, mem.bytes().as_ptr() as usize + 64);
+            assert_eq!(b.bus_addr(), BUS + 64);
         }
         assert!(mem.bytes() == &before[..]);
         unchanged(&mem, Error::Corrupt, || {
             Writer::new().attach(region, PoolKind::Hp)
         });
     }
+}
+
+/// An older table's entries hold bus addresses: the upgrade checks them as
+/// that version's readers did (non-empty, 4-byte aligned, inside the data
+/// area), and refuses the table, unchanged, otherwise.
+#[test]
+fn legacy_entries_are_checked_as_addresses_before_the_upgrade() {
+    let data = BUS + 32 + 4 * 8;
+    let cases = [
+        (1 | 8 << 16, BUS + 8),       // inside the header
+        (1 | 8 << 16, data - 4),      // overlaps the table
+        (1 | 8 << 16, BUS + 256 - 4), // runs past the end
+        (1 | 8 << 16, BUS + 256),     // starts at the end
+        (1 | 8 << 16, 0x1000),        // another address entirely
+        (1 | 0xffff << 16, data),     // far too big
+        (1 | 8 << 16, data + 2),      // misaligned
+        (1, data),                    // size 0
+    ];
+    for version in MIN_VERSION..VERSION {
+        let (mut mem, region) = legacy(version, 4, 1);
+        assert_eq!(Listing::open(region, PoolKind::Hp).unwrap().check(), Ok(()));
+        for (w0, addr) in cases {
+            mem.set_word(8, w0);
+            mem.set_word(9, addr);
+            let listing = Listing::open(region, PoolKind::Hp).unwrap();
+            assert_eq!(listing.check(), Err(Error::Corrupt), "{addr:#x}");
+            unchanged(&mem, Error::Corrupt, || {
+                Writer::new().attach(region, PoolKind::Hp)
+            });
+        }
+    }
+}
+
+/// A block is refused, with nothing written, when it would start further
+/// into the data area than an entry's offset reaches; up to there, blocks
+/// are placed and found as anywhere else.
+#[test]
+fn alloc_stops_where_an_offset_stops() {
+    // Capacity 8: the data area starts 96 bytes in, and has room past the
+    // offset limit.
+    let size = 96 + MAX_BLOCK_OFFSET as usize + 0x100;
+    let (mut mem, w) = pool(size, 8, PoolKind::Hp);
+    for i in 1..=4 {
+        w.alloc(id(i), 0xfffc, PoolKind::Hp).unwrap();
+    }
+    // 4 * 0xfffc = MAX_BLOCK_OFFSET - 12 bytes used: a block there, and one
+    // at the limit itself.
+    let near = w.alloc(id(5), 12, PoolKind::Hp).unwrap();
+    let last = w.alloc(id(6), 4, PoolKind::Hp).unwrap();
+    assert_eq!(last.bus_addr(), BUS + 96 + MAX_BLOCK_OFFSET);
+    assert_eq!(mem.word(9 + 2 * 5), MAX_BLOCK_OFFSET / 4);
+    unchanged(&mem, Error::PoolFull, || w.alloc(id(7), 4, PoolKind::Hp));
+    let mut r = Reader::new();
+    r.attach(mem.region(BUS), PoolKind::Hp).unwrap();
+    assert_eq!(r.get(id(5), PoolKind::Hp), Ok(near));
+    assert_eq!(r.get(id(6), PoolKind::Hp), Ok(last));
+    assert_eq!(Writer::new().attach(mem.region(BUS), PoolKind::Hp), Ok(6));
 }
 
 #[test]
@@ -437,7 +530,8 @@ fn writer_attach_rejects_duplicates_and_overlaps_and_keeps_state() {
     unchanged(&mem, Error::Corrupt, || w2.attach(region, PoolKind::Hp));
     // Second entry overlapping the first block.
     mem.set_word(10, 2 | 8 << 16);
-    mem.set_word(11, a.bus_addr() + 4);
+    assert_eq!(a.bus_addr(), BUS + 64, "test setup: the first block");
+    mem.set_word(11, 1);
     unchanged(&mem, Error::Corrupt, || w2.attach(region, PoolKind::Hp));
     assert_eq!(
         w2.count(PoolKind::Hp),
@@ -567,7 +661,7 @@ fn dump_prints_real_addresses() {
 #[test]
 fn inspector_agrees_with_writer_attach_on_legacy_tables() {
     for (max, want) in [(3u16, Err(Error::UnsupportedVersion)), (4, Ok(()))] {
-        let (_mem, region) = legacy(VERSION - 1, max, 1);
+        let (_mem, region) = legacy(2, max, 1);
         let inspector = Listing::open(region, PoolKind::Hp).unwrap().check();
         assert_eq!(inspector, want, "capacity {max}");
         let attach = Writer::new().attach(region, PoolKind::Hp).map(|_| ());

@@ -6,7 +6,7 @@ mod common;
 
 use amp_sysinfo::format::{FORMATTING, MIN_VERSION};
 use amp_sysinfo::{Error, Id, PoolConfig, PoolKind, Reader, Writer};
-use common::{fix_check, Mem};
+use common::{fix_check, offsets_to_addresses, Mem};
 
 const BUS: u32 = 0x4080_0000;
 
@@ -118,6 +118,7 @@ fn a_format_cut_short_does_not_bring_back_an_old_generation() {
 fn a_version_1_table_upgraded_by_the_main_core_gives_handles() {
     let mut mem = Mem::new(512);
     setup(&mut mem);
+    offsets_to_addresses(&mut mem, BUS, 3);
     mem.set_word(1, MIN_VERSION as u32 | (mem.word(1) & 0xffff_0000));
     mem.set_word(7, 0);
     fix_check(&mut mem);

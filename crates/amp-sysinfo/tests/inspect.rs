@@ -26,10 +26,11 @@ fn written() -> Mem {
     mem
 }
 
-/// Entry `i`'s two words.
-fn set_entry(mem: &mut Mem, i: usize, id: u16, size: u16, addr: u32) {
+/// Entry `i`'s two words: `place` is the offset word (version 4: 4-byte
+/// units from the data area, and the reserved half above them).
+fn set_entry(mem: &mut Mem, i: usize, id: u16, size: u16, place: u32) {
     mem.set_word(8 + 2 * i, id as u32 | (size as u32) << 16);
-    mem.set_word(9 + 2 * i, addr);
+    mem.set_word(9 + 2 * i, place);
 }
 
 fn faults(mem: &mut Mem) -> Vec<Option<EntryFault>> {
@@ -74,19 +75,20 @@ fn a_written_table_lists_clean() {
 
 #[test]
 fn each_fault_is_named_with_the_crate_error() {
-    let data = BUS + 96;
-    let cases: [(usize, u16, u16, u32, EntryFault); 7] = [
-        (1, 0xffff, 16, data + 8, EntryFault::InvalidId),
-        (1, 2, 0, data + 8, EntryFault::Empty),
-        (1, 2, 16, data + 10, EntryFault::Misaligned),
-        (1, 2, 16, BUS + 512 - 8, EntryFault::OutOfBounds),
-        (1, 2, 16, BUS, EntryFault::OutOfBounds), // inside the table, not the data area
-        (1, 1, 16, data + 8, EntryFault::Duplicate { index: 0 }),
-        (1, 2, 16, data + 4, EntryFault::Overlaps { index: 0 }),
+    // Offsets in 4-byte units from the data area (96 bytes in, 416 long).
+    let cases: [(usize, u16, u16, u32, EntryFault); 8] = [
+        (1, 0xffff, 16, 2, EntryFault::InvalidId),
+        (1, 2, 0, 2, EntryFault::Empty),
+        (1, 2, 16, 2 | 1 << 16, EntryFault::Reserved),
+        (1, 2, 16, (416 - 8) / 4, EntryFault::OutOfBounds),
+        (1, 2, 16, 0xffff, EntryFault::OutOfBounds),
+        (1, 1, 16, 2, EntryFault::Duplicate { index: 0 }),
+        (1, 2, 16, 1, EntryFault::Overlaps { index: 0 }),
+        (1, 2, 16, 1 | 1 << 31, EntryFault::Reserved),
     ];
-    for (i, id, size, addr, fault) in cases {
+    for (i, id, size, place, fault) in cases {
         let mut mem = written();
-        set_entry(&mut mem, i, id, size, addr);
+        set_entry(&mut mem, i, id, size, place);
         assert_eq!(faults(&mut mem)[i], Some(fault), "{fault:?}");
         let l = Listing::open(mem.region(BUS), PoolKind::Hp).unwrap();
         assert_eq!(l.check(), Err(fault.error()));
@@ -102,12 +104,48 @@ fn each_fault_is_named_with_the_crate_error() {
     );
     // Blocks swapped: neither overlaps, the second is out of allocation order.
     let mut mem = written();
-    set_entry(&mut mem, 1, 2, 8, BUS + 96 + 40);
-    set_entry(&mut mem, 2, 3, 4, BUS + 96 + 32);
+    set_entry(&mut mem, 1, 2, 8, 40 / 4);
+    set_entry(&mut mem, 2, 3, 4, 32 / 4);
     assert_eq!(
         faults(&mut mem),
         [None, None, Some(EntryFault::OutOfOrder { index: 1 })]
     );
+}
+
+/// A version 3 table's entries hold bus addresses: listed as they are,
+/// with the faults an address can have (misaligned, below the data area).
+#[test]
+fn a_version_3_table_lists_its_addresses() {
+    let mut mem = written();
+    common::offsets_to_addresses(&mut mem, BUS, 3);
+    mem.set_word(1, 3 | 8 << 16);
+    common::fix_check(&mut mem);
+    let data = BUS + 96;
+    let l = Listing::open(mem.region(BUS), PoolKind::Hp).unwrap();
+    let got: Vec<_> = l.entries().map(|e| (e.stored, e.addr, e.fault)).collect();
+    assert_eq!(
+        got,
+        [
+            (data, data, None),
+            (data + 8, data + 8, None),
+            (data + 24, data + 24, None)
+        ]
+    );
+    assert_eq!((l.version(), l.check()), (3, Ok(())));
+    for (addr, fault) in [
+        (data + 10, EntryFault::Misaligned),
+        (BUS, EntryFault::OutOfBounds), // inside the table, not the data area
+        (BUS + 512 - 8, EntryFault::OutOfBounds),
+    ] {
+        set_entry(&mut mem, 1, 2, 16, addr);
+        assert_eq!(faults(&mut mem)[1], Some(fault), "{fault:?}");
+        let l = Listing::open(mem.region(BUS), PoolKind::Hp).unwrap();
+        assert_eq!(l.check(), Err(Error::Corrupt));
+        assert_eq!(
+            Writer::new().attach(mem.region(BUS), PoolKind::Hp),
+            Err(Error::Corrupt)
+        );
+    }
 }
 
 #[test]
@@ -144,15 +182,18 @@ proptest! {
     /// hands out for its id.
     #[test]
     fn agrees_with_writer_attach_and_reader_get(
-        entries in proptest::collection::vec((0u16..6, 0u16..40, 0u32..600), 0..8),
+        entries in proptest::collection::vec(
+            (0u16..6, 0u16..40, 0u32..140, proptest::bool::weighted(0.1)),
+            0..8,
+        ),
         ids_raw in any::<bool>(),
     ) {
         let mut mem = Mem::new(512);
         let cfg = PoolConfig { max_entries: 8, ..mem.config(PoolKind::Hp, BUS) };
         Writer::new().init(mem.region(BUS), &cfg).unwrap();
-        for (i, (id, size, off)) in entries.iter().enumerate() {
+        for (i, (id, size, units, reserved)) in entries.iter().enumerate() {
             let id = if ids_raw && *id == 5 { 0xffff } else { *id };
-            set_entry(&mut mem, i, id, *size, BUS.wrapping_add(*off));
+            set_entry(&mut mem, i, id, *size, units | (*reserved as u32) << 16);
         }
         mem.set_word(6, entries.len() as u32);
         let l = Listing::open(mem.region(BUS), PoolKind::Hp).unwrap();
@@ -165,14 +206,15 @@ proptest! {
             let Ok(id) = Id::from_raw(e.id) else { continue };
             // `get` finds the first entry with an id.
             if listed[..e.index as usize].iter().any(|p| p.id == e.id) {
-                let dup_or_bounds = matches!(e.fault, Some(EntryFault::Duplicate { .. } | EntryFault::Empty | EntryFault::Misaligned | EntryFault::OutOfBounds));
+                let dup_or_bounds = matches!(e.fault, Some(EntryFault::Duplicate { .. } | EntryFault::Empty | EntryFault::Reserved | EntryFault::OutOfBounds));
                 prop_assert!(dup_or_bounds, "{:?}", e);
                 continue;
             }
             let got = reader.get(id, PoolKind::Hp);
             match e.fault {
                 None => prop_assert_eq!(got.unwrap().bus_addr(), e.addr),
-                Some(EntryFault::Overlaps { .. } | EntryFault::OutOfOrder { .. }) => prop_assert!(got.is_ok()),
+                // A lookup does not read the reserved half.
+                Some(EntryFault::Overlaps { .. } | EntryFault::OutOfOrder { .. } | EntryFault::Reserved) => prop_assert!(got.is_ok()),
                 Some(_) => prop_assert_eq!(got.unwrap_err(), Error::Corrupt),
             }
         }

@@ -69,7 +69,7 @@ int main(void)
     /* A pool ending exactly at 4 GiB is fine. */
     CHECK(esp_amp_sys_info_set_pool(SYS_INFO_CAP_HP, s_hp2, 0xfffffe00u, sizeof(s_hp2), 1) == 0);
     CHECK(esp_amp_sys_info_init() == 0);
-    /* Capacity 1 takes two slots (format v3): the data area is at 48. */
+    /* Capacity 1 takes two slots (format v3 and later): the data area is at 48. */
     void *top = esp_amp_sys_info_alloc(0x0001, sizeof(s_hp2) - 48, SYS_INFO_CAP_HP);
     CHECK(top == s_hp2 + 48);
     CHECK(esp_amp_sys_info_get(0x0001, NULL, SYS_INFO_CAP_HP) == top);

@@ -3,7 +3,7 @@
  * are (`esp_amp_sys_info_pools`) and esp_amp_sys_info_init() attaches to
  * them, with no esp_amp_sys_info_set_pool() call. Here the object is filled
  * at run time between calls, to try each description; a real image makes it
- * `const`. The tables are written by hand (table_v3.h), as a main core
+ * `const`. The tables are written by hand (table_v4.h), as a main core
  * would have left them.
  * Prints "c_linked_sub: N checks passed" or the failures and exits 1.
  */
@@ -15,7 +15,7 @@
 #define ESP_AMP_SYS_INFO_POOLS_WRITABLE
 #include "esp_amp_sys_info.h"
 #include "checks.h"
-#include "table_v3.h"
+#include "table_v4.h"
 
 #define BUS_HP 0x4087c000u
 #define BUS_RTC 0x50002000u

@@ -2,7 +2,7 @@
  * The sub-core library's state after failures: a failed
  * esp_amp_sys_info_set_pool() or esp_amp_sys_info_init() leaves the library
  * with no pool, never the old one. The tables are written by hand
- * (table_v3.h), as a main core would have left them.
+ * (table_v4.h), as a main core would have left them.
  * Prints "c_state_sub: N checks passed" or the failures and exits 1.
  */
 #include <stdint.h>
@@ -11,7 +11,7 @@
 
 #include "esp_amp_sys_info.h"
 #include "checks.h"
-#include "table_v3.h"
+#include "table_v4.h"
 
 #define BUS_A 0x4087c000u
 #define BUS_B 0x40880000u

@@ -2,13 +2,13 @@
 // esp_amp_sys_info_pools definition gets C linkage from the header's
 // declaration (a namespace-scope const would otherwise be internal and the
 // library's reference undefined), and init attaches to the pool it names.
-// The table is written by hand (table_v3.h). Prints
+// The table is written by hand (table_v4.h). Prints
 // "cpp_linked_sub: ok" and exits 0, or says what failed and exits 1.
 #include <cstdint>
 #include <cstdio>
 
 #include "esp_amp_sys_info.h"
-#include "table_v3.h"
+#include "table_v4.h"
 
 alignas(16) static uint8_t s_hp[256];
 static const uint32_t kBus = 0x4087c000u;

@@ -66,3 +66,15 @@ pub fn fix_check(mem: &mut Mem) {
     let check = words.iter().fold(0x5a5a_c3c3u32, |acc, w| acc ^ w);
     mem.set_word(5, check);
 }
+
+/// Rewrites the first `count` entries of the version 4 table in `mem` (a
+/// pool at bus address `bus`) as versions 1 to 3 stored them: each offset
+/// (4-byte units from the data area) becomes the block's bus address.
+pub fn offsets_to_addresses(mem: &mut Mem, bus: u32, count: usize) {
+    let max = (mem.word(1) >> 16) as u16;
+    let data = bus + amp_sysinfo::table_bytes(max) as u32;
+    for i in 0..count {
+        let at = 9 + 2 * i;
+        mem.set_word(at, data + 4 * mem.word(at));
+    }
+}
