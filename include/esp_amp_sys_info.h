@@ -81,7 +81,8 @@ typedef struct {
    */
   void *local;
   /**
-   * Its bus address (what the table's entries hold).
+   * Its bus address (what the table's header holds; blocks lie at offsets
+   * from the data area after the table).
    */
   uint32_t bus_addr;
   /**

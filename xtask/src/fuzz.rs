@@ -7,8 +7,9 @@
 //! `fuzz/corpus/<target>`, which it only reads: new inputs go to a scratch
 //! corpus under the target directory, so the repository's corpus stays
 //! small. A crash, an oracle failure (a panic in the target), an ASan report
-//! or a timeout fails the step, with the reproducing input's path. Without
-//! nightly or cargo-fuzz the step is *skipped* (never reported as passed).
+//! or a timeout fails the step, with the reproducing input's path. It
+//! installs nightly Rust and cargo-fuzz when they are missing; where that
+//! fails (no network) the step is *skipped* (never reported as passed).
 //! How to run longer: docs/reliability.md.
 
 use std::path::PathBuf;
@@ -69,7 +70,29 @@ pub fn executions(log: &str) -> Option<u64> {
         .find_map(|l| l.strip_prefix("Done ")?.split(' ').next()?.parse().ok())
 }
 
+/// Installs what the step lacks, as the other steps' setup does: nightly
+/// Rust (rustup) and cargo-fuzz (crates.io). A failed install leaves the
+/// step to say *skipped*.
+fn install_missing() {
+    if !works(nightly_cargo().arg("--version")) {
+        eprintln!("fuzz: rustup toolchain install nightly --profile minimal");
+        let _ = Command::new("rustup")
+            .args(["toolchain", "install", "nightly", "--profile", "minimal"])
+            .status();
+    }
+    if works(nightly_cargo().arg("--version"))
+        && !works(nightly_cargo().args(["fuzz", "--version"]))
+    {
+        eprintln!("fuzz: cargo install cargo-fuzz --locked");
+        let _ = Command::new("cargo")
+            .args(["install", "cargo-fuzz", "--locked"])
+            .env_remove("CARGO_TARGET_DIR")
+            .status();
+    }
+}
+
 pub fn run() -> StepResult {
+    install_missing();
     if !works(nightly_cargo().arg("--version")) {
         return Ok(Outcome::Skipped(
             "nightly Rust not installed (rustup toolchain install nightly)".into(),
