@@ -55,7 +55,8 @@ impl esp_amp_sys_info_cap_t {
 pub struct esp_amp_sys_info_pool_t {
     /// The pool's first byte as this core sees it; NULL: no such pool.
     pub local: *mut c_void,
-    /// Its bus address (what the table's entries hold).
+    /// Its bus address (what the table's header holds; blocks lie at offsets
+    /// from the data area after the table).
     pub bus_addr: u32,
     /// Its size in bytes, header and table included.
     pub size: u32,
