@@ -101,6 +101,7 @@ pub fn test() -> StepResult {
     if ran == 0 {
         return Err(anyhow::anyhow!("twister ran no configuration"));
     }
+    rust_suites_ran(&ws, &configs, &mut skipped)?;
     // The inspector on every build twister made: it must find the pools of
     // each build's zephyr.dts and, with zephyr.elf, the image's sections.
     let dirs = build_dirs(&out, &configs);
@@ -187,6 +188,40 @@ fn venv_path(py: &Path) -> std::ffi::OsString {
     let mut paths = vec![bin];
     paths.extend(std::env::split_paths(&rest));
     std::env::join_paths(paths).unwrap_or(rest)
+}
+
+/// The Rust sample and tests (`samples/sysinfo`, `tests/sysinfo`, reported as
+/// `sysinfo/<scenario>`) declare `modules: [lang-rust]`. Inside a west
+/// workspace twister takes its module list from the manifest and drops, with
+/// no error, every suite whose module the manifest does not activate: Zephyr
+/// 4.0 lists zephyr-lang-rust in its "optional" group, filtered out by
+/// default. A run without them must not pass as a full one: an error when
+/// the workspace has `modules/lang/rust` (a setup to fix), *skipped* (partly)
+/// when it has not.
+fn rust_suites_ran(
+    ws: &Workspace,
+    configs: &[Configuration],
+    skipped: &mut Vec<String>,
+) -> crate::Result<()> {
+    let rust_ran = configs
+        .iter()
+        .any(|c| c.name.starts_with("sysinfo/") && c.status == "passed");
+    match (rust_ran, ws.lang_rust().is_some()) {
+        (true, _) => Ok(()),
+        (false, true) => Err(anyhow::anyhow!(
+            "twister ran none of the Rust samples and tests, though the workspace has \
+             modules/lang/rust: it filtered them out (`modules: lang-rust`), because the \
+             west manifest does not activate zephyr-lang-rust; in {} run \
+             `west config manifest.group-filter -- +optional` (Zephyr's manifest lists it \
+             in the optional group)",
+            ws.topdir.display()
+        )),
+        (false, false) => {
+            skipped
+                .push("the Rust samples and tests (the workspace has no modules/lang/rust)".into());
+            Ok(())
+        }
+    }
 }
 
 /// Every configuration of a `twister.json` report.
