@@ -95,10 +95,16 @@ pub const fn table_bytes(max_entries: u16) -> usize {
     HEADER_SIZE + ENTRY_SIZE * table_slots(max_entries)
 }
 
-/// Where the data area of a table of `version` and `max_entries` starts:
-/// versions 1 and 2 did not round the slots up to even.
+/// Whether a table of `version` has its slots rounded up to an even number,
+/// the unpublished ones empty (from version 3 on; versions 1 and 2 left them
+/// 0 and did not round).
+pub(crate) const fn rounds_slots(version: u16) -> bool {
+    version >= 3
+}
+
+/// Where the data area of a table of `version` and `max_entries` starts.
 pub(crate) const fn data_start(version: u16, max_entries: u16) -> usize {
-    if version >= 3 {
+    if rounds_slots(version) {
         table_bytes(max_entries)
     } else {
         HEADER_SIZE + ENTRY_SIZE * max_entries as usize
@@ -225,6 +231,17 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
+    /// Version 4: the block's offset from the data area, in [`BLOCK_ALIGN`]
+    /// units (the low half of the second word).
+    pub(crate) const fn units(&self) -> u16 {
+        self.place as u16
+    }
+
+    /// Version 4: whether the reserved half of the second word is not 0.
+    pub(crate) const fn reserved_set(&self) -> bool {
+        self.place >> 16 != 0
+    }
+
     /// First word: `id` in the low half, `size` in the high half, so that the
     /// little-endian bytes are `u16 id, u16 size`.
     pub(crate) const fn word0(&self) -> u32 {

@@ -297,7 +297,7 @@ impl Listing {
         }
         // SAFETY: `index < count <= max_entries` of an attached table.
         let e = unsafe { table::entry(&self.table.region(), index) };
-        let addr = self.addr(e);
+        let addr = self.table.data.entry_addr(self.opened.version, e);
         Some(ListedEntry {
             index,
             id: e.id,
@@ -344,28 +344,14 @@ impl Listing {
         }
     }
 
-    /// The bus address of entry `e`'s block (see [`ListedEntry::addr`]).
-    fn addr(&self, e: Entry) -> u32 {
-        if self.opened.version < VERSION {
-            e.place
-        } else {
-            let units = e.place as u16 as u32;
-            self.table
-                .data
-                .bus_addr(units * crate::format::BLOCK_ALIGN as u32)
-        }
-    }
-
     /// The block of entry `e` as an offset range in the data area, if it
     /// passes the block check of the table's version as a lookup makes it
     /// (version 4: the reserved half left out).
     fn span(&self, e: Entry) -> Option<(u32, u32)> {
-        let rel = if self.opened.version < VERSION {
-            self.table.data.check_addr(e.place, e.size)
-        } else {
-            self.table.data.check(e.place as u16, e.size)
-        };
-        rel.map(|rel| (rel, rel + e.size as u32))
+        self.table
+            .data
+            .place(self.opened.version, e)
+            .map(|rel| (rel, rel + e.size as u32))
     }
 
     fn fault(&self, index: u16, e: Entry) -> Option<EntryFault> {
@@ -383,7 +369,7 @@ impl Listing {
                 EntryFault::OutOfBounds
             });
         };
-        if self.opened.version >= VERSION && e.place >> 16 != 0 {
+        if self.opened.version >= VERSION && e.reserved_set() {
             return Some(EntryFault::Reserved);
         }
         // SAFETY: `j < index < count <= max_entries` of an attached table.

@@ -91,15 +91,33 @@ impl DataArea {
     }
 
     /// The byte offset into the data area of entry `e`'s block in a table of
-    /// `version`, if it passes the block check of that version (version 4
-    /// also: the entry's reserved half-word is 0).
-    pub(crate) fn check_entry(&self, version: u16, e: Entry) -> Option<u32> {
+    /// `version`, if it passes the block check of that version as a lookup
+    /// makes it (version 4: the reserved half-word is not read).
+    pub(crate) fn place(&self, version: u16, e: Entry) -> Option<u32> {
         if version < VERSION {
             self.check_addr(e.place, e.size)
-        } else if e.place >> 16 != 0 {
-            None
         } else {
-            self.check(e.place as u16, e.size)
+            self.check(e.units(), e.size)
+        }
+    }
+
+    /// As [`DataArea::place`], and in version 4 the reserved half-word 0:
+    /// the main core's check of a table it re-opens.
+    pub(crate) fn check_entry(&self, version: u16, e: Entry) -> Option<u32> {
+        if version >= VERSION && e.reserved_set() {
+            return None;
+        }
+        self.place(version, e)
+    }
+
+    /// The bus address entry `e` of a table of `version` gives its block: the
+    /// stored one (versions 1 to 3), or this data area's plus the offset
+    /// (version 4, the reserved half left out as a lookup leaves it out).
+    pub(crate) fn entry_addr(&self, version: u16, e: Entry) -> u32 {
+        if version < VERSION {
+            e.place
+        } else {
+            self.bus_addr(e.units() as u32 * BLOCK_ALIGN as u32)
         }
     }
 
@@ -112,6 +130,7 @@ impl DataArea {
     ///
     /// # Safety
     /// `rel < len`.
+    #[inline(always)]
     pub(crate) unsafe fn at(&self, rel: u32) -> NonNull<u8> {
         // SAFETY: inside the data area (the caller's promise).
         unsafe { self.local.add(rel as usize) }
@@ -218,8 +237,8 @@ impl Attached {
             .data
             .check_entry(VERSION, entry)
             .ok_or(Error::Corrupt)?;
-        // SAFETY: `rel + size <= len`: inside the data area, so the region.
-        let ptr = unsafe { self.data.local.add(rel as usize) };
+        // SAFETY: `rel < rel + size <= len` (the check).
+        let ptr = unsafe { self.data.at(rel) };
         Ok(Block::new(
             ptr,
             self.data.bus_addr(rel),
@@ -290,10 +309,7 @@ impl Attached {
         for i in 0..count {
             // SAFETY: `i < count <= max_entries`, which the header check bounded.
             let e = unsafe { table::entry(&region, i) };
-            // The reserved half is left out: the offset as a lookup reads it.
-            let addr = self
-                .data
-                .bus_addr(e.place as u16 as u32 * BLOCK_ALIGN as u32);
+            let addr = self.data.entry_addr(VERSION, e);
             writeln!(
                 out,
                 "  id {:#06x}  size {:5}  addr {:#010x}",
@@ -435,8 +451,8 @@ impl<C: CacheSync> Reader<C> {
             )
         };
         let rel = pool.data.check(units, size).ok_or(Error::Corrupt)?;
-        // SAFETY: `rel + size <= len`: inside the data area, so the region.
-        let ptr = unsafe { pool.data.local.add(rel as usize) };
+        // SAFETY: `rel < rel + size <= len` (the check).
+        let ptr = unsafe { pool.data.at(rel) };
         self.cache.invalidate(ptr.as_ptr(), size as usize);
         Ok((ptr, size, pool))
     }

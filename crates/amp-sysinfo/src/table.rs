@@ -20,8 +20,8 @@ use core::sync::atomic::Ordering;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
 use crate::format::{
-    table_slots, word, Entry, Header, BLOCK_ALIGN, EMPTY_SLOT, ENTRY_SIZE, FORMATTING, HEADER_SIZE,
-    MAGIC, MAX_BLOCK_OFFSET, MIN_VERSION, VERSION,
+    rounds_slots, table_slots, word, Entry, Header, BLOCK_ALIGN, EMPTY_SLOT, ENTRY_SIZE,
+    FORMATTING, HEADER_SIZE, MAGIC, MAX_BLOCK_OFFSET, MIN_VERSION, VERSION,
 };
 use crate::{Error, PoolKind};
 
@@ -165,7 +165,7 @@ impl Opened {
     /// A version 1 or 2 table, whose unpublished slots were 0, not empty,
     /// and whose slots were not rounded up to even.
     pub(crate) fn has_unrounded_slots(&self) -> bool {
-        self.version < 3
+        !rounds_slots(self.version)
     }
 
     /// Whether the main core's re-attach takes this table's header (its
@@ -288,7 +288,11 @@ pub(crate) fn read_header<W: Words>(
     // rounded up to an even number of slots, so it fits exactly when it is
     // at most the slot room rounded down to even.
     let room = size.saturating_sub(HEADER_SIZE as u32) / ENTRY_SIZE as u32;
-    let most = if version >= 3 { room & !1 } else { room };
+    let most = if rounds_slots(version) {
+        room & !1
+    } else {
+        room
+    };
     if (fields[2] != expect_kind)
         | (fields[3] != size)
         | (fields[4] != bus_base)
